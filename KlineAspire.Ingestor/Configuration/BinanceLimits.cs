@@ -1,0 +1,11 @@
+namespace KlineAspire.Ingestor.Configuration;
+
+/// <summary>Limits Binance documents for its market-data streams (see shared/binance-streams.md).</summary>
+public static class BinanceLimits
+{
+    public const int MaxStreamsPerConnection = 1024;
+    public const int MaxIncomingMessagesPerSecond = 5;
+    public const int MaxConnectionAttemptsPerWindow = 300;
+    public static readonly TimeSpan ConnectionAttemptWindow = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan MaxConnectionAge = TimeSpan.FromHours(24);
+}

@@ -1,0 +1,106 @@
+using Microsoft.Extensions.Options;
+
+namespace KlineAspire.Ingestor.Configuration;
+
+/// <summary>
+/// Rejects bad configuration at startup with messages that name the key and the offending value,
+/// so a typo is found in the first second rather than as an empty graph an hour later.
+/// </summary>
+internal sealed class BinanceOptionsValidator : IValidateOptions<BinanceOptions>
+{
+    private const string Section = BinanceOptions.SectionName;
+    private const int MaxSymbolLength = 32;
+
+    public ValidateOptionsResult Validate(string? name, BinanceOptions options)
+    {
+        var failures = new List<string>();
+        ValidateEndpoint(options.Endpoint, failures);
+        ValidateSymbols(options.Symbols, failures);
+        ValidateIntervals(options.Intervals, failures);
+
+        RequireRange(failures, nameof(options.MaxStreamsPerConnection), options.MaxStreamsPerConnection, 1, BinanceLimits.MaxStreamsPerConnection);
+        RequireRange(failures, nameof(options.MaxMessagesPerSecond), options.MaxMessagesPerSecond, 1, BinanceLimits.MaxIncomingMessagesPerSecond);
+        RequireRange(failures, nameof(options.SubscribeBatchSize), options.SubscribeBatchSize, 1, BinanceLimits.MaxStreamsPerConnection);
+        RequireRange(failures, nameof(options.MaxConnectionAttempts), options.MaxConnectionAttempts, 1, BinanceLimits.MaxConnectionAttemptsPerWindow);
+
+        RequirePositive(failures, nameof(options.StaleAfter), options.StaleAfter);
+        RequirePositive(failures, nameof(options.NoDataTimeout), options.NoDataTimeout);
+        RequirePositive(failures, nameof(options.SubscribeTimeout), options.SubscribeTimeout);
+        RequirePositive(failures, nameof(options.ConnectTimeout), options.ConnectTimeout);
+        RequirePositive(failures, nameof(options.ReconnectBaseDelay), options.ReconnectBaseDelay);
+        if (options.ReconnectMaxDelay < options.ReconnectBaseDelay)
+        {
+            failures.Add($"{Section}:{nameof(options.ReconnectMaxDelay)} = '{options.ReconnectMaxDelay}' must not be shorter than {Section}:{nameof(options.ReconnectBaseDelay)} ('{options.ReconnectBaseDelay}').");
+        }
+
+        if (options.ConnectionLifetime <= TimeSpan.Zero || options.ConnectionLifetime >= BinanceLimits.MaxConnectionAge)
+        {
+            failures.Add($"{Section}:{nameof(options.ConnectionLifetime)} = '{options.ConnectionLifetime}' must be positive and shorter than 24:00:00, when Binance cuts every connection.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateEndpoint(string endpoint, List<string> failures)
+    {
+        if (!EndpointUri.TryCreate(endpoint, out _, out var problem))
+        {
+            failures.Add($"{Section}:{nameof(BinanceOptions.Endpoint)} = '{endpoint}' is not usable: {problem}");
+        }
+    }
+
+    private static void ValidateSymbols(List<string> symbols, List<string> failures)
+    {
+        if (symbols.Count == 0)
+        {
+            failures.Add($"{Section}:{nameof(BinanceOptions.Symbols)} is empty: name at least one symbol, e.g. Binance__Symbols=BTCUSDT,ETHUSDT.");
+            return;
+        }
+
+        for (var index = 0; index < symbols.Count; index++)
+        {
+            var symbol = symbols[index];
+            var problem = symbol.Length == 0 ? "it is empty"
+                : symbol.Length > MaxSymbolLength ? $"it is longer than {MaxSymbolLength} characters"
+                : !symbol.All(char.IsLetterOrDigit) ? "a symbol has only letters and digits (no '@', '/', '_', spaces or punctuation)"
+                : null;
+            if (problem is not null)
+            {
+                failures.Add($"{Section}:{nameof(BinanceOptions.Symbols)}:{index} = '{symbol}' is not a valid symbol: {problem}.");
+            }
+        }
+    }
+
+    private static void ValidateIntervals(List<string> intervals, List<string> failures)
+    {
+        if (intervals.Count == 0)
+        {
+            failures.Add($"{Section}:{nameof(BinanceOptions.Intervals)} is empty: name at least one of {string.Join(' ', KlineIntervals.All)}.");
+            return;
+        }
+
+        for (var index = 0; index < intervals.Count; index++)
+        {
+            if (!KlineIntervals.IsValid(intervals[index]))
+            {
+                failures.Add($"{Section}:{nameof(BinanceOptions.Intervals)}:{index} = '{intervals[index]}' is not a Binance kline interval; valid (case-sensitive, 1m is a minute and 1M a month): {string.Join(' ', KlineIntervals.All)}.");
+            }
+        }
+    }
+
+    private static void RequireRange(List<string> failures, string key, int value, int min, int max)
+    {
+        if (value < min || value > max)
+        {
+            failures.Add($"{Section}:{key} = '{value}' must be between {min} and {max}.");
+        }
+    }
+
+    private static void RequirePositive(List<string> failures, string key, TimeSpan value)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            failures.Add($"{Section}:{key} = '{value}' must be a positive duration (hh:mm:ss).");
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using KlineAspire.Ingestor.Configuration;
+using KlineAspire.Ingestor.Connections;
+using KlineAspire.Ingestor.Health;
+using KlineAspire.Ingestor.Storage;
+using KlineAspire.Ingestor.Streams;
+using KlineAspire.Ingestor.Telemetry;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+
+namespace KlineAspire.Ingestor;
+
+public static class IngestorServiceCollectionExtensions
+{
+    // Room for the ingestor's own series next to one series per stream.
+    private const int CardinalityHeadroom = 100;
+
+    /// <summary>Registers the Binance ingestor: validated options, the store, the connections, metrics and health.</summary>
+    public static TBuilder AddKlineIngestor<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        var services = builder.Services;
+        services.AddSingleton<IConfigureOptions<BinanceOptions>, BinanceOptionsSetup>();
+        services.AddSingleton<IValidateOptions<BinanceOptions>, BinanceOptionsValidator>();
+        services.AddOptions<BinanceOptions>().ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(provider => StreamPlanner.Plan(provider.GetRequiredService<IOptions<BinanceOptions>>().Value));
+        services.AddSingleton(provider => new KlineStore(provider.GetRequiredService<StreamPlan>().Streams));
+        services.AddSingleton<KlineFrameProcessor>();
+        services.AddSingleton<IngestorMetrics>();
+        services.AddSingleton<KlineMetrics>();
+        services.AddHostedService<IngestorService>();
+
+        services.AddHealthChecks().AddCheck<DataFlowHealthCheck>(DataFlowHealthCheck.Name);
+
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(IngestorTelemetry.MeterName)
+            .AddPrometheusExporter());
+
+        // The default limit of 2000 series per metric would fold streams into an overflow series; size it from the plan.
+        services.ConfigureOpenTelemetryMeterProvider((provider, metrics) =>
+        {
+            var limit = provider.GetRequiredService<StreamPlan>().Streams.Count + CardinalityHeadroom;
+            metrics.AddView(instrument => instrument.Meter.Name == IngestorTelemetry.MeterName
+                ? new MetricStreamConfiguration { CardinalityLimit = Math.Max(2000, limit) }
+                : null);
+        });
+
+        return builder;
+    }
+}

@@ -1,0 +1,29 @@
+namespace KlineAspire.Ingestor.Parsing;
+
+/// <summary>Why a frame was rejected. The names double as the <c>reason</c> label of the invalid-frame counter.</summary>
+public enum InvalidFrameReason
+{
+    None,
+    InvalidJson,
+    InvalidUtf8,
+    MissingField,
+    InvalidValue,
+    UnknownEvent,
+    UnknownStream,
+    BinaryFrame,
+}
+
+public static class InvalidFrameReasons
+{
+    public static string ToLabel(this InvalidFrameReason reason) => reason switch
+    {
+        InvalidFrameReason.InvalidJson => "invalid_json",
+        InvalidFrameReason.InvalidUtf8 => "invalid_utf8",
+        InvalidFrameReason.MissingField => "missing_field",
+        InvalidFrameReason.InvalidValue => "invalid_value",
+        InvalidFrameReason.UnknownEvent => "unknown_event",
+        InvalidFrameReason.UnknownStream => "unknown_stream",
+        InvalidFrameReason.BinaryFrame => "binary_frame",
+        _ => "none",
+    };
+}

@@ -14,6 +14,7 @@ internal sealed class IngestorService(
     IngestorMetrics metrics,
     KlineMetrics marketMetrics,
     ILogger<IngestorService> logger,
+    ILoggerFactory loggerFactory,
     TimeProvider time) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
@@ -24,8 +25,9 @@ internal sealed class IngestorService(
         var attemptBudget = new SlidingWindowLimiter(settings.MaxConnectionAttempts, BinanceLimits.ConnectionAttemptWindow, time);
         Log.Plan(logger, plan.Streams.Count, plan.Connections.Count, EndpointUri.CombinedStream(settings.Endpoint));
 
+        var connectionLogger = loggerFactory.CreateLogger<ConnectionSupervisor>();
         var supervisors = plan.Connections.Select(connection =>
-            new ConnectionSupervisor(connection, settings, attemptBudget, processor, metrics, logger, time).RunAsync(stoppingToken));
+            new ConnectionSupervisor(connection, settings, attemptBudget, processor, metrics, connectionLogger, time).RunAsync(stoppingToken));
         return Task.WhenAll(supervisors);
     }
 }

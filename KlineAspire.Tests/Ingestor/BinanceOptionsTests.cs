@@ -1,0 +1,88 @@
+using KlineAspire.Ingestor;
+using KlineAspire.Ingestor.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace KlineAspire.Tests.Ingestor;
+
+public class BinanceOptionsTests
+{
+    [Theory]
+    [InlineData("Binance:Symbols", "BTCUSDT,ETHUSDT")]
+    [InlineData("Binance:Symbols", " BTCUSDT , ETHUSDT ,")]
+    public void Comma_separated_symbols_bind(string key, string value)
+    {
+        var options = Bind(new() { [key] = value });
+        Assert.Equal(["BTCUSDT", "ETHUSDT"], options.Symbols);
+        Assert.Equal(["1m"], options.Intervals);
+    }
+
+    [Fact]
+    public void Configuration_arrays_bind()
+    {
+        var options = Bind(new() { ["Binance:Symbols:0"] = "BTCUSDT", ["Binance:Symbols:1"] = "ETHUSDT", ["Binance:Intervals:0"] = "1s", ["Binance:Intervals:1"] = "1M" });
+        Assert.Equal(["BTCUSDT", "ETHUSDT"], options.Symbols);
+        Assert.Equal(["1s", "1M"], options.Intervals);
+    }
+
+    [Theory]
+    [InlineData("ws://127.0.0.1:1234", "ws://127.0.0.1:1234/stream")]
+    [InlineData("wss://stream.binance.com:9443", "wss://stream.binance.com:9443/stream")]
+    [InlineData("wss://data-stream.binance.vision/", "wss://data-stream.binance.vision/stream")]
+    [InlineData("wss://stream.binance.us:9443/ws", "wss://stream.binance.us:9443/stream")]
+    [InlineData("wss://proxy.example/binance/stream", "wss://proxy.example/binance/stream")]
+    public void Endpoint_becomes_the_combined_stream_url(string endpoint, string expected) =>
+        Assert.Equal(expected, EndpointUri.CombinedStream(endpoint).ToString());
+
+    [Theory]
+    [InlineData("Binance:Symbols", "", "Binance:Symbols is empty")]
+    [InlineData("Binance:Symbols", "BTC@USDT", "Binance:Symbols:0 = 'BTC@USDT' is not a valid symbol")]
+    [InlineData("Binance:Symbols", "ETHUSDT,BTC/USDT", "Binance:Symbols:1 = 'BTC/USDT' is not a valid symbol")]
+    [InlineData("Binance:Symbols", "BTC USDT", "Binance:Symbols:0 = 'BTC USDT' is not a valid symbol")]
+    [InlineData("Binance:Intervals", "2m", "Binance:Intervals:0 = '2m' is not a Binance kline interval")]
+    [InlineData("Binance:Intervals", "1m,1H", "Binance:Intervals:1 = '1H' is not a Binance kline interval")]
+    [InlineData("Binance:Endpoint", "https://stream.binance.com", "Binance:Endpoint = 'https://stream.binance.com' is not usable: the scheme 'https' is not ws or wss")]
+    [InlineData("Binance:Endpoint", "stream.binance.com:9443", "Binance:Endpoint = 'stream.binance.com:9443' is not usable")]
+    [InlineData("Binance:Endpoint", "wss://stream.binance.com:9443/ws?x=1", "Binance:Endpoint = 'wss://stream.binance.com:9443/ws?x=1' is not usable: it has a query")]
+    [InlineData("Binance:MaxStreamsPerConnection", "1025", "Binance:MaxStreamsPerConnection = '1025' must be between 1 and 1024")]
+    [InlineData("Binance:MaxMessagesPerSecond", "6", "Binance:MaxMessagesPerSecond = '6' must be between 1 and 5")]
+    [InlineData("Binance:MaxConnectionAttempts", "301", "Binance:MaxConnectionAttempts = '301' must be between 1 and 300")]
+    [InlineData("Binance:ConnectionLifetime", "1.00:00:00", "Binance:ConnectionLifetime = '1.00:00:00' must be positive and shorter than 24:00:00")]
+    [InlineData("Binance:StaleAfter", "00:00:00", "Binance:StaleAfter = '00:00:00' must be a positive duration")]
+    public void Bad_values_fail_with_a_message_naming_key_and_value(string key, string value, string expected)
+    {
+        var settings = new Dictionary<string, string?> { ["Binance:Symbols"] = "BTCUSDT", [key] = value };
+        var result = new BinanceOptionsValidator().Validate(null, Bind(settings));
+        Assert.True(result.Failed);
+        Assert.Contains(expected, result.FailureMessage);
+    }
+
+    [Fact]
+    public void Defaults_with_symbols_are_valid()
+    {
+        var options = Bind(new() { ["Binance:Symbols"] = "BTCUSDT" });
+        Assert.True(new BinanceOptionsValidator().Validate(null, options).Succeeded);
+        Assert.Equal(BinanceOptions.DefaultEndpoint, options.Endpoint);
+        Assert.Equal(4, options.MaxMessagesPerSecond);
+        Assert.Equal(1024, options.MaxStreamsPerConnection);
+    }
+
+    [Fact]
+    public async Task The_application_refuses_to_start_with_a_bad_value()
+    {
+        // Validation runs when the app is built or started, whichever first needs the options; both count as startup.
+        var exception = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
+        {
+            await using var app = IngestorApplication.Build(["--urls", "http://127.0.0.1:0", "--Binance:Symbols=BTCUSDT", "--Binance:Intervals=1m,7m"]);
+            await app.StartAsync(TestContext.Current.CancellationToken);
+        });
+        Assert.Contains("Binance:Intervals:1 = '7m' is not a Binance kline interval", exception.Message);
+    }
+
+    private static BinanceOptions Bind(Dictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var options = new BinanceOptions();
+        new BinanceOptionsSetup(configuration).Configure(options);
+        return options;
+    }
+}

@@ -1,0 +1,34 @@
+using KlineAspire.Ingestor.Streams;
+
+namespace KlineAspire.Tests.Ingestor;
+
+public class StreamPlannerTests
+{
+    [Fact]
+    public void Names_are_lower_case_symbols_with_intervals_kept_as_given()
+    {
+        var plan = StreamPlanner.Plan(["btcusdt", "BTCUSDT", "EthUsdt"], ["1m", "1M"], 1024);
+        Assert.Equal(["btcusdt@kline_1m", "btcusdt@kline_1M", "ethusdt@kline_1m", "ethusdt@kline_1M"], plan.Streams.Select(s => s.Name));
+        Assert.Equal(["BTCUSDT", "BTCUSDT", "ETHUSDT", "ETHUSDT"], plan.Streams.Select(s => s.Symbol));
+        Assert.Single(plan.Connections);
+    }
+
+    [Theory]
+    [InlineData(3000, 1, 3, 1000)]
+    [InlineData(1024, 1, 1, 1024)]
+    [InlineData(1025, 1, 2, 513)]
+    [InlineData(3000, 16, 47, 1022)]
+    public void Streams_are_spread_evenly_within_the_per_connection_limit(int symbols, int intervals, int connections, int largest)
+    {
+        var plan = StreamPlanner.Plan(
+            Enumerable.Range(0, symbols).Select(i => $"SYM{i}"),
+            KlineAspire.Ingestor.Configuration.KlineIntervals.All.Take(intervals),
+            1024);
+
+        Assert.Equal(symbols * intervals, plan.Streams.Count);
+        Assert.Equal(connections, plan.Connections.Count);
+        Assert.Equal(largest, plan.Connections.Max(c => c.Streams.Count));
+        Assert.All(plan.Connections, c => Assert.InRange(c.Streams.Count, 1, 1024));
+        Assert.Equal(plan.Streams, plan.Connections.SelectMany(c => c.Streams));
+    }
+}

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using KlineAspire.Ingestor.Configuration;
 using KlineAspire.Ingestor.Connections;
 using KlineAspire.Ingestor.Health;
@@ -41,8 +42,12 @@ public static class IngestorServiceCollectionExtensions
         services.ConfigureOpenTelemetryMeterProvider((provider, metrics) =>
         {
             var limit = provider.GetRequiredService<StreamPlan>().Streams.Count + CardinalityHeadroom;
-            metrics.AddView(instrument => instrument.Meter.Name == IngestorTelemetry.MeterName
-                ? new MetricStreamConfiguration { CardinalityLimit = Math.Max(2000, limit) }
+            var ownMeters = provider.GetRequiredService<IMeterFactory>();
+            metrics.AddView(instrument =>
+                // Meter providers listen by name process-wide; a second host in the same process (tests, benchmarks)
+                // must not leak its instruments into this one's /metrics.
+                instrument.Meter.Scope is IMeterFactory factory && !ReferenceEquals(factory, ownMeters) ? MetricStreamConfiguration.Drop
+                : instrument.Meter.Name == IngestorTelemetry.MeterName ? new MetricStreamConfiguration { CardinalityLimit = Math.Max(2000, limit) }
                 : null);
         });
 

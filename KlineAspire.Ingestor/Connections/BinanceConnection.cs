@@ -139,13 +139,8 @@ internal sealed class BinanceConnection : IDisposable
         try
         {
             Volatile.Write(ref _lastMessageAt, _time.GetTimestamp());
-            if (message.MessageType != WebSocketMessageType.Text)
-            {
-                _processor.RejectBinary();
-                _invalidFrameLog.Report(InvalidFrameReason.BinaryFrame, "binary", []);
-                return;
-            }
-
+            // With text conversion off, Websocket.Client reports text frames as binary, so the type says nothing:
+            // every frame is parsed as UTF-8 JSON and a real binary frame ends up counted as invalid JSON.
             var bytes = message.Binary ?? (message.Text is { } text ? Encoding.UTF8.GetBytes(text) : []);
             Handle(bytes);
         }

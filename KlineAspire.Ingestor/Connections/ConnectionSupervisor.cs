@@ -21,7 +21,7 @@ internal sealed class ConnectionSupervisor(
     ILogger logger,
     TimeProvider time)
 {
-    private static readonly TimeSpan WatchPeriod = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan WatchPeriod = TimeSpan.FromSeconds(1);
 
     // A connection that stayed up this long proves the endpoint works again, so the next failure starts over.
     private static readonly TimeSpan StableAfter = TimeSpan.FromSeconds(30);
@@ -140,14 +140,9 @@ internal sealed class ConnectionSupervisor(
                 return DisconnectReason.NoData;
             }
 
-            try
-            {
-                await connection.Ended.WaitAsync(WatchPeriod, time, cancellationToken).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                // Time to look at age and silence again.
-            }
+            // Wakes at once when the connection ends or announces shutdown; otherwise looks at age and silence again.
+            await Task.WhenAny(connection.Ended, Task.Delay(WatchPeriod, time, cancellationToken)).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
         }
     }
 }

@@ -10,7 +10,6 @@ public enum InvalidFrameReason
     InvalidValue,
     UnknownEvent,
     UnknownStream,
-    BinaryFrame,
 }
 
 public static class InvalidFrameReasons
@@ -23,7 +22,6 @@ public static class InvalidFrameReasons
         InvalidFrameReason.InvalidValue => "invalid_value",
         InvalidFrameReason.UnknownEvent => "unknown_event",
         InvalidFrameReason.UnknownStream => "unknown_stream",
-        InvalidFrameReason.BinaryFrame => "binary_frame",
         _ => "none",
     };
 }

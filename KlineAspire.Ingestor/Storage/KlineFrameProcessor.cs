@@ -30,11 +30,4 @@ public sealed class KlineFrameProcessor(KlineStore store, IngestorMetrics metric
 
         return frame.Kind;
     }
-
-    /// <summary>Binance sends only text frames; anything binary is counted and dropped.</summary>
-    public void RejectBinary()
-    {
-        metrics.MessageReceived();
-        metrics.InvalidFrame(InvalidFrameReason.BinaryFrame);
-    }
 }

@@ -1,0 +1,39 @@
+namespace KlineAspire.Simulator;
+
+/// <summary>Binance stream-name conventions: lowercase names and the combined-stream envelope.</summary>
+public static class StreamNames
+{
+    public static string Kline(string symbol, string interval) => $"{symbol.ToLowerInvariant()}@kline_{interval}";
+
+    public static string Wrap(string streamName, string rawPayload) => $$"""{"stream":"{{streamName}}","data":{{rawPayload}}}""";
+
+    /// <summary>Splits <c>btcusdt@kline_1m</c> (optionally with the <c>@+08:00</c> suffix) into symbol and interval.</summary>
+    public static bool TryParseKline(string streamName, out string symbol, out string interval)
+    {
+        symbol = interval = string.Empty;
+        var name = streamName.EndsWith("@+08:00", StringComparison.Ordinal) ? streamName[..^7] : streamName;
+        var at = name.IndexOf("@kline_", StringComparison.Ordinal);
+        if (at <= 0)
+        {
+            return false;
+        }
+
+        interval = name[(at + 7)..];
+        symbol = name[..at].ToUpperInvariant();
+        return KlineIntervalLength.IsKnown(interval);
+    }
+
+    /// <summary>
+    /// Binance accepts names of the form <c>symbol@stream</c> with a lowercase symbol; the stream part keeps its
+    /// case because intervals are case-sensitive (<c>1M</c> is a month).
+    /// </summary>
+    public static bool IsValid(string streamName)
+    {
+        var at = streamName.IndexOf('@');
+        return streamName.Length <= 200
+            && at > 0
+            && at < streamName.Length - 1
+            && !streamName.Any(c => char.IsWhiteSpace(c) || c == '/')
+            && !streamName[..at].Any(char.IsUpper);
+    }
+}

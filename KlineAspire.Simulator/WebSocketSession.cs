@@ -1,0 +1,149 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text;
+
+namespace KlineAspire.Simulator;
+
+/// <summary>
+/// Serves one WebSocket handshake and connection the way Binance does: handshake budget, initial streams from the
+/// URL, pings with a pong deadline, the incoming message rate limit and the 24-hour cut.
+/// </summary>
+internal sealed class WebSocketSession(BinanceSimulator simulator, ControlMessageHandler controlMessages, ILogger<WebSocketSession> logger)
+{
+    private const int MaxIncomingMessageBytes = 64 * 1024;
+
+    public async Task HandleAsync(HttpContext context, bool combined, IReadOnlyList<string> initialStreams)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsync("Expected a WebSocket handshake.");
+            return;
+        }
+
+        var admitted = simulator.AttemptBudget.TryAdmit();
+        if (simulator.Faults.RefuseHandshakesWith is int refusal)
+        {
+            context.Response.StatusCode = refusal;
+            return;
+        }
+
+        if (!admitted)
+        {
+            logger.LogWarning("Refusing handshake: connection attempt budget of {Limit} per {Window} is spent", simulator.Options.MaxConnectionAttempts, simulator.Options.ConnectionAttemptWindow);
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            return;
+        }
+
+        if (initialStreams.Any(s => !StreamNames.IsValid(s)))
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
+        if (initialStreams.Count > simulator.Options.MaxStreamsPerConnection)
+        {
+            simulator.RecordStreamLimitViolation();
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsync("Too many streams in the URL.");
+            return;
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        {
+            // Ping every interval and drop the client when no pong comes back in time, as Binance does.
+            KeepAliveInterval = simulator.Options.PingInterval,
+            KeepAliveTimeout = simulator.Options.PongTimeout,
+        });
+        var connection = simulator.Register(context.Request.Path + context.Request.QueryString, combined, socket, context);
+        connection.Subscribe(initialStreams);
+        logger.LogInformation("Connection {ConnectionId} opened on {Path} with {StreamCount} streams", connection.Id, connection.Path, initialStreams.Count);
+        using var lifetime = new CancellationTokenSource();
+        var cut = CloseAtLifetimeAsync(connection, lifetime.Token);
+        try
+        {
+            await ReceiveLoopAsync(connection, context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            logger.LogInformation("Connection {ConnectionId} dropped: {Reason}", connection.Id, ex.Message);
+        }
+        finally
+        {
+            simulator.Unregister(connection);
+            await lifetime.CancelAsync();
+            await cut;
+            logger.LogInformation("Connection {ConnectionId} closed after {Received} messages received", connection.Id, connection.MessagesReceived);
+        }
+    }
+
+    private async Task ReceiveLoopAsync(SimulatorConnection connection, CancellationToken aborted)
+    {
+        var rate = new IncomingMessageRate(simulator.Time);
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxIncomingMessageBytes);
+        try
+        {
+            while (connection.Socket.State == WebSocketState.Open)
+            {
+                if (simulator.Faults.SlowRead > TimeSpan.Zero)
+                {
+                    await Task.Delay(simulator.Faults.SlowRead, aborted);
+                }
+
+                var length = 0;
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    if (length == MaxIncomingMessageBytes)
+                    {
+                        await connection.CloseAsync(WebSocketCloseStatus.MessageTooBig, "Message too big");
+                        return;
+                    }
+
+                    result = await connection.Socket.ReceiveAsync(buffer.AsMemory(length), aborted);
+                    length += result.Count;
+                }
+                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    await connection.CloseAsync(WebSocketCloseStatus.NormalClosure, string.Empty);
+                    return;
+                }
+
+                connection.CountReceived();
+                var perSecond = rate.Record();
+                simulator.RecordIncomingRate(perSecond);
+                if (perSecond > simulator.Options.MaxIncomingMessagesPerSecond)
+                {
+                    simulator.RecordRateLimitViolation();
+                    logger.LogWarning("Connection {ConnectionId} sent {Count} messages within a second; closing with 1008", connection.Id, perSecond);
+                    await connection.CloseAsync(WebSocketCloseStatus.PolicyViolation, "Too many requests");
+                    return;
+                }
+
+                if (result.MessageType == WebSocketMessageType.Text && controlMessages.Handle(connection, buffer.AsSpan(0, length)) is { } response)
+                {
+                    await connection.SendAsync(Encoding.UTF8.GetBytes(response));
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task CloseAtLifetimeAsync(SimulatorConnection connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(simulator.Options.MaxConnectionLifetime, simulator.Time, cancellationToken);
+            logger.LogInformation("Connection {ConnectionId} reached the {Lifetime} lifetime; cutting it", connection.Id, simulator.Options.MaxConnectionLifetime);
+            await connection.CloseAsync(WebSocketCloseStatus.NormalClosure, "Connection lifetime reached");
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

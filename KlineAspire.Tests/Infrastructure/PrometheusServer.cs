@@ -1,0 +1,176 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace KlineAspire.Tests.Infrastructure;
+
+/// <summary>A real Prometheus server (Debian's binary) on a free loopback port, scraping the given targets.</summary>
+public sealed class PrometheusServer : IAsyncDisposable
+{
+    public const string Binary = "/usr/bin/prometheus";
+    private readonly Process _process;
+    private readonly string _directory;
+    private readonly ConcurrentQueue<string> _log;
+
+    private PrometheusServer(Process process, string directory, Uri baseAddress, ConcurrentQueue<string> log)
+    {
+        _process = process;
+        _directory = directory;
+        _log = log;
+        BaseAddress = baseAddress;
+        Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient Http { get; }
+
+    public static bool IsInstalled => File.Exists(Binary);
+
+    public static Task<PrometheusServer> StartAsync(string job, Uri target, TimeSpan scrapeInterval)
+    {
+        var interval = $"{(int)scrapeInterval.TotalMilliseconds}ms";
+        return StartWithConfigurationAsync($"""
+            global:
+              scrape_interval: {interval}
+              evaluation_interval: {interval}
+            scrape_configs:
+              - job_name: {job}
+                scrape_interval: {interval}
+                static_configs:
+                  - targets: ["{target.Authority}"]
+            """);
+    }
+
+    /// <summary>
+    /// A Prometheus that scrapes nothing and evaluates the given rule files (absolute paths) every second:
+    /// for validating PromQL (dashboards) and checking that rule files load in a real server.
+    /// </summary>
+    public static Task<PrometheusServer> StartWithoutTargetsAsync(IEnumerable<string>? ruleFiles = null)
+    {
+        var rules = (ruleFiles ?? []).Select(file => $"  - \"{file.Replace("\\", "/", StringComparison.Ordinal)}\"").ToList();
+        return StartWithConfigurationAsync($"""
+            global:
+              scrape_interval: 1s
+              evaluation_interval: 1s
+            rule_files:{(rules.Count == 0 ? " []" : Environment.NewLine + string.Join(Environment.NewLine, rules))}
+            scrape_configs: []
+            """);
+    }
+
+    private static async Task<PrometheusServer> StartWithConfigurationAsync(string configuration)
+    {
+        var directory = Directory.CreateTempSubdirectory("kline-prometheus-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(directory, "prometheus.yml"), configuration, TestContext.Current.CancellationToken);
+
+        var port = FreePort();
+        var start = new ProcessStartInfo(Binary)
+        {
+            ArgumentList =
+            {
+                $"--config.file={Path.Combine(directory, "prometheus.yml")}",
+                $"--storage.tsdb.path={Path.Combine(directory, "data")}",
+                $"--web.listen-address=127.0.0.1:{port}",
+                "--log.level=warn",
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        var process = Process.Start(start) ?? throw new InvalidOperationException("prometheus did not start");
+        var log = new ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, line) => Remember(log, line.Data);
+        process.ErrorDataReceived += (_, line) => Remember(log, line.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var server = new PrometheusServer(process, directory, new Uri($"http://127.0.0.1:{port}"), log);
+        try
+        {
+            await Eventually.MatchAsync(
+                async () =>
+                {
+                    if (process.HasExited)
+                    {
+                        // A bad configuration or rule file makes Prometheus exit at once: fail with its own words.
+                        throw new InvalidOperationException($"prometheus exited with code {process.ExitCode}:{Environment.NewLine}{server.Log}");
+                    }
+
+                    return (await server.Http.GetAsync("/-/ready", TestContext.Current.CancellationToken)).StatusCode;
+                },
+                status => status == HttpStatusCode.OK, TimeSpan.FromSeconds(30), "Prometheus is ready");
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
+        return server;
+    }
+
+    private static void Remember(ConcurrentQueue<string> log, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        log.Enqueue(line);
+        while (log.Count > 200 && log.TryDequeue(out _))
+        {
+        }
+    }
+
+    /// <summary>The last lines Prometheus printed (warnings and errors only, given <c>--log.level=warn</c>).</summary>
+    public string Log => string.Join(Environment.NewLine, _log);
+
+    /// <summary>Runs an instant query without interpreting it: the HTTP status and the raw JSON body, errors included.</summary>
+    public async Task<(HttpStatusCode Status, string Body)> QueryRawAsync(string promql)
+    {
+        using var response = await Http.GetAsync($"/api/v1/query?query={Uri.EscapeDataString(promql)}", TestContext.Current.CancellationToken);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    /// <summary>Runs an instant PromQL query and returns each series' labels and value.</summary>
+    public async Task<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)>> QueryAsync(string promql)
+    {
+        var json = await Http.GetStringAsync($"/api/v1/query?query={Uri.EscapeDataString(promql)}", TestContext.Current.CancellationToken);
+        using var document = JsonDocument.Parse(json);
+        var data = document.RootElement.GetProperty("data");
+        return data.GetProperty("result").EnumerateArray()
+            .Select(series => (
+                (IReadOnlyDictionary<string, string>)series.GetProperty("metric").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!),
+                double.Parse(series.GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture)))
+            .ToList();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync(CancellationToken.None);
+        }
+
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Prometheus may still be flushing; the temp directory is harmless.
+        }
+    }
+}

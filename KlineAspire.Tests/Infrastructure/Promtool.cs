@@ -1,0 +1,66 @@
+using System.Diagnostics;
+
+namespace KlineAspire.Tests.Infrastructure;
+
+/// <summary>Runs Debian's <c>promtool</c>.</summary>
+public static class Promtool
+{
+    public const string Binary = "/usr/bin/promtool";
+
+    public static bool IsInstalled => File.Exists(Binary);
+
+    /// <summary>Lints an exposition with <c>promtool check metrics</c>; returns the exit code and what it printed.</summary>
+    public static async Task<(int ExitCode, string Output)> CheckMetricsAsync(string exposition)
+    {
+        var start = new ProcessStartInfo(Binary, "check metrics")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        await process.StandardInput.WriteAsync(exposition);
+        process.StandardInput.Close();
+        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        return (process.ExitCode, output);
+    }
+
+    /// <summary>Runs <c>promtool</c> with the given arguments; returns the exit code and everything it printed.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo(Binary)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = RepositoryPaths.Root,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("promtool did not start");
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    /// <summary>Validates rule files with <c>promtool check rules</c>.</summary>
+    public static Task<(int ExitCode, string Output)> CheckRulesAsync(string ruleFile) => RunAsync("check", "rules", ruleFile);
+
+    /// <summary>Runs rule unit tests with <c>promtool test rules</c>; rule_files in the test file are relative to it.</summary>
+    public static Task<(int ExitCode, string Output)> TestRulesAsync(string testFile) => RunAsync("test", "rules", testFile);
+
+    /// <summary>CI installs the tools, so there a missing binary is a failure; on a developer machine it skips.</summary>
+    public static void RequireInstalled(string binary)
+    {
+        if (!File.Exists(binary))
+        {
+            Assert.False(string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase), $"{binary} is required in CI");
+            Assert.Skip($"{binary} is not installed (apt-get install -y prometheus)");
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using System.Net.WebSockets;
+using KlineAspire.Simulator;
+using KlineAspire.Tests.Infrastructure;
+
+namespace KlineAspire.Tests.Integration;
+
+/// <summary>Drops, server shutdowns, rotation and scale: the ingestor keeps data correct and stays inside Binance's limits.</summary>
+public class ConnectionLifecycleTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Reconnects_and_resubscribes_after_abrupt_drops_and_server_shutdown()
+    {
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
+        string[] symbols = ["BTCUSDT", "ETHUSDT", "BNBUSDT"];
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, symbols, ["1m", "1s"]);
+        await simulator.WaitForSubscribedStreamsAsync(6, Timeout);
+
+        var sequence = 0;
+        async Task<List<KlineCandle>> PublishRoundAsync()
+        {
+            sequence++;
+            var round = symbols.SelectMany(s => new[] { "1m", "1s" }.Select(i => Candles.Make(s, i, sequence))).ToList();
+            foreach (var candle in round)
+            {
+                await simulator.PublishAsync(candle);
+            }
+
+            return round;
+        }
+
+        var first = await PublishRoundAsync();
+        await ingestor.WaitForMetricsAsync(m => first.All(c => MetricsAssert.HasClose(m, c)), "the first round arrives");
+
+        // Two abrupt TCP drops in a row, then a graceful server shutdown announcement.
+        for (var drop = 0; drop < 2; drop++)
+        {
+            var attemptsBeforeDrop = simulator.ConnectionAttempts;
+            simulator.AbortAllConnections();
+            await Eventually.MatchAsync(() => Task.FromResult(simulator.ConnectionAttempts), attempts => attempts > attemptsBeforeDrop, Timeout, "the ingestor reconnects");
+            await simulator.WaitForSubscribedStreamsAsync(6, Timeout);
+            var round = await PublishRoundAsync();
+            await ingestor.WaitForMetricsAsync(m => round.All(c => MetricsAssert.HasClose(m, c)), $"round after drop {drop + 1} arrives");
+        }
+
+        var attemptsBeforeShutdown = simulator.ConnectionAttempts;
+        await simulator.SendServerShutdownAsync();
+        await Eventually.MatchAsync(() => Task.FromResult(simulator.ConnectionAttempts), attempts => attempts > attemptsBeforeShutdown, Timeout, "the ingestor reconnects after serverShutdown");
+        await Eventually.MatchAsync(() => Task.FromResult(simulator.OpenConnections), open => open == 1, Timeout, "the old connection is retired");
+        await simulator.WaitForSubscribedStreamsAsync(6, Timeout);
+
+        var final = await PublishRoundAsync();
+        var metrics = await ingestor.WaitForMetricsAsync(m => final.All(c => MetricsAssert.HasClose(m, c)), "the final round arrives");
+        foreach (var candle in final)
+        {
+            MetricsAssert.ShowsCandle(metrics, candle);
+        }
+
+        Assert.True(metrics.Sum("kline_ingestor_reconnects_total", ("reason", "lost")) >= 2);
+        Assert.Equal(1, metrics.Sum("kline_ingestor_reconnects_total", ("reason", "server_shutdown")));
+        Assert.Equal(1, metrics.Value("kline_ingestor_connections"));
+        Assert.Equal(6, metrics.Value("kline_ingestor_subscribed_streams"));
+        Assert.Equal(0, simulator.RateLimitViolations);
+        Assert.Contains(ingestor.Logs.GetSnapshot(), r => r.Message.Contains("received serverShutdown", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Rotation_opens_the_new_connection_before_closing_the_old_so_coverage_never_lapses()
+    {
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT", "ETHUSDT"], ["1m"],
+            new Dictionary<string, string> { ["Binance:ConnectionLifetime"] = "00:00:03" });
+        await simulator.WaitForSubscribedStreamsAsync(2, Timeout);
+
+        // Watch the server side through two rotations: both streams must be subscribed on some open connection at every instant.
+        var attemptsAtStart = simulator.ConnectionAttempts;
+        var sequence = 0;
+        KlineCandle last = Candles.Make("BTCUSDT", "1m", 0);
+        var until = DateTime.UtcNow.AddSeconds(8);
+        while (DateTime.UtcNow < until)
+        {
+            Assert.Equal(2, simulator.SubscribedStreams.Count);
+            last = Candles.Make("BTCUSDT", "1m", ++sequence);
+            await simulator.PublishAsync(last);
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+
+        var metrics = await ingestor.WaitForMetricsAsync(m => MetricsAssert.HasClose(m, last), "the last update before the end arrives");
+        Assert.True(simulator.ConnectionAttempts - attemptsAtStart >= 2, "two rotations in eight seconds");
+        Assert.Equal(2, simulator.PeakOpenConnections);
+        Assert.True(metrics.Sum("kline_ingestor_reconnects_total", ("reason", "rotation")) >= 2);
+        Assert.Equal(0, metrics.Sum("kline_ingestor_reconnects_total", ("reason", "lost")));
+    }
+
+    [Fact]
+    public async Task Three_thousand_streams_use_three_connections_without_breaking_a_limit()
+    {
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
+        var symbols = Enumerable.Range(0, 3000).Select(i => $"S{i:D4}USDT").ToArray();
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, symbols, ["1m"]);
+        await simulator.WaitForSubscribedStreamsAsync(3000, TimeSpan.FromSeconds(60));
+
+        Assert.Equal(3, simulator.OpenConnections);
+        Assert.All(simulator.Connections, c => Assert.InRange(c.Streams.Count, 1, 1024));
+        Assert.Equal(0, simulator.RateLimitViolations);
+        Assert.Equal(0, simulator.StreamLimitViolations);
+        Assert.InRange(simulator.MaxObservedIncomingMessagesPerSecond, 1, 5);
+
+        var candles = symbols.Select(s => Candles.Make(s, "1m", 1)).ToList();
+        foreach (var candle in candles)
+        {
+            await simulator.PublishAsync(candle);
+        }
+
+        var metrics = await ingestor.WaitForMetricsAsync(m => m.All("kline_close_price").Count() == 3000, "all 3000 streams are exported", TimeSpan.FromSeconds(60));
+        Assert.All(candles, c => Assert.True(MetricsAssert.HasClose(metrics, c), $"{c.StreamName} has its close price"));
+        Assert.DoesNotContain(metrics.Samples, s => s.Labels.ContainsKey("otel_metric_overflow"));
+        Assert.Equal(3, metrics.Value("kline_ingestor_connections"));
+        Assert.Equal(3000, metrics.Value("kline_ingestor_subscribed_streams"));
+    }
+
+    [Fact]
+    public async Task A_subscription_refused_by_the_server_is_retried_with_backoff_and_logged()
+    {
+        // A server that allows fewer streams per connection than the ingestor was told: Binance answers error 4.
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero, MaxStreamsPerConnection = 2 }, TestContext.Current.CancellationToken);
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT", "ETHUSDT", "BNBUSDT"], ["1m"]);
+
+        var metrics = await ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_reconnects_total", ("reason", "subscribe_failed")) >= 2, "the refusal is retried");
+        Assert.True(metrics.Sum("kline_ingestor_invalid_frames_total", ("reason", "error_response")) >= 2);
+        Assert.True(simulator.StreamLimitViolations >= 2);
+        Assert.Contains(ingestor.Logs.GetSnapshot(), r => r.Message.Contains("error 4", StringComparison.Ordinal));
+        Assert.Equal(0, metrics.Value("kline_ingestor_subscribed_streams"));
+    }
+}

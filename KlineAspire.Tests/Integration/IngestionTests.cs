@@ -1,0 +1,199 @@
+using System.Net;
+using System.Net.WebSockets;
+using System.Text;
+using KlineAspire.Simulator;
+using KlineAspire.Tests.Infrastructure;
+using KlineAspire.Tests.Ingestor;
+
+namespace KlineAspire.Tests.Integration;
+
+/// <summary>The ingestor against the Binance-compatible simulator: values, garbage, staleness and health.</summary>
+public class IngestionTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    private static Task<BinanceSimulator> StartSimulatorAsync(Action<SimulatorOptions>? configure = null)
+    {
+        var options = new SimulatorOptions { UpdatePeriod = TimeSpan.Zero };
+        configure?.Invoke(options);
+        return BinanceSimulator.StartAsync(options, TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task Sample_frames_and_generated_candles_reach_metrics_exactly()
+    {
+        await using var simulator = await StartSimulatorAsync();
+        var symbols = new[] { "BNBUSDT", "XRPUSDT" }.Concat(Enumerable.Range(0, 48).Select(i => $"GEN{i}USDT")).ToArray();
+        string[] intervals = ["1m", "1M"];
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, symbols, intervals);
+        await simulator.WaitForSubscribedStreamsAsync(symbols.Length * intervals.Length, Timeout);
+
+        // The two sample frames of the protocol notes, field for field.
+        var bnb = new KlineCandle("BNBUSDT", "1m", 1647220248756, 1647220200000, 1647220259999, 527449288, 527449503,
+            364.6m, 364.3m, 364.6m, 364.2m, 458.544m, 216, false, 167076.6803m, 183.994m, 67043.535m);
+        var xrp = new KlineCandle("XRPUSDT", "1m", 1647220380568, 1647220320000, 1647220379999, 429501724, 429501859,
+            0.7586m, 0.7592m, 0.7592m, 0.7586m, 81089m, 136, true, 61541.6057m, 63081m, 47874.4521m);
+        Assert.Equal(SampleFrames.BnbUsdt, bnb.ToRawJson());
+        var generated = symbols.Skip(2).SelectMany(symbol => intervals.Select(interval => Candles.Make(symbol, interval, 3))).ToList();
+        foreach (var candle in generated.Prepend(xrp).Prepend(bnb))
+        {
+            await simulator.PublishAsync(candle);
+        }
+
+        var metrics = await ingestor.WaitForMetricsAsync(m => generated.Append(bnb).Append(xrp).All(c => MetricsAssert.HasClose(m, c)), "every stream shows its close price");
+        MetricsAssert.ShowsCandle(metrics, bnb);
+        MetricsAssert.ShowsCandle(metrics, xrp);
+        Assert.Equal(364.3, metrics.Kline("kline_close_price", "BNBUSDT", "1m"));
+        Assert.Equal(1, metrics.Kline("kline_candles_closed_total", "XRPUSDT", "1m"));
+        Assert.Equal(0, metrics.Kline("kline_candles_closed_total", "BNBUSDT", "1m"));
+        Assert.Null(metrics.Kline("kline_close_price", "BNBUSDT", "1M"));
+        foreach (var candle in generated)
+        {
+            MetricsAssert.ShowsCandle(metrics, candle);
+        }
+
+        Assert.Equal(100, metrics.Value("kline_ingestor_configured_streams"));
+        Assert.Equal(100, metrics.Value("kline_ingestor_subscribed_streams"));
+        Assert.Equal(1, metrics.Value("kline_ingestor_connections"));
+        Assert.True(metrics.Sum("kline_ingestor_lag_seconds_count") >= generated.Count + 2);
+        Assert.DoesNotContain(metrics.Samples, sample => sample.Labels.ContainsKey("otel_metric_overflow"));
+    }
+
+    [Fact]
+    public async Task Garbage_frames_are_counted_and_good_data_around_them_is_untouched()
+    {
+        await using var simulator = await StartSimulatorAsync();
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT", "ETHUSDT"], ["1m"]);
+        await simulator.WaitForSubscribedStreamsAsync(2, Timeout);
+
+        var before = Candles.Make("BTCUSDT", "1m", 1);
+        await simulator.PublishAsync(before);
+        await ingestor.WaitForMetricsAsync(m => MetricsAssert.HasClose(m, before), "the first good candle arrives");
+
+        var badPrice = Candles.Make("BTCUSDT", "1m", 2).ToCombinedJson().Replace("\"c\":\"", "\"c\":\"x");
+        await simulator.SendTextToAllAsync("this is not json");
+        await simulator.SendTextToAllAsync("{\"stream\":\"btcusdt@kline_1m\",\"data\":{\"e\":\"kline\",\"E\":1");
+        await simulator.SendTextToAllAsync(badPrice);
+        await simulator.SendTextToAllAsync(Candles.Make("DOGEUSDT", "1m", 1).ToCombinedJson());
+        await simulator.SendTextToAllAsync("{\"e\":\"trade\",\"E\":1}");
+        // Invalid UTF-8 in a *text* frame makes the WebSocket client close the connection (RFC 6455 requires it; see
+        // FaultTests); inside a binary frame it reaches the parser, which must reject it.
+        await simulator.SendBytesToAllAsync([0x7B, 0x22, 0xC3, 0x28, 0x22, 0x7D], WebSocketMessageType.Binary);
+        await simulator.SendBytesToAllAsync([1, 2, 3], WebSocketMessageType.Binary);
+
+        var eth = Candles.Make("ETHUSDT", "1m", 5);
+        await simulator.SendFragmentedAsync(eth, fragments: 7);
+
+        var metrics = await ingestor.WaitForMetricsAsync(
+            m => MetricsAssert.HasClose(m, eth) && m.Sum("kline_ingestor_invalid_frames_total") >= 7,
+            "the fragmented candle arrives and all garbage is counted");
+        MetricsAssert.ShowsCandle(metrics, before);
+        MetricsAssert.ShowsCandle(metrics, eth);
+        // Websocket.Client cannot tell binary from text frames once text conversion is off; the binary frame is invalid JSON.
+        Assert.Equal(3, metrics.Sum("kline_ingestor_invalid_frames_total", ("reason", "invalid_json")));
+        Assert.Equal(1, metrics.Sum("kline_ingestor_invalid_frames_total", ("reason", "invalid_value")));
+        Assert.Equal(1, metrics.Sum("kline_ingestor_invalid_frames_total", ("reason", "unknown_stream")));
+        Assert.Equal(1, metrics.Sum("kline_ingestor_invalid_frames_total", ("reason", "unknown_event")));
+        Assert.Equal(1, metrics.Sum("kline_ingestor_invalid_frames_total", ("reason", "invalid_utf8")));
+
+        // Garbage never costs the connection.
+        Assert.Equal(0, metrics.Sum("kline_ingestor_reconnects_total"));
+        Assert.Equal(1, simulator.OpenConnections);
+        Assert.Equal(HttpStatusCode.OK, (await ingestor.HealthAsync("/alive")).Status);
+
+        // Logged, but not once per frame.
+        var warnings = ingestor.Logs.GetSnapshot().Where(r => r.Message.Contains("invalid frame", StringComparison.Ordinal)).ToList();
+        Assert.InRange(warnings.Count(r => r.Level == Microsoft.Extensions.Logging.LogLevel.Warning), 1, 2);
+    }
+
+    [Fact]
+    public async Task Stale_streams_leave_the_price_gauges_but_keep_their_last_update_time()
+    {
+        await using var simulator = await StartSimulatorAsync();
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT", "ETHUSDT"], ["1m"],
+            new Dictionary<string, string> { ["Binance:StaleAfter"] = "00:00:02", ["Binance:NoDataTimeout"] = "00:01:00" });
+        await simulator.WaitForSubscribedStreamsAsync(2, Timeout);
+
+        var (status, body) = await ingestor.HealthAsync();
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Contains("No kline received yet", body);
+
+        var eth = Candles.Make("ETHUSDT", "1m", 1);
+        await simulator.PublishAsync(eth);
+        var btc = Candles.Make("BTCUSDT", "1m", 1);
+        await simulator.PublishAsync(btc);
+        await ingestor.WaitForMetricsAsync(m => MetricsAssert.HasClose(m, eth) && MetricsAssert.HasClose(m, btc), "both streams show prices");
+        Assert.Equal(HttpStatusCode.OK, (await ingestor.HealthAsync()).Status);
+
+        // Keep BTC alive while ETH goes quiet.
+        var sequence = 2;
+        var metrics = await Eventually.MatchAsync(async () =>
+        {
+            btc = Candles.Make("BTCUSDT", "1m", sequence++);
+            await simulator.PublishAsync(btc);
+            return await ingestor.ScrapeAsync();
+        }, m => m.Kline("kline_close_price", "ETHUSDT", "1m") is null, Timeout, "ETHUSDT goes stale");
+
+        Assert.Null(metrics.Kline("kline_open_price", "ETHUSDT", "1m"));
+        Assert.Null(metrics.Kline("kline_base_volume", "ETHUSDT", "1m"));
+        Assert.Null(metrics.Kline("kline_trades", "ETHUSDT", "1m"));
+        Assert.Equal(eth.EventTime / 1000.0, metrics.Kline("kline_last_update_timestamp_seconds", "ETHUSDT", "1m"));
+        Assert.NotNull(metrics.Kline("kline_close_price", "BTCUSDT", "1m"));
+        Assert.Equal(1, metrics.Value("kline_ingestor_stale_streams"));
+        (status, body) = await ingestor.HealthAsync();
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("Degraded", body);
+
+        // With every stream quiet, the service is no longer ready.
+        var health = await Eventually.MatchAsync(() => ingestor.HealthAsync(), h => h.Status == HttpStatusCode.ServiceUnavailable, Timeout, "readiness fails when no stream updates");
+        Assert.Contains("No stream has updated", health.Body);
+    }
+
+    [Fact]
+    public async Task Metrics_output_passes_promtool()
+    {
+        Promtool.RequireInstalled(Promtool.Binary);
+        await using var simulator = await StartSimulatorAsync();
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT", "ETHUSDT"], ["1m", "1h"]);
+        await simulator.WaitForSubscribedStreamsAsync(4, Timeout);
+        var candle = Candles.Make("BTCUSDT", "1h", 1, closed: true);
+        await simulator.PublishAsync(candle);
+        await simulator.SendTextToAllAsync("garbage");
+        var metrics = await ingestor.WaitForMetricsAsync(m => MetricsAssert.HasClose(m, candle) && m.Sum("kline_ingestor_lag_seconds_count") > 0, "a candle and a lag sample are exported");
+
+        var (exitCode, output) = await Promtool.CheckMetricsAsync(metrics.Raw);
+        Assert.True(exitCode == 0, $"promtool check metrics failed:\n{output}");
+        Assert.Equal(string.Empty, output.Trim());
+
+        // Labels are labels: no symbol or interval is baked into a metric name.
+        Assert.DoesNotContain(metrics.Samples, s => s.Name.Contains("btcusdt", StringComparison.OrdinalIgnoreCase) || s.Name.Contains("_1h", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_real_prometheus_returns_the_close_price_per_symbol_and_interval()
+    {
+        Promtool.RequireInstalled(PrometheusServer.Binary);
+        await using var simulator = await StartSimulatorAsync();
+        string[] symbols = ["BTCUSDT", "ETHUSDT", "SOLUSDT"];
+        string[] intervals = ["1m", "5m"];
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, symbols, intervals);
+        await simulator.WaitForSubscribedStreamsAsync(6, Timeout);
+        var candles = symbols.SelectMany(s => intervals.Select(i => Candles.Make(s, i, 11))).ToList();
+        foreach (var candle in candles)
+        {
+            await simulator.PublishAsync(candle);
+        }
+
+        await using var prometheus = await PrometheusServer.StartAsync("ingestor", ingestor.BaseAddress, TimeSpan.FromMilliseconds(500));
+        var series = await Eventually.MatchAsync(
+            () => prometheus.QueryAsync("kline_close_price"),
+            result => result.Count == candles.Count && candles.All(c => result.Any(r => r.Labels["symbol"] == c.Symbol && r.Labels["interval"] == c.Interval && r.Value == Candles.AsDouble(c.Close))),
+            Timeout, "Prometheus has every stream's close price");
+        Assert.All(series, s => Assert.Equal("ingestor", s.Labels["job"]));
+
+        var up = await prometheus.QueryAsync("up{job=\"ingestor\"}");
+        Assert.Equal(1, Assert.Single(up).Value);
+        var btc5m = await prometheus.QueryAsync("kline_close_price{symbol=\"BTCUSDT\",interval=\"5m\"}");
+        Assert.Equal(Candles.AsDouble(candles.Single(c => c.Symbol == "BTCUSDT" && c.Interval == "5m").Close), Assert.Single(btc5m).Value);
+    }
+}

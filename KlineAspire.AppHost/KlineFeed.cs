@@ -1,0 +1,8 @@
+namespace KlineAspire.AppHost;
+
+/// <summary>Where market data comes from: the real exchange, or the bundled simulator for offline runs.</summary>
+internal enum KlineFeed
+{
+    Binance,
+    Simulated,
+}

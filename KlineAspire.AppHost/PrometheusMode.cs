@@ -1,0 +1,10 @@
+namespace KlineAspire.AppHost;
+
+/// <summary>How Prometheus runs. <see cref="Auto"/> picks a container when a runtime is usable, else the local binary.</summary>
+internal enum PrometheusMode
+{
+    Auto,
+    Container,
+    Executable,
+    None,
+}

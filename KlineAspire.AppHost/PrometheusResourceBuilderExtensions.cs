@@ -1,0 +1,85 @@
+using Microsoft.Extensions.Logging;
+
+namespace KlineAspire.AppHost;
+
+/// <summary>Adds Prometheus, scraping the ingestor, in the way <see cref="PrometheusPlacement"/> chose.</summary>
+internal static class PrometheusResourceBuilderExtensions
+{
+    public const string GraphPath = "/graph?g0.expr=kline_close_price&g0.tab=0&g0.range_input=15m";
+
+    private const int ContainerPort = 9090;
+
+    public static IResourceBuilder<IResourceWithEndpoints>? AddKlinePrometheus(
+        this IDistributedApplicationBuilder builder, string name, IResourceBuilder<ProjectResource> ingestor, KlineSettings settings, PrometheusPlacement placement)
+    {
+        builder.LogAtStart(placement.Mode == PrometheusMode.None ? LogLevel.Warning : LogLevel.Information, placement.Mode == PrometheusMode.None
+            ? $"Prometheus is not started ({placement.Reason}). Install it (Debian/Ubuntu: apt-get install -y prometheus, or set Prometheus:Executable) or start a Docker engine, then run again."
+            : $"Prometheus mode: {placement.Mode.ToString().ToLowerInvariant()} ({placement.Reason}).");
+
+        return placement.Mode switch
+        {
+            PrometheusMode.Container => builder.AddPrometheusContainer(name, ingestor, settings),
+            PrometheusMode.Executable => builder.AddPrometheusExecutable(name, ingestor, settings, placement.ExecutablePath!),
+            _ => null,
+        };
+    }
+
+    /// <summary>The image built from <c>prometheus/Dockerfile</c>; the same image runs locally and in Azure Container Apps.</summary>
+    private static IResourceBuilder<IResourceWithEndpoints> AddPrometheusContainer(
+        this IDistributedApplicationBuilder builder, string name, IResourceBuilder<ProjectResource> ingestor, KlineSettings settings)
+    {
+        var prometheus = builder.AddDockerfile(name, PrometheusSourceDirectory(builder))
+            .WithHttpEndpoint(port: builder.ExecutionContext.IsPublishMode ? null : settings.PrometheusPort, targetPort: ContainerPort, name: "http")
+            .WithEnvironment("INGESTOR_TARGET", ingestor.GetEndpoint("http").Property(EndpointProperty.HostAndPort))
+            .WithEnvironment("SCRAPE_INTERVAL", settings.ScrapeInterval)
+            .WithHttpHealthCheck("/-/ready")
+            .WithGraphLink()
+            .WaitForStart(ingestor);
+        if (settings.PrometheusExternal)
+        {
+            prometheus.WithExternalHttpEndpoints();
+        }
+
+        return prometheus;
+    }
+
+    /// <summary>The local binary, with a configuration rendered from the ingestor's allocated endpoint at start.</summary>
+    private static IResourceBuilder<IResourceWithEndpoints> AddPrometheusExecutable(
+        this IDistributedApplicationBuilder builder, string name, IResourceBuilder<ProjectResource> ingestor, KlineSettings settings, string executablePath)
+    {
+        var workDirectory = Path.Combine(Path.GetTempPath(), "klineaspire", $"{name}-{Environment.ProcessId}");
+        var source = PrometheusSourceDirectory(builder);
+        var target = ingestor.GetEndpoint("http").Property(EndpointProperty.HostAndPort);
+        var prometheus = builder.AddExecutable(name, executablePath, builder.AppHostDirectory)
+            .WithHttpEndpoint(port: settings.PrometheusPort == 0 ? null : settings.PrometheusPort, name: "http")
+            .WithArgs(async context =>
+            {
+                var configFile = PrometheusConfigTemplate.WriteDirectory(source, await target.GetValueAsync(context.CancellationToken) ?? "localhost:5180", settings.ScrapeInterval, workDirectory);
+                var self = ((IResourceWithEndpoints)context.Resource).GetEndpoint("http");
+                context.Args.Add($"--config.file={configFile}");
+                context.Args.Add($"--storage.tsdb.path={Path.Combine(workDirectory, "data")}");
+                context.Args.Add(ReferenceExpression.Create($"--web.listen-address=127.0.0.1:{self.Property(EndpointProperty.TargetPort)}"));
+                context.Args.Add("--log.level=warn");
+            })
+            .WithHttpHealthCheck("/-/ready")
+            .WithGraphLink()
+            .WaitForStart(ingestor);
+        return prometheus;
+    }
+
+    private static IResourceBuilder<T> WithGraphLink<T>(this IResourceBuilder<T> prometheus)
+        where T : IResourceWithEndpoints => prometheus.WithUrls(context =>
+    {
+        var home = context.Urls.FirstOrDefault(url => url.Endpoint?.EndpointName == "http");
+        if (home is null)
+        {
+            return;
+        }
+
+        home.DisplayText = "Prometheus";
+        context.Urls.Add(new ResourceUrlAnnotation { Url = home.Url.TrimEnd('/') + GraphPath, DisplayText = "Graph: kline_close_price", Endpoint = home.Endpoint });
+    });
+
+    internal static string PrometheusSourceDirectory(IDistributedApplicationBuilder builder) =>
+        Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "prometheus"));
+}

@@ -1,7 +1,7 @@
 namespace KlineAspire.AppHost;
 
 /// <summary>Where market data comes from: the real exchange, or the bundled simulator for offline runs.</summary>
-internal enum KlineFeed
+public enum KlineFeed
 {
     Binance,
     Simulated,

@@ -1,7 +1,7 @@
 namespace KlineAspire.AppHost;
 
 /// <summary>How Prometheus runs. <see cref="Auto"/> picks a container when a runtime is usable, else the local binary.</summary>
-internal enum PrometheusMode
+public enum PrometheusMode
 {
     Auto,
     Container,

@@ -135,17 +135,7 @@ public sealed class PrometheusServer : IAsyncDisposable
     }
 
     /// <summary>Runs an instant PromQL query and returns each series' labels and value.</summary>
-    public async Task<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)>> QueryAsync(string promql)
-    {
-        var json = await Http.GetStringAsync($"/api/v1/query?query={Uri.EscapeDataString(promql)}", TestContext.Current.CancellationToken);
-        using var document = JsonDocument.Parse(json);
-        var data = document.RootElement.GetProperty("data");
-        return data.GetProperty("result").EnumerateArray()
-            .Select(series => (
-                (IReadOnlyDictionary<string, string>)series.GetProperty("metric").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!),
-                double.Parse(series.GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture)))
-            .ToList();
-    }
+    public Task<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)>> QueryAsync(string promql) => PrometheusApi.QueryAsync(Http, promql);
 
     private static int FreePort()
     {

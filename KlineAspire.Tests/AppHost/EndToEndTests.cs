@@ -1,0 +1,73 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
+using KlineAspire.Simulator;
+using KlineAspire.Tests.Infrastructure;
+
+namespace KlineAspire.Tests.AppHost;
+
+/// <summary>
+/// The whole system as <c>dotnet run --project KlineAspire.AppHost -- --Feed simulated</c> starts it: simulator →
+/// ingestor → Prometheus (the local binary), read back through Prometheus' query API.
+/// </summary>
+public class EndToEndTests
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan DataTimeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Prometheus_returns_exactly_what_the_simulator_last_sent_for_every_stream()
+    {
+        Promtool.RequireInstalled(PrometheusServer.Binary);
+        var ct = TestContext.Current.CancellationToken;
+        string[] symbols = ["BTCUSDT", "ETHUSDT", "SOLUSDT"];
+        string[] intervals = ["1m", "1h"];
+        var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.KlineAspire_AppHost>(
+            [
+                "--Feed=simulated",
+                "--Prometheus:Mode=executable",
+                "--Prometheus:Port=0",
+                "--Prometheus:ScrapeInterval=1s",
+                $"--Market:Symbols={string.Join(',', symbols)}",
+                $"--Market:Intervals={string.Join(',', intervals)}",
+            ], ct).WaitAsync(StartTimeout, ct);
+        await using var app = await appHost.BuildAsync(ct).WaitAsync(StartTimeout, ct);
+        await app.StartAsync(ct).WaitAsync(StartTimeout, ct);
+
+        foreach (var resource in new[] { "binance-simulator", "ingestor", "prometheus" })
+        {
+            await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, ct).WaitAsync(StartTimeout, ct);
+        }
+
+        // Let the random walk run, then freeze it so "what the simulator last sent" is a fixed target.
+        using var simulator = app.CreateHttpClient("binance-simulator");
+        await Eventually.MatchAsync(() => LastSentAsync(simulator), last => last.Count == symbols.Length * intervals.Length, DataTimeout, "the simulator feeds every stream");
+        using (var pause = await simulator.PostAsync("/api/feed/pause", content: null, ct))
+        {
+            pause.EnsureSuccessStatusCode();
+        }
+
+        var expected = await LastSentAsync(simulator);
+        using var prometheus = app.CreateHttpClient("prometheus");
+        var series = await Eventually.MatchAsync(
+            () => PrometheusApi.QueryAsync(prometheus, "kline_close_price"),
+            result => result.Count == expected.Count && expected.All(c => result.Any(r =>
+                r.Labels["symbol"] == c.Symbol && r.Labels["interval"] == c.Interval && r.Value == Candles.AsDouble(c.Close))),
+            DataTimeout,
+            $"Prometheus shows the last close of every stream: {string.Join(", ", expected.Select(c => $"{c.Symbol}/{c.Interval}={c.Close}"))}");
+        Assert.All(series, s => Assert.Equal("ingestor", s.Labels["job"]));
+
+        var up = await PrometheusApi.QueryAsync(prometheus, "up{job=\"ingestor\"}");
+        Assert.Equal(1, Assert.Single(up).Value);
+
+        // The shipped alerting rules are loaded, and a healthy live feed fires none of them.
+        var rules = await prometheus.GetStringAsync("/api/v1/rules", ct);
+        Assert.Contains("KlineFeedStale", rules);
+        var firing = await PrometheusApi.QueryAsync(prometheus, "ALERTS{alertstate=\"firing\"}");
+        Assert.Empty(firing);
+    }
+
+    private static async Task<List<KlineCandle>> LastSentAsync(HttpClient simulator) =>
+        await simulator.GetFromJsonAsync<List<KlineCandle>>("/api/last", JsonSerializerOptions.Web, TestContext.Current.CancellationToken) ?? [];
+}

@@ -1,0 +1,47 @@
+using KlineAspire.AppHost;
+using Microsoft.Extensions.Configuration;
+
+namespace KlineAspire.Tests.AppHost;
+
+public class KlineSettingsTests
+{
+    private static KlineSettings Read(params (string Key, string Value)[] values) =>
+        KlineSettings.From(new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key, (string?)v.Value))).Build());
+
+    [Fact]
+    public void Defaults_stream_five_majors_from_binance_with_prometheus_chosen_automatically()
+    {
+        var settings = Read();
+
+        Assert.Equal(KlineFeed.Binance, settings.Feed);
+        Assert.Equal("BTCUSDT,ETHUSDT,BNBUSDT,SOLUSDT,XRPUSDT", settings.Symbols);
+        Assert.Equal("1m", settings.Intervals);
+        Assert.Equal(PrometheusMode.Auto, settings.PrometheusMode);
+        Assert.Equal(9090, settings.PrometheusPort);
+        Assert.Equal("5s", settings.ScrapeInterval);
+        Assert.False(settings.PrometheusExternal);
+    }
+
+    [Fact]
+    public void The_offline_option_and_modes_are_case_insensitive()
+    {
+        var settings = Read(("Feed", "simulated"), ("Prometheus:Mode", "EXECUTABLE"));
+
+        Assert.Equal(KlineFeed.Simulated, settings.Feed);
+        Assert.Equal(PrometheusMode.Executable, settings.PrometheusMode);
+    }
+
+    [Theory]
+    [InlineData("Feed", "offline")]
+    [InlineData("Prometheus:Mode", "docker")]
+    [InlineData("Prometheus:Port", "70000")]
+    [InlineData("Prometheus:ScrapeInterval", "five seconds")]
+    [InlineData("Prometheus:External", "yes")]
+    public void A_bad_value_names_the_key_and_the_value(string key, string value)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Read((key, value)));
+
+        Assert.Contains($"'{key}'", error.Message);
+        Assert.Contains($"'{value}'", error.Message);
+    }
+}

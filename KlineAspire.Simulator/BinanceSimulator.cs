@@ -153,11 +153,17 @@ public sealed class BinanceSimulator : IAsyncDisposable
     /// <summary>Publishes a batch, each connection receiving its share concurrently (the feed's path).</summary>
     internal async Task PublishBatchAsync(IReadOnlyCollection<KlineCandle> candles)
     {
-        var encoded = new Dictionary<string, (KlineCandle Candle, byte[]? Raw, byte[]? Combined)>(candles.Count, StringComparer.Ordinal);
+        // A stream can have two updates in one batch: its candle sent once more as closed, then the new candle.
+        var byStream = new Dictionary<string, List<KlineCandle>>(candles.Count, StringComparer.Ordinal);
         foreach (var candle in candles)
         {
             _lastSent[candle.StreamName] = candle;
-            encoded[candle.StreamName] = (candle, null, null);
+            if (!byStream.TryGetValue(candle.StreamName, out var updates))
+            {
+                byStream[candle.StreamName] = updates = [];
+            }
+
+            updates.Add(candle);
         }
 
         if (Faults.StopSending)
@@ -169,12 +175,15 @@ public sealed class BinanceSimulator : IAsyncDisposable
         {
             foreach (var stream in connection.Streams)
             {
-                if (encoded.TryGetValue(stream, out var entry))
+                if (byStream.TryGetValue(stream, out var updates))
                 {
-                    // A stream normally has one subscriber, so encoding at send time costs nothing extra.
-                    if (!await connection.SendAsync(entry.Candle.ToUtf8(connection.Combined)))
+                    foreach (var candle in updates)
                     {
-                        return;
+                        // A stream normally has one subscriber, so encoding at send time costs nothing extra.
+                        if (!await connection.SendAsync(candle.ToUtf8(connection.Combined)))
+                        {
+                            return;
+                        }
                     }
                 }
             }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Serialization;
 
 namespace KlineAspire.Simulator;
 
@@ -23,8 +24,12 @@ public sealed record KlineCandle(
     decimal TakerBuyBaseVolume,
     decimal TakerBuyQuoteVolume)
 {
-    /// <summary>The lowercase stream name, e.g. <c>btcusdt@kline_1m</c>.</summary>
-    public string StreamName => StreamNames.Kline(Symbol, Interval);
+    /// <summary><c>@+08:00</c> when the candle belongs to the UTC+8 variant of the stream (intervals read in UTC+8), else null.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? TimeZoneSuffix { get; init; }
+
+    /// <summary>The lowercase stream name, e.g. <c>btcusdt@kline_1m</c> or <c>btcusdt@kline_1d@+08:00</c>.</summary>
+    public string StreamName => StreamNames.Kline(Symbol, Interval) + TimeZoneSuffix;
 
     public string ToRawJson() =>
         $$"""{"e":"kline","E":{{EventTime}},"s":"{{Symbol}}","k":{"t":{{OpenTime}},"T":{{CloseTime}},"s":"{{Symbol}}","i":"{{Interval}}","f":{{FirstTradeId}},"L":{{LastTradeId}},"o":"{{Format(Open)}}","c":"{{Format(Close)}}","h":"{{Format(High)}}","l":"{{Format(Low)}}","v":"{{Format(BaseVolume)}}","n":{{Trades}},"x":{{(IsClosed ? "true" : "false")}},"q":"{{Format(QuoteVolume)}}","V":"{{Format(TakerBuyBaseVolume)}}","Q":"{{Format(TakerBuyQuoteVolume)}}","B":"0""" + "\"}}";

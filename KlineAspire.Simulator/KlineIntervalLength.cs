@@ -27,6 +27,16 @@ public static class KlineIntervalLength
     /// <summary>Binance updates 1s klines every second and every other interval every two seconds.</summary>
     public static TimeSpan UpdatePeriod(string interval) => interval == "1s" ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// The candle containing <paramref name="unixMilliseconds"/>, with interval boundaries read in a time zone
+    /// <paramref name="utcOffsetMilliseconds"/> east of UTC (the <c>@+08:00</c> streams); the result is still UTC.
+    /// </summary>
+    public static (long OpenTime, long CloseTime) CandleAt(string interval, long unixMilliseconds, long utcOffsetMilliseconds)
+    {
+        var (open, close) = CandleAt(interval, unixMilliseconds + utcOffsetMilliseconds);
+        return (open - utcOffsetMilliseconds, close - utcOffsetMilliseconds);
+    }
+
     public static (long OpenTime, long CloseTime) CandleAt(string interval, long unixMilliseconds)
     {
         if (interval == "1M")

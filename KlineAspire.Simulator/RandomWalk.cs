@@ -25,26 +25,27 @@ internal sealed class RandomWalk(int seed)
     public List<KlineCandle> Step(IEnumerable<string> streamNames, long nowMilliseconds)
     {
         var streams = streamNames
-            .Select(name => StreamNames.TryParseKline(name, out var symbol, out var interval) ? (symbol, interval) : default)
+            .Select(name => StreamNames.TryParseKline(name, out var symbol, out var interval, out var utc8) ? (symbol, interval, utc8) : default)
             .Where(s => s.symbol is not null && s.symbol.Length > 0)
             .GroupBy(s => s.symbol, StringComparer.Ordinal);
         var updates = new List<KlineCandle>();
         foreach (var symbolStreams in streams)
         {
             var trade = NextTrade(symbolStreams.Key);
-            foreach (var (symbol, interval) in symbolStreams)
+            foreach (var (symbol, interval, utc8) in symbolStreams)
             {
-                updates.AddRange(Apply(symbol, interval, trade, nowMilliseconds));
+                updates.AddRange(Apply(symbol, interval, utc8, trade, nowMilliseconds));
             }
         }
 
         return updates;
     }
 
-    private IEnumerable<KlineCandle> Apply(string symbol, string interval, Trade trade, long now)
+    private IEnumerable<KlineCandle> Apply(string symbol, string interval, bool utc8, Trade trade, long now)
     {
-        var key = StreamNames.Kline(symbol, interval);
-        var (openTime, closeTime) = KlineIntervalLength.CandleAt(interval, now);
+        var suffix = utc8 ? StreamNames.Utc8Suffix : null;
+        var key = StreamNames.Kline(symbol, interval) + suffix;
+        var (openTime, closeTime) = KlineIntervalLength.CandleAt(interval, now, utc8 ? 8 * 3_600_000L : 0);
         if (_candles.TryGetValue(key, out var current) && current.OpenTime != openTime)
         {
             yield return current with { EventTime = now, IsClosed = true };
@@ -56,6 +57,9 @@ internal sealed class RandomWalk(int seed)
             ? new KlineCandle(symbol, interval, now, openTime, closeTime, trade.Trades == 0 ? -1 : trade.FirstTradeId, trade.Trades == 0 ? -1 : trade.LastTradeId,
                 previousClose, trade.Price, Math.Max(previousClose, trade.Price), Math.Min(previousClose, trade.Price),
                 trade.BaseVolume, trade.Trades, false, Round(trade.BaseVolume * trade.Price, 8), trade.TakerBaseVolume, Round(trade.TakerBaseVolume * trade.Price, 8))
+            {
+                TimeZoneSuffix = suffix,
+            }
             : current with
             {
                 EventTime = now,

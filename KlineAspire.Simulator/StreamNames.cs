@@ -3,15 +3,23 @@ namespace KlineAspire.Simulator;
 /// <summary>Binance stream-name conventions: lowercase names and the combined-stream envelope.</summary>
 public static class StreamNames
 {
+    /// <summary>The suffix of a kline stream whose intervals are read in UTC+8.</summary>
+    public const string Utc8Suffix = "@+08:00";
+
     public static string Kline(string symbol, string interval) => $"{symbol.ToLowerInvariant()}@kline_{interval}";
 
     public static string Wrap(string streamName, string rawPayload) => $$"""{"stream":"{{streamName}}","data":{{rawPayload}}}""";
 
     /// <summary>Splits <c>btcusdt@kline_1m</c> (optionally with the <c>@+08:00</c> suffix) into symbol and interval.</summary>
-    public static bool TryParseKline(string streamName, out string symbol, out string interval)
+    public static bool TryParseKline(string streamName, out string symbol, out string interval) =>
+        TryParseKline(streamName, out symbol, out interval, out _);
+
+    /// <summary>As above; <paramref name="utc8"/> tells whether the name carries the UTC+8 suffix.</summary>
+    public static bool TryParseKline(string streamName, out string symbol, out string interval, out bool utc8)
     {
         symbol = interval = string.Empty;
-        var name = streamName.EndsWith("@+08:00", StringComparison.Ordinal) ? streamName[..^7] : streamName;
+        utc8 = streamName.EndsWith(Utc8Suffix, StringComparison.Ordinal);
+        var name = utc8 ? streamName[..^Utc8Suffix.Length] : streamName;
         var at = name.IndexOf("@kline_", StringComparison.Ordinal);
         if (at <= 0)
         {

@@ -1,0 +1,134 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using KlineAspire.Simulator;
+using KlineAspire.Tests.Infrastructure;
+
+namespace KlineAspire.Tests.Simulator;
+
+/// <summary>The simulator's control API: last published candles, feed pause/resume, counters and faults.</summary>
+public class HttpApiTests
+{
+    private static HttpClient Http(BinanceSimulator simulator) => new() { BaseAddress = simulator.HttpBaseUri, Timeout = RawWebSocketClient.Timeout };
+
+    private static async Task<T> GetAsync<T>(HttpClient http, string path) =>
+        (await http.GetFromJsonAsync<T>(path, JsonSerializerOptions.Web, TestContext.Current.CancellationToken))!;
+
+    [Fact]
+    public async Task Get_last_returns_the_last_candle_published_per_stream()
+    {
+        await using var simulator = await SimulatorHost.StartAsync();
+        using var http = Http(simulator);
+        Assert.Empty(await GetAsync<List<KlineCandle>>(http, "/api/last"));
+
+        var eth = Candles.Make("ETHUSDT", "1m", 1);
+        var btcMonth = Candles.Make("BTCUSDT", "1M", 1);
+        var btcMinute = Candles.Make("BTCUSDT", "1m", 1);
+        foreach (var candle in new[] { eth, btcMonth, Candles.Make("BTCUSDT", "1m", 0), btcMinute })
+        {
+            await simulator.PublishAsync(candle);
+        }
+
+        // Ordered by symbol, then interval (ordinal: "1M" before "1m"); each the last one published.
+        Assert.Equal([btcMonth, btcMinute, eth], await GetAsync<List<KlineCandle>>(http, "/api/last"));
+    }
+
+    [Fact]
+    public async Task Pausing_the_feed_stops_updates_and_the_last_candle_matches_what_the_client_saw()
+    {
+        await using var simulator = await SimulatorHost.StartAsync(o => o.UpdatePeriod = TimeSpan.FromMilliseconds(100));
+        using var http = Http(simulator);
+        await using var client = await RawWebSocketClient.ConnectAsync(simulator.WebSocketBaseUri, "/ws/btcusdt@kline_1m");
+        await client.ReceiveAsync();
+        await client.ReceiveAsync();
+
+        using var pause = await http.PostAsync("/api/feed/pause", null, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NoContent, pause.StatusCode);
+        // Whatever was sent before the pause returned is in flight; after that, silence.
+        var tail = await client.CollectAsync(TimeSpan.FromMilliseconds(200));
+        await client.ExpectSilenceAsync(TimeSpan.FromMilliseconds(400));
+
+        var stats = await GetAsync<SimulatorStats>(http, "/api/stats");
+        Assert.True(stats.FeedPaused);
+        var last = Assert.Single(await GetAsync<List<KlineCandle>>(http, "/api/last"));
+        var lastSeen = tail.Count > 0 ? tail[^1] : null;
+        if (lastSeen is not null)
+        {
+            Assert.Equal(last.ToRawJson(), lastSeen.Text);
+        }
+
+        Assert.Equal("btcusdt@kline_1m", last.StreamName);
+
+        using var resume = await http.PostAsync("/api/feed/resume", null, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NoContent, resume.StatusCode);
+        var next = JsonDocument.Parse(await client.ReceiveTextAsync()).RootElement;
+        Assert.True(next.GetProperty("E").GetInt64() > last.EventTime);
+        Assert.False((await GetAsync<SimulatorStats>(http, "/api/stats")).FeedPaused);
+    }
+
+    [Fact]
+    public async Task Stats_count_connections_refusals_and_violations()
+    {
+        await using var simulator = await SimulatorHost.StartAsync(o =>
+        {
+            o.MaxStreamsPerConnection = 1;
+            o.MaxConnectionAttempts = 3;
+        });
+        using var http = Http(simulator);
+        Assert.Equal(new SimulatorStats(0, 0, 0, 0, 0, 0, 0, false), await GetAsync<SimulatorStats>(http, "/api/stats"));
+
+        await using var subscriber = await RawWebSocketClient.ConnectAsync(simulator.WebSocketBaseUri, "/ws/btcusdt@kline_1m");
+        Assert.Contains("\"code\":4", await subscriber.RequestAsync("""{"method":"SUBSCRIBE","params":["ethusdt@kline_1m"],"id":1}"""));
+
+        await using var flooder = await RawWebSocketClient.ConnectAsync(simulator.WebSocketBaseUri, "/ws");
+        for (var i = 0; i < 7; i++)
+        {
+            try
+            {
+                await flooder.SendAsync("""{"method":"LIST_SUBSCRIPTIONS","id":1}""");
+            }
+            catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or OperationCanceledException or IOException)
+            {
+                break;
+            }
+        }
+
+        await flooder.WaitForEndingAsync();
+        await using var third = await RawWebSocketClient.ConnectAsync(simulator.WebSocketBaseUri, "/ws");
+        Assert.Equal(HttpStatusCode.TooManyRequests, await RawWebSocketClient.ConnectExpectingRefusalAsync(simulator.WebSocketBaseUri, "/ws"));
+        await SimulatorHost.WaitUntilAsync(() => simulator.OpenConnections == 2, "the flooder is gone");
+
+        var stats = await GetAsync<SimulatorStats>(http, "/api/stats");
+        Assert.Equal(new SimulatorStats(
+            OpenConnections: 2,
+            ConnectionAttempts: 4,
+            RefusedConnectionAttempts: 1,
+            SubscribedStreams: 1,
+            RateLimitViolations: 1,
+            StreamLimitViolations: 1,
+            MaxObservedIncomingMessagesPerSecond: 6,
+            FeedPaused: false), stats);
+    }
+
+    [Fact]
+    public async Task Faults_can_be_set_and_read_over_http()
+    {
+        await using var simulator = await SimulatorHost.StartAsync();
+        using var http = Http(simulator);
+
+        using var set = await http.PostAsJsonAsync("/api/faults", new { refuseHandshakesWith = 503, ignoreSubscribes = true }, TestContext.Current.CancellationToken);
+        set.EnsureSuccessStatusCode();
+        Assert.Equal(503, simulator.Faults.RefuseHandshakesWith);
+        Assert.True(simulator.Faults.IgnoreSubscribes);
+        var read = await GetAsync<JsonElement>(http, "/api/faults");
+        Assert.Equal(503, read.GetProperty("refuseHandshakesWith").GetInt32());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, await RawWebSocketClient.ConnectExpectingRefusalAsync(simulator.WebSocketBaseUri, "/ws"));
+
+        using var clear = await http.PostAsJsonAsync("/api/faults", new { }, TestContext.Current.CancellationToken);
+        clear.EnsureSuccessStatusCode();
+        Assert.Null(simulator.Faults.RefuseHandshakesWith);
+        Assert.False(simulator.Faults.IgnoreSubscribes);
+        await using var client = await RawWebSocketClient.ConnectAsync(simulator.WebSocketBaseUri, "/ws");
+        Assert.Equal("""{"result":null,"id":1}""", await client.RequestAsync("""{"method":"SUBSCRIBE","params":["btcusdt@kline_1m"],"id":1}"""));
+    }
+}

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Text;
+using KlineAspire.Simulator;
+
+namespace KlineAspire.Tests.Simulator;
+
+/// <summary>Binance pings every interval and drops a connection whose pong (echoing the payload) is late.</summary>
+public class KeepAliveTests
+{
+    private static readonly TimeSpan PingInterval = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan PongTimeout = TimeSpan.FromMilliseconds(500);
+
+    private static Task<BinanceSimulator> StartAsync() =>
+        SimulatorHost.StartAsync(o =>
+        {
+            o.PingInterval = PingInterval;
+            o.PongTimeout = PongTimeout;
+        });
+
+    [Fact]
+    public async Task A_client_that_never_receives_does_not_answer_pings_and_is_dropped()
+    {
+        await using var simulator = await StartAsync();
+        await using var client = await RawWebSocketClient.ConnectAsync(simulator.WebSocketBaseUri, "/ws/btcusdt@kline_1m", receive: false,
+            o => o.KeepAliveInterval = TimeSpan.Zero);
+        await simulator.WaitForConnectionsAsync(1, RawWebSocketClient.Timeout);
+        var watch = Stopwatch.StartNew();
+
+        await SimulatorHost.WaitUntilAsync(() => simulator.OpenConnections == 0, "the silent client is dropped", TimeSpan.FromSeconds(4));
+
+        // Not before a ping went unanswered for the pong timeout.
+        Assert.True(watch.Elapsed >= PongTimeout - TimeSpan.FromMilliseconds(50), $"dropped after {watch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task A_client_that_keeps_receiving_stays_connected_past_several_ping_intervals()
+    {
+        await using var simulator = await StartAsync();
+        await using var client = await RawWebSocketClient.ConnectAsync(simulator.WebSocketBaseUri, "/ws/btcusdt@kline_1m",
+            configure: o => o.KeepAliveInterval = TimeSpan.Zero);
+        await simulator.WaitForConnectionsAsync(1, RawWebSocketClient.Timeout);
+
+        // Seven ping intervals, more than two pong timeouts.
+        await client.ExpectSilenceAsync(TimeSpan.FromMilliseconds(1400));
+
+        Assert.Equal(1, simulator.OpenConnections);
+        Assert.Equal("""{"result":["btcusdt@kline_1m"],"id":1}""", await client.RequestAsync("""{"method":"LIST_SUBSCRIPTIONS","id":1}"""));
+        Assert.False(client.Ending.IsCompleted);
+    }
+
+    [Fact]
+    public async Task Ping_frames_arrive_every_interval_and_pongs_echoing_the_payload_keep_the_connection()
+    {
+        await using var simulator = await StartAsync();
+        await using var client = await FrameLevelClient.ConnectAsync(simulator.HttpBaseUri, "/ws/btcusdt@kline_1m");
+        await simulator.WaitForConnectionsAsync(1, RawWebSocketClient.Timeout);
+
+        var pings = new List<TimeSpan>();
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromMilliseconds(1500))
+        {
+            var frame = await client.ReadFrameAsync(TimeSpan.FromSeconds(2));
+            Assert.NotNull(frame);
+            Assert.Equal(FrameLevelClient.Ping, frame.Value.Opcode);
+            pings.Add(watch.Elapsed);
+            await client.SendFrameAsync(FrameLevelClient.Pong, frame.Value.Payload);
+        }
+
+        Assert.InRange(pings.Count, 5, 10);
+        var gaps = pings.Zip(pings.Skip(1), (a, b) => b - a).ToList();
+        Assert.All(gaps, gap => Assert.InRange(gap, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(450)));
+        Assert.Equal(1, simulator.OpenConnections);
+    }
+
+    [Fact]
+    public async Task Pongs_that_do_not_echo_the_ping_payload_do_not_keep_the_connection_alive()
+    {
+        await using var simulator = await StartAsync();
+        await using var client = await FrameLevelClient.ConnectAsync(simulator.HttpBaseUri, "/ws/btcusdt@kline_1m");
+        await simulator.WaitForConnectionsAsync(1, RawWebSocketClient.Timeout);
+
+        var watch = Stopwatch.StartNew();
+        var pingsSeen = 0;
+        while (true)
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(4), "the connection should have been dropped by now");
+            var frame = await client.ReadFrameAsync(TimeSpan.FromSeconds(2));
+            if (frame is null || frame.Value.Opcode == FrameLevelClient.Close)
+            {
+                break;
+            }
+
+            pingsSeen++;
+            // An unsolicited-style pong: wrong payload.
+            await client.SendFrameAsync(FrameLevelClient.Pong, Encoding.ASCII.GetBytes("not-your-payload"));
+        }
+
+        Assert.True(pingsSeen >= 1);
+        await SimulatorHost.WaitUntilAsync(() => simulator.OpenConnections == 0, "the server forgets the connection");
+    }
+}

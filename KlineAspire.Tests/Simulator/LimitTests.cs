@@ -1,0 +1,150 @@
+using System.Net;
+using System.Net.WebSockets;
+using KlineAspire.Simulator;
+
+namespace KlineAspire.Tests.Simulator;
+
+/// <summary>Binance's connection limits: 5 messages/s, streams per connection, handshake budget and the lifetime cut.</summary>
+public class LimitTests
+{
+    private static string List(int id) => $$"""{"method":"LIST_SUBSCRIPTIONS","id":{{id}}}""";
+
+    [Fact]
+    public async Task More_than_five_messages_within_a_second_close_the_connection_with_1008()
+    {
+        await using var simulator = await SimulatorHost.StartAsync();
+        await using var client = await RawWebSocketClient.ConnectAsync(simulator.WebSocketBaseUri, "/ws");
+
+        for (var id = 1; id <= 6; id++)
+        {
+            await client.SendAsync(List(id));
+        }
+
+        // The first five are answered; the sixth is not processed.
+        for (var id = 1; id <= 5; id++)
+        {
+            Assert.Equal($$"""{"result":[],"id":{{id}}}""", await client.ReceiveTextAsync());
+        }
+
+        var ending = await client.WaitForEndingAsync();
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, ending.Status);
+        Assert.Equal("Too many requests", ending.Description);
+        Assert.Equal(1, simulator.RateLimitViolations);
+        Assert.Equal(6, simulator.MaxObservedIncomingMessagesPerSecond);
+        await SimulatorHost.WaitUntilAsync(() => simulator.OpenConnections == 0, "the connection is gone");
+    }
+
+    [Fact]
+    public async Task Exactly_five_messages_per_second_are_allowed()
+    {
+        await using var simulator = await SimulatorHost.StartAsync();
+        await using var client = await RawWebSocketClient.ConnectAsync(simulator.WebSocketBaseUri, "/ws");
+
+        var id = 0;
+        for (var second = 0; second < 3; second++)
+        {
+            if (second > 0)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(1100), TestContext.Current.CancellationToken);
+            }
+
+            for (var i = 0; i < 5; i++)
+            {
+                await client.SendAsync(List(++id));
+            }
+
+            for (var expected = id - 4; expected <= id; expected++)
+            {
+                Assert.Equal($$"""{"result":[],"id":{{expected}}}""", await client.ReceiveTextAsync());
+            }
+        }
+
+        Assert.Equal(0, simulator.RateLimitViolations);
+        Assert.Equal(5, simulator.MaxObservedIncomingMessagesPerSecond);
+        Assert.Equal(1, simulator.OpenConnections);
+        Assert.Equal(15, simulator.Connections[0].MessagesReceived);
+        Assert.False(client.Ending.IsCompleted);
+    }
+
+    [Fact]
+    public async Task Subscribing_beyond_the_stream_limit_is_error_4_and_counted()
+    {
+        await using var simulator = await SimulatorHost.StartAsync(o => o.MaxStreamsPerConnection = 3);
+        await using var client = await RawWebSocketClient.ConnectAsync(simulator.WebSocketBaseUri, "/stream?streams=a@kline_1m/b@kline_1m");
+
+        Assert.Equal("""{"result":null,"id":1}""", await client.RequestAsync("""{"method":"SUBSCRIBE","params":["c@kline_1m"],"id":1}"""));
+        var refused = await client.RequestAsync("""{"method":"SUBSCRIBE","params":["d@kline_1m"],"id":2}""");
+
+        Assert.Equal("""{"error":{"code":4,"msg":"Too many subscriptions"},"id":2}""", refused);
+        Assert.Equal(1, simulator.StreamLimitViolations);
+        Assert.Equal(3, simulator.SubscribedStreams.Count);
+    }
+
+    [Fact]
+    public async Task A_url_with_more_streams_than_allowed_is_refused_and_exactly_the_limit_is_accepted()
+    {
+        await using var simulator = await SimulatorHost.StartAsync(o => o.MaxStreamsPerConnection = 3);
+
+        Assert.Equal(HttpStatusCode.BadRequest, await RawWebSocketClient.ConnectExpectingRefusalAsync(simulator.WebSocketBaseUri, "/stream?streams=a@kline_1m/b@kline_1m/c@kline_1m/d@kline_1m"));
+        Assert.Equal(HttpStatusCode.BadRequest, await RawWebSocketClient.ConnectExpectingRefusalAsync(simulator.WebSocketBaseUri, "/ws/a@kline_1m/b@kline_1m/c@kline_1m/d@kline_1m"));
+        Assert.Equal(2, simulator.StreamLimitViolations);
+        Assert.Equal(0, simulator.OpenConnections);
+
+        await using var client = await RawWebSocketClient.ConnectAsync(simulator.WebSocketBaseUri, "/stream?streams=a@kline_1m/b@kline_1m/c@kline_1m");
+        Assert.Equal("""{"result":["a@kline_1m","b@kline_1m","c@kline_1m"],"id":1}""", await client.RequestAsync(List(1)));
+    }
+
+    [Fact]
+    public async Task Handshakes_beyond_the_attempt_budget_get_429_until_the_window_slides()
+    {
+        var window = TimeSpan.FromMilliseconds(1500);
+        await using var simulator = await SimulatorHost.StartAsync(o =>
+        {
+            o.MaxConnectionAttempts = 3;
+            o.ConnectionAttemptWindow = window;
+        });
+
+        var clients = new List<RawWebSocketClient>();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                clients.Add(await RawWebSocketClient.ConnectAsync(simulator.WebSocketBaseUri, "/ws"));
+            }
+
+            Assert.Equal(HttpStatusCode.TooManyRequests, await RawWebSocketClient.ConnectExpectingRefusalAsync(simulator.WebSocketBaseUri, "/ws"));
+            // Closing connections gives nothing back: the budget counts attempts, not open sockets.
+            await clients[0].DisposeAsync();
+            Assert.Equal(HttpStatusCode.TooManyRequests, await RawWebSocketClient.ConnectExpectingRefusalAsync(simulator.WebSocketBaseUri, "/stream?streams=btcusdt@kline_1m"));
+            Assert.Equal(5, simulator.ConnectionAttempts);
+            Assert.Equal(2, simulator.RefusedConnectionAttempts);
+
+            await Task.Delay(window + TimeSpan.FromMilliseconds(100), TestContext.Current.CancellationToken);
+            clients.Add(await RawWebSocketClient.ConnectAsync(simulator.WebSocketBaseUri, "/ws"));
+            Assert.Equal(2, simulator.RefusedConnectionAttempts);
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task The_connection_is_cut_at_its_maximum_lifetime()
+    {
+        var lifetime = TimeSpan.FromMilliseconds(600);
+        await using var simulator = await SimulatorHost.StartAsync(o => o.MaxConnectionLifetime = lifetime);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await using var client = await RawWebSocketClient.ConnectAsync(simulator.WebSocketBaseUri, "/ws/btcusdt@kline_1m");
+
+        var ending = await client.WaitForEndingAsync(TimeSpan.FromSeconds(3));
+
+        Assert.True(watch.Elapsed >= lifetime - TimeSpan.FromMilliseconds(50), $"cut after {watch.Elapsed}");
+        Assert.NotNull(ending.Status);
+        await SimulatorHost.WaitUntilAsync(() => simulator.OpenConnections == 0, "the server forgets the connection");
+        Assert.Equal(0, simulator.RateLimitViolations);
+    }
+}

@@ -1,0 +1,185 @@
+using System.Globalization;
+using System.Text.Json;
+using KlineAspire.Simulator;
+
+namespace KlineAspire.Tests.Simulator;
+
+/// <summary>The random-walk feed produces candles with Binance's invariants.</summary>
+public class RandomWalkFeedTests
+{
+    private sealed record Update(string Stream, long EventTime, long OpenTime, long CloseTime, string Interval, long First, long Last,
+        decimal Open, decimal Close, decimal High, decimal Low, decimal Volume, long Trades, bool Closed, decimal Quote, decimal TakerBase, decimal TakerQuote);
+
+    private static decimal Price(JsonElement k, string field)
+    {
+        var text = k.GetProperty(field).GetString()!;
+        Assert.Matches(@"^\d+\.\d{8}$", text);
+        return decimal.Parse(text, CultureInfo.InvariantCulture);
+    }
+
+    private static Update Parse(ReceivedMessage message)
+    {
+        var root = message.Json;
+        var data = root.GetProperty("data");
+        var k = data.GetProperty("k");
+        Assert.Equal("kline", data.GetProperty("e").GetString());
+        Assert.Equal(data.GetProperty("s").GetString(), k.GetProperty("s").GetString());
+        return new Update(root.GetProperty("stream").GetString()!, data.GetProperty("E").GetInt64(), k.GetProperty("t").GetInt64(), k.GetProperty("T").GetInt64(),
+            k.GetProperty("i").GetString()!, k.GetProperty("f").GetInt64(), k.GetProperty("L").GetInt64(),
+            Price(k, "o"), Price(k, "c"), Price(k, "h"), Price(k, "l"), Price(k, "v"), k.GetProperty("n").GetInt64(), k.GetProperty("x").GetBoolean(),
+            Price(k, "q"), Price(k, "V"), Price(k, "Q"));
+    }
+
+    [Fact]
+    public async Task Subscribed_streams_receive_candles_with_binance_invariants()
+    {
+        await using var simulator = await SimulatorHost.StartAsync(o => o.UpdatePeriod = TimeSpan.FromMilliseconds(100));
+        string[] streams = ["btcusdt@kline_1s", "btcusdt@kline_1m", "ethusdt@kline_1s", "xrpusdt@kline_1M"];
+        await using var client = await RawWebSocketClient.ConnectAsync(simulator.WebSocketBaseUri, "/stream?streams=" + string.Join('/', streams));
+
+        var messages = await client.CollectAsync(TimeSpan.FromMilliseconds(1800));
+        var updates = messages.Select(Parse).ToList();
+
+        Assert.All(streams, s => Assert.True(updates.Count(u => u.Stream == s) >= 8, $"{s}: {updates.Count(u => u.Stream == s)} updates"));
+        foreach (var u in updates)
+        {
+            Assert.Equal(u.Stream[(u.Stream.IndexOf('_') + 1)..], u.Interval);
+            var (open, close) = KlineIntervalLength.CandleAt(u.Interval, u.EventTime);
+            if (!u.Closed)
+            {
+                Assert.Equal(open, u.OpenTime);
+            }
+
+            Assert.Equal(KlineIntervalLength.CandleAt(u.Interval, u.OpenTime), (u.OpenTime, u.CloseTime));
+            Assert.True(u.OpenTime <= u.EventTime && (u.Closed || u.EventTime <= u.CloseTime), $"event time {u.EventTime} outside the candle {u.OpenTime}..{u.CloseTime}");
+            Assert.True(u.High >= Math.Max(u.Open, u.Close), $"high {u.High} below open/close in {u}");
+            Assert.True(u.Low <= Math.Min(u.Open, u.Close), $"low {u.Low} above open/close in {u}");
+            Assert.True(u.Low > 0);
+            Assert.True(u.Volume >= 0 && u.Quote >= 0 && u.TakerBase >= 0 && u.TakerQuote >= 0, u.ToString());
+            Assert.True(u.TakerBase <= u.Volume && u.TakerQuote <= u.Quote, u.ToString());
+            Assert.True(u.Trades >= 0);
+            if (u.Trades == 0)
+            {
+                Assert.Equal((-1L, -1L), (u.First, u.Last));
+                Assert.Equal(0m, u.Volume);
+            }
+            else
+            {
+                Assert.Equal(u.Trades, u.Last - u.First + 1);
+            }
+        }
+
+        // Event times never go backwards on the connection; within one candle they strictly increase.
+        Assert.True(updates.Zip(updates.Skip(1)).All(p => p.First.EventTime <= p.Second.EventTime), "event times increase");
+        foreach (var stream in updates.GroupBy(u => u.Stream))
+        {
+            var list = stream.ToList();
+            foreach (var (previous, next) in list.Zip(list.Skip(1)))
+            {
+                if (next.OpenTime == previous.OpenTime)
+                {
+                    Assert.False(previous.Closed, $"an update after the closing one in {stream.Key}");
+                    Assert.True(next.EventTime > previous.EventTime);
+                    Assert.Equal(previous.Open, next.Open);
+                    Assert.True(next.High >= previous.High && next.Low <= previous.Low && next.Volume >= previous.Volume && next.Trades >= previous.Trades);
+                    Assert.True(previous.First < 0 || next.First == previous.First);
+                }
+                else
+                {
+                    // A new candle: the previous one was sent once more as closed, unchanged but for x and E.
+                    Assert.True(previous.Closed, $"{stream.Key}: candle {previous.OpenTime} replaced without a closing update");
+                    Assert.Equal(previous.CloseTime + 1, next.OpenTime);
+                    Assert.True(previous.Last < 0 || next.First < 0 || next.First > previous.Last, "trade ids continue across candles");
+                }
+            }
+        }
+
+        // 1s candles roll over within the sampling window.
+        Assert.Contains(updates, u => u.Stream == "btcusdt@kline_1s" && u.Closed);
+    }
+
+    [Fact]
+    public async Task Utc8_streams_get_their_own_updates_with_days_opening_at_utc8_midnight()
+    {
+        await using var simulator = await SimulatorHost.StartAsync(o => o.UpdatePeriod = TimeSpan.FromMilliseconds(100));
+        string[] streams = ["btcusdt@kline_1d@+08:00", "btcusdt@kline_1d"];
+        // '+' must be percent-encoded in a query string, where a literal '+' means a space.
+        await using var client = await RawWebSocketClient.ConnectAsync(simulator.WebSocketBaseUri, "/stream?streams=" + Uri.EscapeDataString(string.Join('/', streams)));
+
+        var updates = (await client.CollectAsync(TimeSpan.FromMilliseconds(700))).Select(Parse).ToList();
+
+        var utc8 = updates.Where(u => u.Stream == streams[0]).ToList();
+        var utc = updates.Where(u => u.Stream == streams[1]).ToList();
+        Assert.True(utc8.Count >= 3, $"{utc8.Count} updates on {streams[0]}");
+        Assert.True(utc.Count >= 3, $"{utc.Count} updates on {streams[1]}");
+        const long Day = 86_400_000, EightHours = 28_800_000;
+        Assert.All(utc8, u =>
+        {
+            Assert.Equal("1d", u.Interval);
+            Assert.Equal(0, (u.OpenTime + EightHours) % Day);
+            Assert.Equal(u.OpenTime + Day - 1, u.CloseTime);
+            Assert.InRange(u.EventTime, u.OpenTime, u.CloseTime);
+        });
+        Assert.All(utc, u => Assert.Equal(0, u.OpenTime % Day));
+    }
+
+    [Fact]
+    public void Utc8_intervals_are_read_in_utc8_and_reported_in_utc()
+    {
+        const long EightHours = 28_800_000;
+        // 2026-01-31T20:00Z is already February 1st in UTC+8.
+        var at = new DateTimeOffset(2026, 1, 31, 20, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        var februaryUtc8 = new DateTimeOffset(2026, 2, 1, 0, 0, 0, TimeSpan.FromHours(8));
+        var marchUtc8 = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.FromHours(8));
+
+        Assert.Equal((februaryUtc8.ToUnixTimeMilliseconds(), marchUtc8.ToUnixTimeMilliseconds() - 1), KlineIntervalLength.CandleAt("1M", at, EightHours));
+        Assert.Equal(februaryUtc8.ToUnixTimeMilliseconds(), KlineIntervalLength.CandleAt("1d", at, EightHours).OpenTime);
+        Assert.Equal(KlineIntervalLength.CandleAt("1h", at), KlineIntervalLength.CandleAt("1h", at, EightHours));
+        Assert.True(StreamNames.TryParseKline("btcusdt@kline_1d@+08:00", out var symbol, out var interval, out var isUtc8));
+        Assert.Equal(("BTCUSDT", "1d", true), (symbol, interval, isUtc8));
+    }
+
+    [Fact]
+    public void Weekly_candles_open_on_monday_midnight_utc()
+    {
+        var wednesday = new DateTimeOffset(2026, 1, 7, 15, 30, 0, TimeSpan.Zero);
+        var monday = new DateTimeOffset(2026, 1, 5, 0, 0, 0, TimeSpan.Zero);
+        Assert.Equal(DayOfWeek.Monday, monday.DayOfWeek);
+
+        Assert.Equal((monday.ToUnixTimeMilliseconds(), monday.AddDays(7).ToUnixTimeMilliseconds() - 1), KlineIntervalLength.CandleAt("1w", wednesday.ToUnixTimeMilliseconds()));
+        Assert.Equal(monday.ToUnixTimeMilliseconds(), KlineIntervalLength.CandleAt("1w", monday.ToUnixTimeMilliseconds()).OpenTime);
+        Assert.Equal(monday.AddDays(-7).ToUnixTimeMilliseconds(), KlineIntervalLength.CandleAt("1w", monday.ToUnixTimeMilliseconds() - 1).OpenTime);
+        Assert.Equal(monday.ToUnixTimeMilliseconds(), KlineIntervalLength.CandleAt("1w", monday.AddDays(7).ToUnixTimeMilliseconds() - 1).OpenTime);
+    }
+
+    [Theory]
+    [InlineData("2024-02-15T12:00:00Z", "2024-02-01T00:00:00Z", "2024-03-01T00:00:00Z")] // 29 days in a leap year
+    [InlineData("2026-02-28T23:59:59.999Z", "2026-02-01T00:00:00Z", "2026-03-01T00:00:00Z")]
+    [InlineData("2026-03-01T00:00:00Z", "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z")]
+    [InlineData("2025-12-31T23:00:00Z", "2025-12-01T00:00:00Z", "2026-01-01T00:00:00Z")]
+    public void Monthly_candles_span_a_calendar_month(string at, string open, string next)
+    {
+        static long Ms(string iso) => DateTimeOffset.Parse(iso, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
+
+        Assert.Equal((Ms(open), Ms(next) - 1), KlineIntervalLength.CandleAt("1M", Ms(at)));
+        Assert.True(KlineIntervalLength.IsKnown("1M"));
+        Assert.True(KlineIntervalLength.IsKnown("1m"));
+        Assert.False(KlineIntervalLength.IsKnown("1W"));
+    }
+
+    [Theory]
+    [InlineData("1s", 1_000)]
+    [InlineData("1m", 60_000)]
+    [InlineData("4h", 14_400_000)]
+    [InlineData("1d", 86_400_000)]
+    [InlineData("3d", 259_200_000)]
+    public void Fixed_intervals_align_to_multiples_of_their_length(string interval, long length)
+    {
+        var now = new DateTimeOffset(2026, 5, 17, 13, 47, 29, 123, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        var (open, close) = KlineIntervalLength.CandleAt(interval, now);
+
+        Assert.Equal(0, open % length);
+        Assert.Equal(open + length - 1, close);
+        Assert.InRange(now, open, close);
+    }
+}

@@ -1,0 +1,29 @@
+using KlineAspire.Simulator;
+
+namespace KlineAspire.Tests.Simulator;
+
+/// <summary>Starts an in-process simulator with the feed off (unless a test asks for it) and test-friendly limits.</summary>
+public static class SimulatorHost
+{
+    public static Task<BinanceSimulator> StartAsync(Action<SimulatorOptions>? configure = null)
+    {
+        var options = new SimulatorOptions { UpdatePeriod = TimeSpan.Zero };
+        configure?.Invoke(options);
+        return BinanceSimulator.StartAsync(options, TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Polls a condition every 20 ms, failing after <paramref name="timeout"/>.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, string because, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? RawWebSocketClient.Timeout);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out waiting until {because}.");
+            }
+
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+    }
+}

@@ -22,7 +22,8 @@ public class SlidingWindowLimiterTests
 
         time.Advance(TimeSpan.FromMilliseconds(1));
         await next.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
-        Assert.Equal(300, limiter.InWindow);
+        // The first 300 were granted at the same instant, so they leave the window together: only the 301st is in it.
+        Assert.Equal(1, limiter.InWindow);
     }
 
     [Fact]

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using KlineAspire.Simulator;
+
+namespace KlineAspire.Benchmarks.Loopback;
+
+/// <summary>
+/// Every interval of thousands of symbols against the simulator: connections used, steady-state memory, and the
+/// time and size of a full <c>/metrics</c> scrape with every stream present.
+/// </summary>
+internal static class ScaleHarness
+{
+    private static readonly string[] AllIntervals = ["1s", "1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d", "3d", "1w", "1M"];
+
+    public static async Task<int> RunAsync(int symbolCount)
+    {
+        var streams = symbolCount * AllIntervals.Length;
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero });
+        var symbols = Enumerable.Range(0, symbolCount).Select(i => $"X{i:D5}USDT").ToArray();
+        var clock = Stopwatch.StartNew();
+        await using var ingestor = await IngestorProcess.StartAsync(simulator.WebSocketBaseUri, symbols, AllIntervals, "--Binance:NoDataTimeout=00:10:00");
+        await simulator.WaitForSubscribedStreamsAsync(streams, TimeSpan.FromMinutes(5));
+        var subscribedAfter = clock.Elapsed;
+
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var candles = symbols.SelectMany((symbol, i) => AllIntervals.Select(interval => LoopbackHarness.Candle(symbol, now, 1000m + i + 0.5m, interval))).ToList();
+        foreach (var candle in candles)
+        {
+            await simulator.PublishAsync(candle);
+        }
+
+        string exposition;
+        do
+        {
+            exposition = await ingestor.ScrapeAsync();
+        }
+        while (MetricsSamples.Count(exposition, "kline_close_price") < streams && clock.Elapsed < TimeSpan.FromMinutes(5));
+
+        var correct = candles.Count(c => exposition.Contains(
+            $"kline_close_price{{otel_scope_name=\"KlineAspire.Ingestor\",interval=\"{c.Interval}\",symbol=\"{c.Symbol}\"}} {c.Close.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+            StringComparison.Ordinal));
+        var overflow = exposition.Contains("otel_metric_overflow", StringComparison.Ordinal);
+
+        // Steady state: a few scrapes apart, as Prometheus would, then measure.
+        var timings = new List<double>();
+        var size = 0;
+        for (var i = 0; i < 7; i++)
+        {
+            await Task.Delay(400);
+            var scrape = Stopwatch.StartNew();
+            size = (await ingestor.ScrapeAsync()).Length;
+            timings.Add(scrape.Elapsed.TotalMilliseconds);
+        }
+
+        GC.KeepAlive(simulator);
+        var memory = ingestor.Memory;
+        timings.Sort();
+        Console.WriteLine($"""
+            scale result
+              streams                {streams:N0} ({symbolCount:N0} symbols × {AllIntervals.Length} intervals)
+              connections            {simulator.OpenConnections} (peak {simulator.PeakOpenConnections}); all subscribed after {subscribedAfter.TotalSeconds:F1} s
+              limit violations       rate {simulator.RateLimitViolations}, streams {simulator.StreamLimitViolations}; max {simulator.MaxObservedIncomingMessagesPerSecond} msgs/s on a connection
+              exported close prices  {MetricsSamples.Count(exposition, "kline_close_price"):N0}, correct {correct:N0}
+              overflow series        {(overflow ? "PRESENT" : "none")}
+              /metrics               {size / 1048576.0:F1} MiB; median {timings[timings.Count / 2]:F0} ms, max {timings[^1]:F0} ms over {timings.Count} scrapes
+              ingestor RSS           {memory.Current / 1048576.0:F0} MiB now, {memory.Peak / 1048576.0:F0} MiB peak
+            """);
+        return correct == streams && !overflow && simulator.RateLimitViolations == 0 && simulator.StreamLimitViolations == 0 ? 0 : 1;
+    }
+}

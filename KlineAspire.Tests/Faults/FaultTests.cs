@@ -1,0 +1,305 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.WebSockets;
+using System.Text;
+using KlineAspire.Simulator;
+using KlineAspire.Tests.Infrastructure;
+using KlineAspire.Tests.Integration;
+
+namespace KlineAspire.Tests.Faults;
+
+/// <summary>
+/// The fault suite: one case per failure mode of the exchange or the network. Every case checks that no good update
+/// is lost or corrupted (values from before the fault stay exact, an update after it arrives exactly), that the
+/// process stays alive and ready, and that the reconnect counter names the right reason.
+/// </summary>
+public class FaultTests
+{
+    private static double Reconnects(MetricsText metrics, string reason) => metrics.Sum("kline_ingestor_reconnects_total", ("reason", reason));
+
+    [Fact]
+    public async Task Abrupt_tcp_resets_reconnect_and_resubscribe_without_losing_data()
+    {
+        await using var harness = await FaultHarness.StartAsync(["BTCUSDT", "ETHUSDT", "BNBUSDT"], ["1m", "1s"]);
+        var untouched = await harness.PublishAndAwaitAsync("the initial values arrive", "BNBUSDT");
+
+        for (var reset = 1; reset <= 3; reset++)
+        {
+            var attempts = harness.Simulator.ConnectionAttempts;
+            harness.Simulator.AbortAllConnections();
+            await harness.WaitForAttemptsAsync(attempts, $"the ingestor reconnects after reset {reset}");
+            await harness.WaitForRecoveryAsync();
+            await harness.PublishAndAwaitAsync($"updates after reset {reset} arrive", "BTCUSDT", "ETHUSDT");
+        }
+
+        var final = await harness.PublishAndAwaitAsync("the final updates arrive", "BTCUSDT", "ETHUSDT");
+        var metrics = await harness.AssertIntactAndHealthyAsync(final.Concat(untouched));
+        Assert.Equal(3, Reconnects(metrics, "lost"));
+        Assert.Equal(0, Reconnects(metrics, "no_data") + Reconnects(metrics, "subscribe_failed") + Reconnects(metrics, "connect_failed"));
+    }
+
+    [Theory]
+    [InlineData(429)]
+    [InlineData(503)]
+    public async Task Refused_handshakes_are_retried_with_backoff_until_the_server_accepts_again(int status)
+    {
+        await using var harness = await FaultHarness.StartAsync(["BTCUSDT", "ETHUSDT"]);
+        var before = await harness.PublishAndAwaitAsync("the initial values arrive");
+
+        harness.Simulator.Faults.RefuseHandshakesWith = status;
+        var attempts = harness.Simulator.ConnectionAttempts;
+        harness.Simulator.AbortAllConnections();
+        await harness.WaitForAttemptsAsync(attempts + 3, $"the ingestor keeps retrying through HTTP {status}");
+        var during = await harness.Ingestor.WaitForMetricsAsync(
+            m => Reconnects(m, "connect_failed") >= 3 && m.Value("kline_ingestor_connections") == 0,
+            "refused handshakes are counted as failed connection attempts", FaultHarness.Timeout);
+        Assert.True(during.Sum("kline_ingestor_connection_attempts_total", ("result", "failure")) >= 3);
+        Assert.Equal(HttpStatusCode.OK, (await harness.Ingestor.HealthAsync("/alive")).Status);
+        // Values received before the outage are still exported, unchanged, while the server refuses.
+        foreach (var candle in before)
+        {
+            MetricsAssert.ShowsCandle(during, candle);
+        }
+
+        harness.Simulator.Faults.Clear();
+        await harness.WaitForRecoveryAsync();
+        var after = await harness.PublishAndAwaitAsync("updates after the outage arrive", "BTCUSDT");
+        var metrics = await harness.AssertIntactAndHealthyAsync(after.Append(before.Single(c => c.Symbol == "ETHUSDT")));
+        Assert.Equal(1, Reconnects(metrics, "lost"));
+        Assert.True(metrics.Sum("kline_ingestor_connection_attempts_total", ("result", "success")) >= 2);
+    }
+
+    [Fact]
+    public async Task A_server_that_never_acknowledges_subscribe_is_left_after_the_subscribe_timeout()
+    {
+        await using var harness = await FaultHarness.StartAsync(["BTCUSDT", "ETHUSDT"],
+            settings: new Dictionary<string, string> { ["Binance:SubscribeTimeout"] = "00:00:01" });
+        var before = await harness.PublishAndAwaitAsync("the initial values arrive");
+
+        harness.Simulator.Faults.IgnoreSubscribes = true;
+        harness.Simulator.AbortAllConnections();
+        var stopwatch = Stopwatch.StartNew();
+        await harness.Ingestor.WaitForMetricsAsync(m => Reconnects(m, "subscribe_failed") >= 2, "unacknowledged subscriptions time out, twice", FaultHarness.Timeout);
+        Assert.True(stopwatch.Elapsed >= TimeSpan.FromSeconds(1.5), $"two subscribe timeouts of 1 s took only {stopwatch.Elapsed}");
+        Assert.Contains(harness.Ingestor.Logs.GetSnapshot(), r => r.Message.Contains("no acknowledgement", StringComparison.Ordinal));
+
+        harness.Simulator.Faults.Clear();
+        await harness.WaitForRecoveryAsync();
+        // The connections that never got an ack were closed by the ingestor, not left open on the server.
+        Assert.Equal(1, harness.Simulator.OpenConnections);
+        var after = await harness.PublishAndAwaitAsync("updates after the fault arrive", "ETHUSDT");
+        await harness.AssertIntactAndHealthyAsync(after.Append(before.Single(c => c.Symbol == "BTCUSDT")));
+    }
+
+    [Fact]
+    public async Task A_server_that_stops_sending_but_keeps_the_socket_open_is_detected_and_replaced()
+    {
+        await using var harness = await FaultHarness.StartAsync(["BTCUSDT", "ETHUSDT"],
+            settings: new Dictionary<string, string> { ["Binance:NoDataTimeout"] = "00:00:01.500" });
+        var before = await harness.PublishAndAwaitAsync("the initial values arrive");
+
+        harness.Simulator.Faults.StopSending = true;
+        var attempts = harness.Simulator.ConnectionAttempts;
+        var swallowed = harness.Next("BTCUSDT");
+        await harness.Simulator.PublishAsync(swallowed);
+        var during = await harness.Ingestor.WaitForMetricsAsync(m => Reconnects(m, "no_data") >= 1, "the silent connection is detected", FaultHarness.Timeout);
+        Assert.True(harness.Simulator.ConnectionAttempts > attempts, "a new connection was opened");
+        Assert.False(MetricsAssert.HasClose(during, swallowed), "the server never sent this update");
+        Assert.Equal(HttpStatusCode.OK, (await harness.Ingestor.HealthAsync("/alive")).Status);
+
+        harness.Simulator.Faults.Clear();
+        await harness.WaitForRecoveryAsync();
+        var after = await harness.PublishAndAwaitAsync("updates after the silence arrive", "BTCUSDT");
+        var metrics = await harness.AssertIntactAndHealthyAsync(after.Append(before.Single(c => c.Symbol == "ETHUSDT")));
+        Assert.Equal(0, Reconnects(metrics, "lost"));
+    }
+
+    [Fact]
+    public async Task A_slow_reading_server_still_gets_every_subscription_within_its_limits()
+    {
+        // Three SUBSCRIBE requests (batches of two streams), each read by the server half a second late.
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
+        simulator.Faults.SlowRead = TimeSpan.FromMilliseconds(500);
+        string[] symbols = ["BTCUSDT", "ETHUSDT", "BNBUSDT", "XRPUSDT", "ADAUSDT", "SOLUSDT"];
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, symbols, ["1m"],
+            new Dictionary<string, string> { ["Binance:SubscribeBatchSize"] = "2", ["Binance:SubscribeTimeout"] = "00:00:05" });
+        await simulator.WaitForSubscribedStreamsAsync(symbols.Length, FaultHarness.Timeout);
+
+        // Data keeps flowing to the client while the server is slow to read from it.
+        var sequence = 0;
+        var during = symbols.Select(s => Candles.Make(s, "1m", ++sequence)).ToList();
+        foreach (var candle in during)
+        {
+            await simulator.PublishAsync(candle);
+        }
+
+        await ingestor.WaitForMetricsAsync(m => during.All(c => MetricsAssert.HasClose(m, c)), "updates arrive while the server reads slowly", FaultHarness.Timeout);
+
+        // A reconnect under the same slowness subscribes again.
+        var attempts = simulator.ConnectionAttempts;
+        simulator.AbortAllConnections();
+        await Eventually.MatchAsync(() => Task.FromResult(simulator.ConnectionAttempts), a => a > attempts, FaultHarness.Timeout, "the ingestor reconnects");
+        await simulator.WaitForSubscribedStreamsAsync(symbols.Length, FaultHarness.Timeout);
+        simulator.Faults.Clear();
+
+        var after = Candles.Make("BTCUSDT", "1m", ++sequence);
+        await simulator.PublishAsync(after);
+        var metrics = await ingestor.WaitForMetricsAsync(m => MetricsAssert.HasClose(m, after), "the update after the reconnect arrives", FaultHarness.Timeout);
+        MetricsAssert.ShowsCandle(metrics, after);
+        foreach (var candle in during.Skip(1))
+        {
+            MetricsAssert.ShowsCandle(metrics, candle);
+        }
+
+        Assert.Equal(0, Reconnects(metrics, "subscribe_failed"));
+        Assert.Equal(1, Reconnects(metrics, "lost"));
+        Assert.Equal(0, simulator.RateLimitViolations);
+        Assert.InRange(simulator.MaxObservedIncomingMessagesPerSecond, 1, 5);
+        Assert.Equal(HttpStatusCode.OK, (await ingestor.HealthAsync("/alive")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await ingestor.HealthAsync()).Status);
+    }
+
+    [Fact]
+    public async Task Frames_over_one_mebibyte_are_handled_and_good_data_after_them_arrives()
+    {
+        await using var harness = await FaultHarness.StartAsync(["BTCUSDT", "ETHUSDT"]);
+        var before = await harness.PublishAndAwaitAsync("the initial values arrive");
+        var invalidBefore = (await harness.Ingestor.ScrapeAsync()).Sum("kline_ingestor_invalid_frames_total");
+
+        const int Size = 3 * 1024 * 1024 / 2; // 1.5 MiB
+        var padding = new string('x', Size);
+        // Valid JSON of an event the ingestor does not know, and an unterminated garbage frame, both over 1 MiB.
+        await harness.Simulator.SendTextToAllAsync($$"""{"e":"padding","E":1,"pad":"{{padding}}"}""");
+        await harness.Simulator.SendTextToAllAsync("{\"stream\":\"btcusdt@kline_1m\",\"data\":{\"pad\":\"" + padding);
+
+        var after = await harness.PublishAndAwaitAsync("the update after the huge frames arrives", "BTCUSDT");
+        var metrics = await harness.AssertIntactAndHealthyAsync(after.Append(before.Single(c => c.Symbol == "ETHUSDT")));
+        Assert.Equal(invalidBefore + 2, metrics.Sum("kline_ingestor_invalid_frames_total"));
+        Assert.Equal(1, metrics.Sum("kline_ingestor_invalid_frames_total", ("reason", "unknown_event")));
+        Assert.Equal(1, metrics.Sum("kline_ingestor_invalid_frames_total", ("reason", "invalid_json")));
+        // The connection survives them.
+        Assert.Equal(0, metrics.Sum("kline_ingestor_reconnects_total"));
+        Assert.Equal(1, harness.Simulator.ConnectionAttempts);
+    }
+
+    [Fact]
+    public async Task Invalid_utf8_in_a_text_frame_costs_the_connection_but_not_the_data()
+    {
+        await using var harness = await FaultHarness.StartAsync(["BTCUSDT", "ETHUSDT"]);
+        var before = await harness.PublishAndAwaitAsync("the initial values arrive");
+
+        // RFC 6455 §8.1: a text frame that is not UTF-8 fails the connection (close 1007); ClientWebSocket does so.
+        var attempts = harness.Simulator.ConnectionAttempts;
+        await harness.Simulator.SendBytesToAllAsync([0x7B, 0x22, 0xC3, 0x28, 0x22, 0x7D], WebSocketMessageType.Text);
+        await harness.WaitForAttemptsAsync(attempts, "the ingestor reconnects after the invalid text frame");
+        await harness.WaitForRecoveryAsync();
+
+        var after = await harness.PublishAndAwaitAsync("updates after the reconnect arrive", "BTCUSDT");
+        var metrics = await harness.AssertIntactAndHealthyAsync(after.Append(before.Single(c => c.Symbol == "ETHUSDT")));
+        Assert.Equal(1, Reconnects(metrics, "lost"));
+        Assert.Equal(2, harness.Simulator.ConnectionAttempts);
+    }
+
+    [Fact]
+    public async Task Frequent_server_pings_with_a_short_pong_deadline_never_cost_the_connection()
+    {
+        // The server pings four times a second and drops a client whose pong is 1 s late; the client must keep up.
+        await using var harness = await FaultHarness.StartAsync(["BTCUSDT", "ETHUSDT"], simulatorOptions: options =>
+        {
+            options.PingInterval = TimeSpan.FromMilliseconds(250);
+            options.PongTimeout = TimeSpan.FromSeconds(1);
+        });
+        var before = await harness.PublishAndAwaitAsync("the initial values arrive", "ETHUSDT");
+
+        var last = new List<KlineCandle>();
+        var until = DateTime.UtcNow.AddSeconds(5);
+        while (DateTime.UtcNow < until)
+        {
+            var candle = harness.Next("BTCUSDT");
+            await harness.Simulator.PublishAsync(candle);
+            last = [candle];
+            await Task.Delay(250, TestContext.Current.CancellationToken);
+        }
+
+        var metrics = await harness.AssertIntactAndHealthyAsync(last.Concat(before));
+        Assert.Equal(0, metrics.Sum("kline_ingestor_reconnects_total"));
+        Assert.Equal(1, harness.Simulator.ConnectionAttempts);
+        Assert.Equal(1, harness.Simulator.OpenConnections);
+    }
+
+    [Fact]
+    public async Task Policy_violation_closes_reconnect_with_growing_backoff()
+    {
+        await using var harness = await FaultHarness.StartAsync(["BTCUSDT", "ETHUSDT"], settings: new Dictionary<string, string>
+        {
+            ["Binance:ReconnectBaseDelay"] = "00:00:01",
+            ["Binance:ReconnectMaxDelay"] = "00:00:04",
+        });
+        var before = await harness.PublishAndAwaitAsync("the initial values arrive");
+
+        // Equal jitter: the n-th consecutive failure waits between half and all of base * 2^n.
+        var delays = new List<TimeSpan>();
+        for (var close = 0; close < 2; close++)
+        {
+            var attempts = harness.Simulator.ConnectionAttempts;
+            await harness.Simulator.CloseAllAsync(WebSocketCloseStatus.PolicyViolation, "Too many requests");
+            var stopwatch = Stopwatch.StartNew();
+            while (harness.Simulator.ConnectionAttempts == attempts)
+            {
+                Assert.True(stopwatch.Elapsed < FaultHarness.Timeout, "the ingestor reconnects after a 1008 close");
+                await Task.Delay(5, TestContext.Current.CancellationToken);
+            }
+
+            delays.Add(stopwatch.Elapsed);
+            await harness.WaitForRecoveryAsync();
+        }
+
+        Assert.True(delays[0] >= TimeSpan.FromMilliseconds(450), $"first reconnect after {delays[0]}, expected at least 0.5 s of backoff");
+        Assert.True(delays[1] >= TimeSpan.FromMilliseconds(950), $"second reconnect after {delays[1]}, expected at least 1 s of backoff");
+
+        var after = await harness.PublishAndAwaitAsync("updates after the closes arrive", "BTCUSDT");
+        var metrics = await harness.AssertIntactAndHealthyAsync(after.Append(before.Single(c => c.Symbol == "ETHUSDT")));
+        Assert.Equal(2, Reconnects(metrics, "lost"));
+        Assert.Equal(3, harness.Simulator.ConnectionAttempts);
+    }
+
+    [Fact]
+    public async Task Server_shutdown_in_the_middle_of_a_burst_loses_no_update()
+    {
+        var symbols = Enumerable.Range(0, 20).Select(i => $"B{i:D2}USDT").ToArray();
+        await using var harness = await FaultHarness.StartAsync(symbols, ["1m", "1s"]);
+
+        var latest = new Dictionary<string, KlineCandle>();
+        var attempts = harness.Simulator.ConnectionAttempts;
+        const int Rounds = 200;
+        for (var round = 0; round < Rounds; round++)
+        {
+            if (round == Rounds / 4)
+            {
+                await harness.Simulator.SendServerShutdownAsync();
+            }
+
+            foreach (var symbol in symbols)
+            {
+                foreach (var interval in harness.Intervals)
+                {
+                    var candle = harness.Next(symbol, interval);
+                    latest[candle.StreamName] = candle;
+                    await harness.Simulator.PublishAsync(candle);
+                }
+            }
+
+            // Spread the burst over the replacement: the new connection subscribes while updates keep coming.
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+
+        Assert.True(harness.Simulator.ConnectionAttempts > attempts, "the replacement connected during the burst");
+        var metrics = await harness.AssertIntactAndHealthyAsync(latest.Values);
+        Assert.Equal(1, Reconnects(metrics, "server_shutdown"));
+        Assert.Equal(0, Reconnects(metrics, "lost"));
+        Assert.Equal(2, harness.Simulator.PeakOpenConnections);
+        await harness.WaitForRecoveryAsync();
+        // Every update of the burst reached the ingestor on one connection or the other.
+        Assert.True(metrics.Sum("kline_ingestor_messages_received_total") >= Rounds * harness.StreamCount);
+    }
+}

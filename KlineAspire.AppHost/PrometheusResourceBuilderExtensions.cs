@@ -47,7 +47,8 @@ internal static class PrometheusResourceBuilderExtensions
     private static IResourceBuilder<IResourceWithEndpoints> AddPrometheusExecutable(
         this IDistributedApplicationBuilder builder, string name, IResourceBuilder<ProjectResource> ingestor, KlineSettings settings, string executablePath)
     {
-        var workDirectory = Path.Combine(Path.GetTempPath(), "klineaspire", $"{name}-{Environment.ProcessId}");
+        // One directory per AppHost instance: two AppHosts in one process (tests) must not share a config or a TSDB.
+        var workDirectory = Directory.CreateTempSubdirectory($"klineaspire-{name}-").FullName;
         var source = PrometheusSourceDirectory(builder);
         var target = ingestor.GetEndpoint("http").Property(EndpointProperty.HostAndPort);
         var prometheus = builder.AddExecutable(name, executablePath, builder.AppHostDirectory)

@@ -51,7 +51,7 @@ public class EndToEndTests
         var expected = await LastSentAsync(simulator);
         using var prometheus = app.CreateHttpClient("prometheus");
         var series = await Eventually.MatchAsync(
-            () => PrometheusApi.QueryAsync(prometheus, "kline_close_price"),
+            async () => (await PrometheusApi.QueryAsync(prometheus, "kline_close_price")).Select(r => new Series(r.Labels, r.Value)).ToList(),
             result => result.Count == expected.Count && expected.All(c => result.Any(r =>
                 r.Labels["symbol"] == c.Symbol && r.Labels["interval"] == c.Interval && r.Value == Candles.AsDouble(c.Close))),
             DataTimeout,
@@ -66,6 +66,11 @@ public class EndToEndTests
         Assert.Contains("KlineFeedStale", rules);
         var firing = await PrometheusApi.QueryAsync(prometheus, "ALERTS{alertstate=\"firing\"}");
         Assert.Empty(firing);
+    }
+
+    private sealed record Series(IReadOnlyDictionary<string, string> Labels, double Value)
+    {
+        public override string ToString() => $"{Labels["symbol"]}/{Labels["interval"]}={Value} ({string.Join(',', Labels.Select(l => $"{l.Key}={l.Value}"))})";
     }
 
     private static async Task<List<KlineCandle>> LastSentAsync(HttpClient simulator) =>

@@ -85,7 +85,10 @@ public sealed class AllocationRegressionTests
         }
 
         Assert.Equal(MeasuredFrames, klines);
-        Assert.Equal(0, allocated);
+        // Zero bytes per frame: one allocation per frame would cost at least 24 bytes × 100,000 frames. The thread's
+        // counter can pick up a few stray bytes when a GC triggered elsewhere retires its allocation context mid-run,
+        // so the guard is "less than one byte per frame", which no per-frame allocation can pass.
+        Assert.True(allocated < MeasuredFrames, $"{allocated} bytes allocated over {MeasuredFrames} frames ({(double)allocated / MeasuredFrames:F3} B/frame)");
 
         // The frames were applied, not skipped: every stream holds exactly what its last frame carried.
         var total = WarmUpFrames + MeasuredFrames;

@@ -21,6 +21,11 @@ if (args is ["--loopback", ..])
     return await LoopbackHarness.RunAsync(connections, streamsPerConnection: 100, framesPerConnection: frames / connections);
 }
 
+if (args is ["--memory", ..])
+{
+    return await MemoryProbe.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 48_000);
+}
+
 if (args is ["--scale", ..])
 {
     return await ScaleHarness.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3000);

@@ -39,7 +39,6 @@ internal sealed class IngestorProcess : IAsyncDisposable
 
         start.Environment["Binance__Symbols"] = string.Join(',', symbols);
         start.Environment["Binance__Intervals"] = string.Join(',', intervals);
-        start.Environment["DOTNET_gcServer"] = "0";
         var process = Process.Start(start) ?? throw new InvalidOperationException("the ingestor did not start");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) Console.Error.WriteLine($"[ingestor] {e.Data}"); };

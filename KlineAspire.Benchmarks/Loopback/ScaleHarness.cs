@@ -53,6 +53,8 @@ internal static class ScaleHarness
 
         GC.KeepAlive(simulator);
         var memory = ingestor.Memory;
+        var final = await ingestor.ScrapeAsync();
+        var heap = MetricsSamples.Sum(final, "dotnet_gc_last_collection_heap_size_bytes");
         timings.Sort();
         Console.WriteLine($"""
             scale result
@@ -63,6 +65,7 @@ internal static class ScaleHarness
               overflow series        {(overflow ? "PRESENT" : "none")}
               /metrics               {size / 1048576.0:F1} MiB; median {timings[timings.Count / 2]:F0} ms, max {timings[^1]:F0} ms over {timings.Count} scrapes
               ingestor RSS           {memory.Current / 1048576.0:F0} MiB now, {memory.Peak / 1048576.0:F0} MiB peak
+              managed heap           {heap / 1048576.0:F0} MiB after the last GC
             """);
         return correct == streams && !overflow && simulator.RateLimitViolations == 0 && simulator.StreamLimitViolations == 0 ? 0 : 1;
     }

@@ -32,7 +32,8 @@ public sealed class StreamSlot
     internal StreamSlot(StreamId id)
     {
         Id = id;
-        Tags = [new("symbol", id.Symbol), new("interval", id.Interval)];
+        // Sorted by key: OpenTelemetry stores an unsorted tag set twice (as given and sorted), for every series.
+        Tags = [new("interval", id.Interval), new("symbol", id.Symbol)];
     }
 
     public StreamId Id { get; }

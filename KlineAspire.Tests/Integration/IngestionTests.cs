@@ -101,6 +101,10 @@ public class IngestionTests
         Assert.Equal(1, simulator.OpenConnections);
         Assert.Equal(HttpStatusCode.OK, (await ingestor.HealthAsync("/alive")).Status);
 
+        // Frame content never reaches logs at Information or above (it goes to Debug, truncated).
+        Assert.DoesNotContain(ingestor.Logs.GetSnapshot(), r => r.Level >= Microsoft.Extensions.Logging.LogLevel.Information
+            && (r.Message.Contains("this is not json", StringComparison.Ordinal) || r.Message.Contains("DOGEUSDT", StringComparison.Ordinal)));
+
         // Logged, but not once per frame.
         var warnings = ingestor.Logs.GetSnapshot().Where(r => r.Message.Contains("invalid frame", StringComparison.Ordinal)).ToList();
         Assert.InRange(warnings.Count(r => r.Level == Microsoft.Extensions.Logging.LogLevel.Warning), 1, 2);

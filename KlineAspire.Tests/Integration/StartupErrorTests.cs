@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using KlineAspire.Tests.Infrastructure;
+
+namespace KlineAspire.Tests.Integration;
+
+/// <summary>The ingestor process as an operator starts it: a bad setting stops it with one clear line, no stack trace.</summary>
+public class StartupErrorTests
+{
+    [Theory]
+    [InlineData("Binance:Intervals", "2m")]
+    [InlineData("Binance:Endpoint", "http://stream.binance.com:9443")]
+    [InlineData("Binance:Symbols", "BTC@USDT")]
+    [InlineData("Binance:Symbols", "")]
+    public async Task A_bad_setting_stops_the_process_with_a_message_naming_the_key_and_value(string key, string value)
+    {
+        var (exitCode, output) = await RunIngestorAsync($"--{key}={value}", key == "Binance:Symbols" ? "--Binance:Intervals=1m" : "--Binance:Symbols=BTCUSDT");
+
+        Assert.True(exitCode == 2, $"exit code {exitCode}:\n{output}");
+        Assert.Contains("configuration is invalid", output);
+        Assert.Contains(key, output);
+        if (value.Length > 0)
+        {
+            Assert.Contains($"'{value}'", output);
+        }
+
+        Assert.DoesNotContain("   at ", output);
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunIngestorAsync(params string[] args)
+    {
+        // The ingestor is built next to the tests, in the same configuration (bin/<Configuration>/net10.0).
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        var dll = RepositoryPaths.Combine("KlineAspire.Ingestor", "bin", configuration, "net10.0", "KlineAspire.Ingestor.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in new[] { dll, "--urls", "http://127.0.0.1:0" }.Concat(args))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}

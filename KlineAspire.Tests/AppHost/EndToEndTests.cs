@@ -13,7 +13,6 @@ namespace KlineAspire.Tests.AppHost;
 /// </summary>
 public class EndToEndTests
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan DataTimeout = TimeSpan.FromSeconds(60);
 
     [Fact]
@@ -23,22 +22,7 @@ public class EndToEndTests
         var ct = TestContext.Current.CancellationToken;
         string[] symbols = ["BTCUSDT", "ETHUSDT", "SOLUSDT"];
         string[] intervals = ["1m", "1h"];
-        var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.KlineAspire_AppHost>(
-            [
-                "--Feed=simulated",
-                "--Prometheus:Mode=executable",
-                "--Prometheus:Port=0",
-                "--Prometheus:ScrapeInterval=1s",
-                $"--Market:Symbols={string.Join(',', symbols)}",
-                $"--Market:Intervals={string.Join(',', intervals)}",
-            ], ct).WaitAsync(StartTimeout, ct);
-        await using var app = await appHost.BuildAsync(ct).WaitAsync(StartTimeout, ct);
-        await app.StartAsync(ct).WaitAsync(StartTimeout, ct);
-
-        foreach (var resource in new[] { "binance-simulator", "ingestor", "prometheus" })
-        {
-            await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, ct).WaitAsync(StartTimeout, ct);
-        }
+        await using var app = await SimulatedStack.StartAsync(symbols, intervals);
 
         // Let the random walk run, then freeze it so "what the simulator last sent" is a fixed target.
         using var simulator = app.CreateHttpClient("binance-simulator");

@@ -61,6 +61,33 @@ public sealed class PrometheusServer : IAsyncDisposable
             """);
     }
 
+    /// <summary>
+    /// Prometheus started the way the container image starts it: <c>prometheus/docker-entrypoint.sh</c> renders the
+    /// shipped template and rules from the environment, then execs Prometheus (the local binary instead of the image's).
+    /// </summary>
+    public static Task<PrometheusServer> StartThroughContainerEntrypointAsync(string ingestorTarget, string scrapeInterval)
+    {
+        var directory = Directory.CreateTempSubdirectory("kline-prometheus-entrypoint-").FullName;
+        var port = FreePort();
+        var start = new ProcessStartInfo("/bin/sh")
+        {
+            ArgumentList = { RepositoryPaths.Combine("prometheus", "docker-entrypoint.sh"), "--log.level=warn" },
+            Environment =
+            {
+                ["INGESTOR_TARGET"] = ingestorTarget,
+                ["SCRAPE_INTERVAL"] = scrapeInterval,
+                ["TEMPLATE"] = RepositoryPaths.Combine("prometheus", "prometheus.yml.template"),
+                ["RULES_DIR"] = RepositoryPaths.Combine("prometheus", "rules"),
+                ["DATA_DIR"] = directory,
+                ["PROMETHEUS_BIN"] = Binary,
+                ["LISTEN_ADDRESS"] = $"127.0.0.1:{port}",
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        return StartProcessAsync(start, directory, port);
+    }
+
     private static async Task<PrometheusServer> StartWithConfigurationAsync(string configuration)
     {
         var directory = Directory.CreateTempSubdirectory("kline-prometheus-").FullName;
@@ -79,6 +106,11 @@ public sealed class PrometheusServer : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        return await StartProcessAsync(start, directory, port);
+    }
+
+    private static async Task<PrometheusServer> StartProcessAsync(ProcessStartInfo start, string directory, int port)
+    {
         var process = Process.Start(start) ?? throw new InvalidOperationException("prometheus did not start");
         var log = new ConcurrentQueue<string>();
         process.OutputDataReceived += (_, line) => Remember(log, line.Data);

@@ -14,7 +14,6 @@ namespace KlineAspire.Tests.Operations;
 /// </summary>
 public partial class BrowserSmokeTests
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan DataTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan BrowserTimeout = TimeSpan.FromSeconds(90);
     private static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
@@ -35,21 +34,7 @@ public partial class BrowserSmokeTests
         string[] intervals = ["1m", "1h"];
         var streams = symbols.SelectMany(symbol => intervals.Select(interval => (Symbol: symbol, Interval: interval))).ToList();
 
-        var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.KlineAspire_AppHost>(
-            [
-                "--Feed=simulated",
-                "--Prometheus:Mode=executable",
-                "--Prometheus:Port=0",
-                "--Prometheus:ScrapeInterval=1s",
-                $"--Market:Symbols={string.Join(',', symbols)}",
-                $"--Market:Intervals={string.Join(',', intervals)}",
-            ], ct).WaitAsync(StartTimeout, ct);
-        await using var app = await appHost.BuildAsync(ct).WaitAsync(StartTimeout, ct);
-        await app.StartAsync(ct).WaitAsync(StartTimeout, ct);
-        foreach (var resource in new[] { "binance-simulator", "ingestor", "prometheus" })
-        {
-            await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, ct).WaitAsync(StartTimeout, ct);
-        }
+        await using var app = await SimulatedStack.StartAsync(symbols, intervals);
 
         // Every stream has a few samples in Prometheus, so each one draws a visible line, not a dot.
         using var prometheus = app.CreateHttpClient("prometheus");

@@ -1,0 +1,43 @@
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
+
+namespace KlineAspire.Tests.Infrastructure;
+
+/// <summary>
+/// The whole AppHost as <c>dotnet run --project KlineAspire.AppHost -- --Feed simulated</c> starts it, with the local
+/// Prometheus binary on a free port, started and healthy. Every wait has a timeout.
+/// </summary>
+public static class SimulatedStack
+{
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(2);
+
+    public static async Task<DistributedApplication> StartAsync(IReadOnlyCollection<string> symbols, IReadOnlyCollection<string> intervals)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.KlineAspire_AppHost>(
+            [
+                "--Feed=simulated",
+                "--Prometheus:Mode=executable",
+                "--Prometheus:Port=0",
+                "--Prometheus:ScrapeInterval=1s",
+                $"--Market:Symbols={string.Join(',', symbols)}",
+                $"--Market:Intervals={string.Join(',', intervals)}",
+            ], ct).WaitAsync(StartTimeout, ct);
+        var app = await appHost.BuildAsync(ct).WaitAsync(StartTimeout, ct);
+        try
+        {
+            await app.StartAsync(ct).WaitAsync(StartTimeout, ct);
+            foreach (var resource in new[] { "binance-simulator", "ingestor", "prometheus" })
+            {
+                await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, ct).WaitAsync(StartTimeout, ct);
+            }
+
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+}

@@ -227,7 +227,10 @@ public sealed class BinanceSimulator : IAsyncDisposable
         }
     }
 
-    /// <summary>Load mode: pushes pre-serialised messages to one connection as fast as the socket allows.</summary>
+    /// <summary>
+    /// Load mode: pushes pre-serialised messages to one connection as fast as the socket allows, framed by hand and
+    /// written in large batches so the sender costs little next to the client under test.
+    /// </summary>
     public Task<long> SendBurstAsync(SimulatorConnection connection, IReadOnlyList<ReadOnlyMemory<byte>> messages, int rounds, CancellationToken cancellationToken = default) =>
         connection.SendBurstAsync(messages, rounds, cancellationToken);
 
@@ -254,9 +257,9 @@ public sealed class BinanceSimulator : IAsyncDisposable
         }
     }
 
-    internal SimulatorConnection Register(string path, bool combined, WebSocket socket, HttpContext context)
+    internal SimulatorConnection Register(string path, bool combined, WebSocket socket, Stream? raw, HttpContext context)
     {
-        var connection = new SimulatorConnection(Interlocked.Increment(ref _nextConnectionId), path, combined, socket, context, Time.GetUtcNow());
+        var connection = new SimulatorConnection(Interlocked.Increment(ref _nextConnectionId), path, combined, socket, raw, context, Time.GetUtcNow());
         _connections[connection.Id] = connection;
         RaiseToAtLeast(ref _peakOpenConnections, _connections.Count);
         return connection;

@@ -10,11 +10,13 @@ public sealed class SimulatorConnection
     private readonly ConcurrentDictionary<string, byte> _streams = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly HttpContext _context;
+    private readonly Stream? _raw;
     private long _messagesReceived;
     private long _messagesSent;
 
-    internal SimulatorConnection(long id, string path, bool combined, WebSocket socket, HttpContext context, DateTimeOffset openedAt)
+    internal SimulatorConnection(long id, string path, bool combined, WebSocket socket, Stream? raw, HttpContext context, DateTimeOffset openedAt)
     {
+        _raw = raw;
         Id = id;
         Path = path;
         Combined = combined;
@@ -91,20 +93,53 @@ public sealed class SimulatorConnection
         }
     }
 
-    /// <summary>Sends whole messages back to back as fast as the socket takes them (load mode).</summary>
+    /// <summary>
+    /// Sends whole messages back to back as fast as the socket takes them (load mode): frames are built here and
+    /// written to the upgraded stream in batches of up to 256 KiB instead of one write per message. The send lock keeps
+    /// other sends out; the ping timer is the only other writer, so load runs use a long ping interval.
+    /// </summary>
     internal async Task<long> SendBurstAsync(IReadOnlyList<ReadOnlyMemory<byte>> messages, int rounds, CancellationToken cancellationToken)
     {
+        const int BatchBytes = 256 * 1024;
         long sent = 0;
+        var batch = System.Buffers.ArrayPool<byte>.Shared.Rent(BatchBytes);
         await _sendLock.WaitAsync(cancellationToken);
         try
         {
+            var used = 0;
             for (var round = 0; round < rounds; round++)
             {
                 foreach (var message in messages)
                 {
-                    await Socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+                    if (used + message.Length + 10 > BatchBytes && used > 0)
+                    {
+                        await _raw!.WriteAsync(batch.AsMemory(0, used), cancellationToken);
+                        used = 0;
+                    }
+
+                    if (_raw is null || message.Length + 10 > BatchBytes)
+                    {
+                        await Socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+                    }
+                    else
+                    {
+                        used += WebSocketHandshake.WriteTextFrameHeader(batch.AsSpan(used), message.Length);
+                        message.Span.CopyTo(batch.AsSpan(used));
+                        used += message.Length;
+                    }
+
                     sent++;
                 }
+            }
+
+            if (used > 0)
+            {
+                await _raw!.WriteAsync(batch.AsMemory(0, used), cancellationToken);
+            }
+
+            if (_raw is not null)
+            {
+                await _raw.FlushAsync(cancellationToken);
             }
         }
         catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or IOException)
@@ -114,6 +149,7 @@ public sealed class SimulatorConnection
         {
             Interlocked.Add(ref _messagesSent, sent);
             _sendLock.Release();
+            System.Buffers.ArrayPool<byte>.Shared.Return(batch);
         }
 
         return sent;

@@ -33,6 +33,12 @@ public sealed class SimulatorOptions
     /// <summary>Seed of the random walk, so offline demos and tests are reproducible.</summary>
     public int Seed { get; set; } = 20_260_101;
 
+    /// <summary>
+    /// Benchmark runs: connections keep the raw upgraded stream so <see cref="BinanceSimulator.SendBurstAsync"/> can write
+    /// pre-framed messages in large batches. Keep pings long when set.
+    /// </summary>
+    public bool LoadMode { get; set; }
+
     /// <summary>Listen address when the simulator is started in-process by <see cref="BinanceSimulator.StartAsync"/>.</summary>
     public string Urls { get; set; } = "http://127.0.0.1:0";
 }

@@ -49,13 +49,16 @@ internal sealed class WebSocketSession(BinanceSimulator simulator, ControlMessag
             return;
         }
 
-        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
-        {
-            // Ping every interval and drop the client when no pong comes back in time, as Binance does.
-            KeepAliveInterval = simulator.Options.PingInterval,
-            KeepAliveTimeout = simulator.Options.PongTimeout,
-        });
-        var connection = simulator.Register(context.Request.Path + context.Request.QueryString, combined, socket, context);
+        var (socket, raw) = simulator.Options.LoadMode
+            ? await WebSocketHandshake.AcceptRawAsync(context, simulator.Options.PingInterval, simulator.Options.PongTimeout)
+            : (await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+            {
+                // Ping every interval and drop the client when no pong comes back in time, as Binance does.
+                KeepAliveInterval = simulator.Options.PingInterval,
+                KeepAliveTimeout = simulator.Options.PongTimeout,
+            }), null);
+        using var owned = socket;
+        var connection = simulator.Register(context.Request.Path + context.Request.QueryString, combined, socket, raw, context);
         connection.Subscribe(initialStreams);
         logger.LogInformation("Connection {ConnectionId} opened on {Path} with {StreamCount} streams", connection.Id, connection.Path, initialStreams.Count);
         using var lifetime = new CancellationTokenSource();

@@ -35,7 +35,14 @@ internal static class MemoryProbe
         Report($"after 1st scrape ({size / 1048576.0:F0} MiB)", scraped, filled);
         await http.GetStringAsync("/metrics");
         Report("after 2nd scrape", Live(), scraped);
+        var gc = GC.GetGCMemoryInfo();
         Console.WriteLine($"  process working set                {Environment.WorkingSet / 1048576.0,8:F1} MiB");
+        Console.WriteLine($"  GC committed / heap / fragmented   {gc.TotalCommittedBytes / 1048576.0:F1} / {gc.HeapSizeBytes / 1048576.0:F1} / {gc.FragmentedBytes / 1048576.0:F1} MiB");
+        for (var generation = 0; generation < gc.GenerationInfo.Length; generation++)
+        {
+            var info = gc.GenerationInfo[generation];
+            Console.WriteLine($"    generation {generation} (3 = LOH, 4 = POH)         {info.SizeAfterBytes / 1048576.0,8:F1} MiB, fragmented {info.FragmentationAfterBytes / 1048576.0:F1} MiB");
+        }
         if (Environment.GetEnvironmentVariable("KLINE_PROBE_HOLD") is { } hold)
         {
             // Time to attach dotnet-gcdump / dotnet-counters to this process.

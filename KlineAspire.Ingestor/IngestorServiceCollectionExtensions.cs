@@ -47,7 +47,10 @@ public static class IngestorServiceCollectionExtensions
                 // Meter providers listen by name process-wide; a second host in the same process (tests, benchmarks)
                 // must not leak its instruments into this one's /metrics.
                 instrument.Meter.Scope is IMeterFactory factory && !ReferenceEquals(factory, ownMeters) ? MetricStreamConfiguration.Drop
-                : instrument.Meter.Name == IngestorTelemetry.MeterName ? new MetricStreamConfiguration { CardinalityLimit = Math.Max(2000, limit) }
+                // Only the per-stream instruments get the raised limit: OpenTelemetry preallocates a metric point per
+                // unit of limit, and the ingestor's own health instruments have a handful of series each.
+                : instrument.Meter.Name == IngestorTelemetry.MeterName && !instrument.Name.StartsWith(IngestorTelemetry.HealthInstrumentPrefix, StringComparison.Ordinal)
+                    ? new MetricStreamConfiguration { CardinalityLimit = Math.Max(2000, limit) }
                 : null);
         });
 

@@ -10,5 +10,8 @@ public static class IngestorTelemetry
 
     public const string MeterName = Name;
 
+    /// <summary>Instruments about the ingestor itself (no symbol labels) are named <c>kline.ingestor.*</c>.</summary>
+    public const string HealthInstrumentPrefix = "kline.ingestor.";
+
     public static readonly ActivitySource ActivitySource = new(Name);
 }

@@ -3,7 +3,7 @@ namespace KlineAspire.Simulator;
 /// <summary>Binance's per-IP handshake budget: N attempts per sliding window; attempts beyond it are refused with 429.</summary>
 internal sealed class ConnectionAttemptBudget(int limit, TimeSpan window, TimeProvider time)
 {
-    private readonly Queue<long> _attempts = new();
+    private readonly SlidingWindowCount _admitted = new(window, time);
     private readonly Lock _gate = new();
 
     public int Total { get; private set; }
@@ -17,18 +17,13 @@ internal sealed class ConnectionAttemptBudget(int limit, TimeSpan window, TimePr
         {
             var now = time.GetTimestamp();
             Total++;
-            while (_attempts.Count > 0 && time.GetElapsedTime(_attempts.Peek(), now) >= window)
-            {
-                _attempts.Dequeue();
-            }
-
-            if (_attempts.Count >= limit)
+            if (_admitted.CountAt(now) >= limit)
             {
                 Refused++;
                 return false;
             }
 
-            _attempts.Enqueue(now);
+            _admitted.Add(now);
             return true;
         }
     }

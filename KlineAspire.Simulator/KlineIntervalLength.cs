@@ -24,9 +24,6 @@ public static class KlineIntervalLength
 
     public static bool IsKnown(string interval) => interval == "1M" || Milliseconds.ContainsKey(interval);
 
-    /// <summary>Binance updates 1s klines every second and every other interval every two seconds.</summary>
-    public static TimeSpan UpdatePeriod(string interval) => interval == "1s" ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(2);
-
     /// <summary>
     /// The candle containing <paramref name="unixMilliseconds"/>, with interval boundaries read in a time zone
     /// <paramref name="utcOffsetMilliseconds"/> east of UTC (the <c>@+08:00</c> streams); the result is still UTC.

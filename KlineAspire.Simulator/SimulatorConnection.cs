@@ -12,7 +12,6 @@ public sealed class SimulatorConnection
     private readonly HttpContext _context;
     private readonly Stream? _raw;
     private long _messagesReceived;
-    private long _messagesSent;
 
     internal SimulatorConnection(long id, string path, bool combined, WebSocket socket, Stream? raw, HttpContext context, DateTimeOffset openedAt)
     {
@@ -39,11 +38,7 @@ public sealed class SimulatorConnection
 
     public long MessagesReceived => Interlocked.Read(ref _messagesReceived);
 
-    public long MessagesSent => Interlocked.Read(ref _messagesSent);
-
     internal WebSocket Socket { get; }
-
-    internal int StreamCount => _streams.Count;
 
     internal bool IsSubscribedTo(string stream) => _streams.ContainsKey(stream);
 
@@ -80,7 +75,6 @@ public sealed class SimulatorConnection
                 await Socket.SendAsync(fragments[i], type, endOfMessage: i == fragments.Count - 1, CancellationToken.None);
             }
 
-            Interlocked.Increment(ref _messagesSent);
             return true;
         }
         catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or IOException or InvalidOperationException)
@@ -147,7 +141,6 @@ public sealed class SimulatorConnection
         }
         finally
         {
-            Interlocked.Add(ref _messagesSent, sent);
             _sendLock.Release();
             System.Buffers.ArrayPool<byte>.Shared.Return(batch);
         }

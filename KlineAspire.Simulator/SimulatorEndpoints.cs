@@ -40,11 +40,7 @@ public static class SimulatorEndpoints
         api.MapGet("/faults", (SimulatorFaults faults) => faults);
         api.MapPost("/faults", (SimulatorFaults faults, JsonElement body) =>
         {
-            var requested = body.Deserialize<SimulatorFaults>(JsonSerializerOptions.Web) ?? new SimulatorFaults();
-            faults.RefuseHandshakesWith = requested.RefuseHandshakesWith;
-            faults.IgnoreSubscribes = requested.IgnoreSubscribes;
-            faults.StopSending = requested.StopSending;
-            faults.SlowRead = requested.SlowRead;
+            faults.CopyFrom(body.Deserialize<SimulatorFaults>(JsonSerializerOptions.Web) ?? new SimulatorFaults());
             return faults;
         });
         return endpoints;

@@ -17,11 +17,13 @@ public sealed class SimulatorFaults
     /// <summary>A delay before every read of a client message, like an overloaded server.</summary>
     public TimeSpan SlowRead { get; set; }
 
-    public void Clear()
+    public void Clear() => CopyFrom(new SimulatorFaults());
+
+    public void CopyFrom(SimulatorFaults other)
     {
-        RefuseHandshakesWith = null;
-        IgnoreSubscribes = false;
-        StopSending = false;
-        SlowRead = TimeSpan.Zero;
+        RefuseHandshakesWith = other.RefuseHandshakesWith;
+        IgnoreSubscribes = other.IgnoreSubscribes;
+        StopSending = other.StopSending;
+        SlowRead = other.SlowRead;
     }
 }

@@ -82,7 +82,8 @@ internal sealed class WebSocketSession(BinanceSimulator simulator, ControlMessag
 
     private async Task ReceiveLoopAsync(SimulatorConnection connection, CancellationToken aborted)
     {
-        var rate = new IncomingMessageRate(simulator.Time);
+        // Binance counts a connection's incoming messages over the last second.
+        var rate = new SlidingWindowCount(TimeSpan.FromSeconds(1), simulator.Time);
         var buffer = ArrayPool<byte>.Shared.Rent(MaxIncomingMessageBytes);
         try
         {
@@ -115,7 +116,9 @@ internal sealed class WebSocketSession(BinanceSimulator simulator, ControlMessag
                 }
 
                 connection.CountReceived();
-                var perSecond = rate.Record();
+                var now = simulator.Time.GetTimestamp();
+                rate.Add(now);
+                var perSecond = rate.CountAt(now);
                 simulator.RecordIncomingRate(perSecond);
                 if (perSecond > simulator.Options.MaxIncomingMessagesPerSecond)
                 {

@@ -13,7 +13,7 @@ internal static class GrafanaResourceBuilderExtensions
             return null;
         }
 
-        return builder.AddDockerfile(name, Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "grafana")))
+        return builder.AddDockerfile(name, builder.RepositoryDirectory("grafana"))
             .WithHttpEndpoint(port: 3000, targetPort: 3000, name: "http")
             .WithEnvironment("PROMETHEUS_URL", prometheus.GetEndpoint("http"))
             .WithHttpHealthCheck("/api/health")

@@ -28,7 +28,7 @@ internal static class PrometheusResourceBuilderExtensions
     private static IResourceBuilder<IResourceWithEndpoints> AddPrometheusContainer(
         this IDistributedApplicationBuilder builder, string name, IResourceBuilder<ProjectResource> ingestor, KlineSettings settings)
     {
-        var prometheus = builder.AddDockerfile(name, PrometheusSourceDirectory(builder))
+        var prometheus = builder.AddDockerfile(name, builder.RepositoryDirectory("prometheus"))
             .WithHttpEndpoint(port: builder.ExecutionContext.IsPublishMode ? null : settings.PrometheusPort, targetPort: ContainerPort, name: "http")
             .WithEnvironment("INGESTOR_TARGET", ingestor.GetEndpoint("http").Property(EndpointProperty.HostAndPort))
             .WithEnvironment("SCRAPE_INTERVAL", settings.ScrapeInterval)
@@ -47,15 +47,18 @@ internal static class PrometheusResourceBuilderExtensions
     private static IResourceBuilder<IResourceWithEndpoints> AddPrometheusExecutable(
         this IDistributedApplicationBuilder builder, string name, IResourceBuilder<ProjectResource> ingestor, KlineSettings settings, string executablePath)
     {
-        // One directory per AppHost instance: two AppHosts in one process (tests) must not share a config or a TSDB.
-        var workDirectory = Directory.CreateTempSubdirectory($"klineaspire-{name}-").FullName;
-        var source = PrometheusSourceDirectory(builder);
+        var source = builder.RepositoryDirectory("prometheus");
         var target = ingestor.GetEndpoint("http").Property(EndpointProperty.HostAndPort);
         var prometheus = builder.AddExecutable(name, executablePath, builder.AppHostDirectory)
             .WithHttpEndpoint(port: settings.PrometheusPort == 0 ? null : settings.PrometheusPort, name: "http")
             .WithArgs(async context =>
             {
-                var configFile = PrometheusConfigTemplate.WriteDirectory(source, await target.GetValueAsync(context.CancellationToken) ?? "localhost:5180", settings.ScrapeInterval, workDirectory);
+                // Made when Prometheus starts, not when the model is built (model-only runs leave nothing behind), and
+                // one per start: two AppHosts in one process (tests) must not share a config or a TSDB.
+                var workDirectory = Directory.CreateTempSubdirectory($"klineaspire-{name}-").FullName;
+                var ingestorAddress = await target.GetValueAsync(context.CancellationToken)
+                    ?? throw new InvalidOperationException("The ingestor's http endpoint has no allocated address to scrape.");
+                var configFile = PrometheusConfigTemplate.WriteDirectory(source, ingestorAddress, settings.ScrapeInterval, workDirectory);
                 var self = ((IResourceWithEndpoints)context.Resource).GetEndpoint("http");
                 context.Args.Add($"--config.file={configFile}");
                 context.Args.Add($"--storage.tsdb.path={Path.Combine(workDirectory, "data")}");
@@ -80,7 +83,4 @@ internal static class PrometheusResourceBuilderExtensions
         home.DisplayText = "Prometheus";
         context.Urls.Add(new ResourceUrlAnnotation { Url = home.Url.TrimEnd('/') + GraphPath, DisplayText = "Graph: kline_close_price", Endpoint = home.Endpoint });
     });
-
-    internal static string PrometheusSourceDirectory(IDistributedApplicationBuilder builder) =>
-        Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "prometheus"));
 }

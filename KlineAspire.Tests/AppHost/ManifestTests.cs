@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using KlineAspire.Tests.Infrastructure;
 
@@ -51,22 +50,10 @@ public class ManifestTests
     private static async Task<JsonElement> PublishManifestAsync(params string[] extraArgs)
     {
         var output = Path.Combine(Directory.CreateTempSubdirectory("kline-manifest-").FullName, "manifest.json");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = RepositoryPaths.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in new[] { "run", "--project", "KlineAspire.AppHost", "--no-build", "--no-launch-profile", "--", "--publisher", "manifest", "--output-path", output }.Concat(extraArgs))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
-        Assert.True(process.ExitCode == 0, $"manifest publishing failed:\n{await stdout}\n{await stderr}");
+        var (exitCode, printed) = await ProcessRun.RunAsync("dotnet",
+            new[] { "run", "--project", "KlineAspire.AppHost", "--no-build", "--no-launch-profile", "--", "--publisher", "manifest", "--output-path", output }.Concat(extraArgs),
+            TimeSpan.FromMinutes(2));
+        Assert.True(exitCode == 0, $"manifest publishing failed:\n{printed}");
         using var document = JsonDocument.Parse(await File.ReadAllTextAsync(output, TestContext.Current.CancellationToken));
         return document.RootElement.Clone();
     }

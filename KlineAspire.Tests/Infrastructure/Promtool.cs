@@ -27,26 +27,8 @@ public static class Promtool
     }
 
     /// <summary>Runs <c>promtool</c> with the given arguments; returns the exit code and everything it printed.</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo(Binary)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = RepositoryPaths.Root,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("promtool did not start");
-        var cancellationToken = TestContext.Current.CancellationToken;
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    public static Task<(int ExitCode, string Output)> RunAsync(params string[] arguments) =>
+        ProcessRun.RunAsync(Binary, arguments, TimeSpan.FromMinutes(2));
 
     /// <summary>Validates rule files with <c>promtool check rules</c>.</summary>
     public static Task<(int ExitCode, string Output)> CheckRulesAsync(string ruleFile) => RunAsync("check", "rules", ruleFile);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using KlineAspire.Tests.Infrastructure;
 
 namespace KlineAspire.Tests.Integration;
@@ -26,30 +25,11 @@ public class StartupErrorTests
         Assert.DoesNotContain("   at ", output);
     }
 
-    private static async Task<(int ExitCode, string Output)> RunIngestorAsync(params string[] args)
+    private static Task<(int ExitCode, string Output)> RunIngestorAsync(params string[] args)
     {
         // The ingestor is built next to the tests, in the same configuration (bin/<Configuration>/net10.0).
         var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
         var dll = RepositoryPaths.Combine("KlineAspire.Ingestor", "bin", configuration, "net10.0", "KlineAspire.Ingestor.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in new[] { dll, "--urls", "http://127.0.0.1:0" }.Concat(args))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        try
-        {
-            await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
-        }
-        catch (TimeoutException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
+        return ProcessRun.RunAsync("dotnet", new[] { dll, "--urls", "http://127.0.0.1:0" }.Concat(args), TimeSpan.FromSeconds(60));
     }
 }

@@ -1,5 +1,6 @@
 using KlineAspire.Ingestor;
 using KlineAspire.Ingestor.Storage;
+using KlineAspire.Ingestor.Streams;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -25,6 +26,11 @@ internal sealed class BenchmarkIngestor : IAsyncDisposable
         Store = app.Services.GetRequiredService<KlineStore>();
         // Resolving the provider starts the OpenTelemetry listener, so the lag histogram records as in production.
         MeterProvider = app.Services.GetRequiredService<MeterProvider>();
+        // No connection ever subscribes here; declare every feed up so the gauges export what the benchmarks store.
+        for (var connection = 0; connection < app.Services.GetRequiredService<StreamPlan>().Connections.Count; connection++)
+        {
+            Store.Coverage(connection).MarkCovered();
+        }
     }
 
     public WebApplication App { get; }
@@ -49,6 +55,8 @@ internal sealed class BenchmarkIngestor : IAsyncDisposable
             "--Binance:ConnectTimeout=00:00:01",
             // Benchmarks run for minutes after the store is filled; the prices must not go stale under them.
             "--Binance:StaleAfter=1.00:00:00",
+            // The frames are stamped at fixed instants in the past; plausibility is not what is measured.
+            "--Binance:ClockTolerance=3650.00:00:00",
             .. universe.IngestorArgs(),
         ];
         var app = IngestorApplication.Build(args, builder =>

@@ -175,8 +175,8 @@ public class ParseAndStoreBenchmarks
         for (var index = 0; index < universe.Count; index++)
         {
             KlineFrameParser.Parse(_combined[lastRound + index], ref frame);
-            if (!_ingestor.Store.TryGetSlot(frame.Symbol, frame.Interval, out var slot)
-                || slot.Snapshot() is not { } snapshot
+            if (!_ingestor.Store.TryGetSlot(frame.Symbol, frame.Interval, frame.Utc8, out var slot)
+                || !Read(slot, frame.OpenTime, out var snapshot)
                 || snapshot.EventTime != frame.EventTime
                 || snapshot.Close != frame.Close
                 || snapshot.QuoteVolume != frame.QuoteVolume)
@@ -184,5 +184,12 @@ public class ParseAndStoreBenchmarks
                 throw new InvalidOperationException($"Stream {index} does not hold the last frame sent to it.");
             }
         }
+    }
+
+    private static bool Read(StreamSlot slot, long openTime, out StreamReading reading)
+    {
+        // At the candle's own open time: what was stored, before any rollover.
+        slot.Read(openTime, long.MaxValue, out reading);
+        return reading.HasData;
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using KlineAspire.Ingestor.Configuration;
+using KlineAspire.Ingestor.Streams;
 
 namespace KlineAspire.Benchmarks;
 
@@ -10,7 +11,7 @@ internal sealed record StreamUniverse(IReadOnlyList<string> Symbols, IReadOnlyLi
 
     public static StreamUniverse Of(int streams)
     {
-        var intervals = streams % KlineIntervals.All.Count == 0 ? KlineIntervals.All : ["1m"];
+        var intervals = streams % KlineCalendar.Intervals.Count == 0 ? KlineCalendar.Intervals : ["1m"];
         var symbols = Enumerable.Range(0, streams / intervals.Count)
             .Select(index => string.Create(CultureInfo.InvariantCulture, $"B{index:D5}USDT"))
             .ToArray();

@@ -26,7 +26,9 @@ public static class IngestorServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(provider => StreamPlanner.Plan(provider.GetRequiredService<IOptions<BinanceOptions>>().Value));
-        services.AddSingleton(provider => new KlineStore(provider.GetRequiredService<StreamPlan>().Streams));
+        services.AddSingleton(provider => new KlineStore(provider.GetRequiredService<StreamPlan>()));
+        services.AddSingleton<MarketReadings>();
+        services.AddSingleton(provider => new IngestorStart(provider.GetRequiredService<TimeProvider>().GetUtcNow()));
         services.AddSingleton<KlineFrameProcessor>();
         services.AddSingleton<IngestorMetrics>();
         services.AddSingleton<KlineMetrics>();

@@ -14,8 +14,20 @@ public sealed class BinanceOptions
 
     public List<string> Intervals { get; set; } = ["1m"];
 
-    /// <summary>A stream without an update for this long leaves the price and volume gauges.</summary>
+    /// <summary>
+    /// How long a stream keeps its price after its connection was lost (a reconnect usually takes seconds).
+    /// A quiet stream on a healthy connection never goes stale: Binance pushes only on change.
+    /// </summary>
     public TimeSpan StaleAfter { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>After startup, readiness reports Degraded rather than Unhealthy for this long while connections are made.</summary>
+    public TimeSpan StartupGrace { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>An update whose event time is further than this from its receipt, or whose candle opens this long after the event, is rejected.</summary>
+    public TimeSpan ClockTolerance { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The largest WebSocket message accepted; a larger one is counted, and the connection replaced, before it is buffered.</summary>
+    public int MaxMessageBytes { get; set; } = 1024 * 1024;
 
     /// <summary>Binance allows at most 1024 streams per connection.</summary>
     public int MaxStreamsPerConnection { get; set; } = BinanceLimits.MaxStreamsPerConnection;
@@ -35,10 +47,13 @@ public sealed class BinanceOptions
     /// <summary>Age at which a connection is replaced, before Binance cuts it at 24 hours.</summary>
     public TimeSpan ConnectionLifetime { get; set; } = TimeSpan.FromHours(23);
 
-    /// <summary>A connection that delivers nothing for this long is considered dead and replaced.</summary>
+    /// <summary>
+    /// A connection that delivers nothing for this long is probed with LIST_SUBSCRIPTIONS; it is replaced only
+    /// when the probe goes unanswered, because a connection whose streams are all quiet is silent too.
+    /// </summary>
     public TimeSpan NoDataTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long to wait for the acknowledgement of a SUBSCRIBE request.</summary>
+    /// <summary>How long to wait for the answer to a SUBSCRIBE or LIST_SUBSCRIPTIONS request.</summary>
     public TimeSpan SubscribeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>A handshake that takes longer than this counts as a failed attempt.</summary>

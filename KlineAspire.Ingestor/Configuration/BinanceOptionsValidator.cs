@@ -1,3 +1,4 @@
+using KlineAspire.Ingestor.Streams;
 using Microsoft.Extensions.Options;
 
 namespace KlineAspire.Ingestor.Configuration;
@@ -24,6 +25,9 @@ internal sealed class BinanceOptionsValidator : IValidateOptions<BinanceOptions>
         RequireRange(failures, nameof(options.MaxConnectionAttempts), options.MaxConnectionAttempts, 1, BinanceLimits.MaxConnectionAttemptsPerWindow);
 
         RequirePositive(failures, nameof(options.StaleAfter), options.StaleAfter);
+        RequirePositive(failures, nameof(options.ClockTolerance), options.ClockTolerance);
+        RequirePositive(failures, nameof(options.StartupGrace), options.StartupGrace);
+        RequireRange(failures, nameof(options.MaxMessageBytes), options.MaxMessageBytes, 4 * 1024, 64 * 1024 * 1024);
         RequirePositive(failures, nameof(options.NoDataTimeout), options.NoDataTimeout);
         RequirePositive(failures, nameof(options.SubscribeTimeout), options.SubscribeTimeout);
         RequirePositive(failures, nameof(options.ConnectTimeout), options.ConnectTimeout);
@@ -75,15 +79,15 @@ internal sealed class BinanceOptionsValidator : IValidateOptions<BinanceOptions>
     {
         if (intervals.Count == 0)
         {
-            failures.Add($"{Section}:{nameof(BinanceOptions.Intervals)} is empty: name at least one of {string.Join(' ', KlineIntervals.All)}.");
+            failures.Add($"{Section}:{nameof(BinanceOptions.Intervals)} is empty: name at least one of {string.Join(' ', KlineCalendar.Intervals)}.");
             return;
         }
 
         for (var index = 0; index < intervals.Count; index++)
         {
-            if (!KlineIntervals.IsValid(intervals[index]))
+            if (!KlineCalendar.TryParse(intervals[index], out _))
             {
-                failures.Add($"{Section}:{nameof(BinanceOptions.Intervals)}:{index} = '{intervals[index]}' is not a Binance kline interval; valid (case-sensitive, 1m is a minute and 1M a month): {string.Join(' ', KlineIntervals.All)}.");
+                failures.Add($"{Section}:{nameof(BinanceOptions.Intervals)}:{index} = '{intervals[index]}' is not a Binance kline interval; valid (case-sensitive, 1m is a minute and 1M a month; add @+08:00 for the UTC+8 variant): {string.Join(' ', KlineCalendar.Intervals)}.");
             }
         }
     }

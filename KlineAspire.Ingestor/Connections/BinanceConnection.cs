@@ -1,7 +1,4 @@
-using System.Collections.Concurrent;
 using System.Net.WebSockets;
-using System.Text;
-using System.Text.Json;
 using KlineAspire.Ingestor.Configuration;
 using KlineAspire.Ingestor.Parsing;
 using KlineAspire.Ingestor.Storage;
@@ -12,29 +9,28 @@ using Websocket.Client;
 namespace KlineAspire.Ingestor.Connections;
 
 /// <summary>
-/// One WebSocket connection to the combined-stream endpoint carrying one <see cref="ConnectionPlan"/>.
-/// It connects, subscribes within the message-rate limit, and hands every frame to the processor inline
-/// (the handler is fast and never throws, so the receive loop, and with it the automatic pong, never stalls).
-/// Reconnection is the <see cref="ConnectionSupervisor"/>'s job: a connection is used once and then disposed.
+/// One WebSocket connection to the combined-stream endpoint carrying one <see cref="ConnectionPlan"/>: it opens the
+/// socket, hands every frame to the processor inline (the handler is fast and never throws, so the receive loop,
+/// and with it the automatic pong, never stalls), and routes replies to its <see cref="RequestTracker"/>.
+/// Subscribing and probing are the <see cref="StreamSubscriber"/>'s; reconnection is the
+/// <see cref="ConnectionSupervisor"/>'s: a connection is used once and then disposed.
 /// </summary>
 internal sealed class BinanceConnection : IDisposable
 {
-    private readonly ConnectionPlan _plan;
     private readonly Uri _uri;
     private readonly BinanceOptions _options;
     private readonly KlineFrameProcessor _processor;
     private readonly IngestorMetrics _metrics;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly SlidingWindowLimiter _sendLimiter;
     private readonly InvalidFrameLog _invalidFrameLog;
-    private readonly ConcurrentDictionary<long, TaskCompletionSource> _pendingRequests = new();
+    private readonly RequestTracker _requests = new();
     private readonly TaskCompletionSource<string> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<IDisposable> _subscriptions = [];
-    private WebsocketClient? _client;
-    private long _nextRequestId;
+    private readonly WebsocketClient _client;
     private long _lastMessageAt;
     private long _openedAt;
+    private long _droppedAtUnixMs;
     private int _opened;
     private int _subscribedStreams;
     private int _disposed;
@@ -42,7 +38,7 @@ internal sealed class BinanceConnection : IDisposable
     public BinanceConnection(ConnectionPlan plan, string name, Uri uri, BinanceOptions options, KlineFrameProcessor processor,
         IngestorMetrics metrics, ILogger logger, TimeProvider time)
     {
-        _plan = plan;
+        Plan = plan;
         _uri = uri;
         _options = options;
         _processor = processor;
@@ -50,89 +46,94 @@ internal sealed class BinanceConnection : IDisposable
         _logger = logger;
         _time = time;
         Name = name;
-        // A little over a second: the server's clock and ours do not agree on where a second starts.
-        _sendLimiter = new SlidingWindowLimiter(options.MaxMessagesPerSecond, TimeSpan.FromMilliseconds(1100), time);
         _invalidFrameLog = new InvalidFrameLog(logger, time, name);
-    }
-
-    public string Name { get; }
-
-    /// <summary>Completes with a <see cref="DisconnectReason"/> when the connection is lost or the server announces shutdown.</summary>
-    public Task<string> Ended => _ended.Task;
-
-    public TimeSpan Age => _openedAt == 0 ? TimeSpan.Zero : _time.GetElapsedTime(_openedAt);
-
-    public TimeSpan SinceLastMessage => _time.GetElapsedTime(Volatile.Read(ref _lastMessageAt));
-
-    /// <summary>Connects and subscribes every stream of the plan; throws when either fails.</summary>
-    public async Task OpenAsync(CancellationToken cancellationToken)
-    {
-        var client = new WebsocketClient(_uri, CreateSocket)
+        _client = new WebsocketClient(uri, null, ConnectAsync)
         {
-            Name = Name,
+            Name = name,
             // The supervisor owns reconnection: backoff, the attempt budget and rotation are decided there.
             IsReconnectionEnabled = false,
             ReconnectTimeout = null,
             ErrorReconnectTimeout = null,
             IsTextMessageConversionEnabled = false,
-            ConnectTimeout = _options.ConnectTimeout,
         };
-        _client = client;
-        _subscriptions.Add(client.MessageReceived.Subscribe(OnMessage));
-        _subscriptions.Add(client.DisconnectionHappened.Subscribe(info => _ended.TrySetResult(DisconnectReason.Lost)));
+        // A little over a second: the server's clock and ours do not agree on where a second starts.
+        var sendLimiter = new SlidingWindowLimiter(options.MaxMessagesPerSecond, TimeSpan.FromMilliseconds(1100), time);
+        Subscriber = new StreamSubscriber(request => _client.SendInstant(request), _ended.Task, _requests, sendLimiter, options, time);
+    }
 
-        await client.StartOrFail().WaitAsync(_options.ConnectTimeout + TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
+    public string Name { get; }
+
+    public ConnectionPlan Plan { get; }
+
+    public StreamSubscriber Subscriber { get; }
+
+    /// <summary>Completes with a <see cref="DisconnectReason"/> when the connection is lost or the server announces shutdown.</summary>
+    public Task<string> Ended => _ended.Task;
+
+    /// <summary>When the socket went away under us (Unix ms), or null while it is up or was closed by us.</summary>
+    public long? DroppedAtUnixMs => Volatile.Read(ref _droppedAtUnixMs) is var at && at != 0 ? at : null;
+
+    public TimeSpan Age => _openedAt == 0 ? TimeSpan.Zero : _time.GetElapsedTime(_openedAt);
+
+    public TimeSpan SinceLastMessage => _time.GetElapsedTime(Volatile.Read(ref _lastMessageAt));
+
+    /// <summary>Opens the socket (the handshake bounded by <see cref="BinanceOptions.ConnectTimeout"/>); throws when it fails.</summary>
+    public async Task OpenAsync(CancellationToken cancellationToken)
+    {
+        _subscriptions.Add(_client.MessageReceived.Subscribe(OnMessage));
+        _subscriptions.Add(_client.DisconnectionHappened.Subscribe(_ => OnDropped()));
+
+        await _client.StartOrFail().WaitAsync(_options.ConnectTimeout + TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref _lastMessageAt, _time.GetTimestamp());
         _openedAt = _time.GetTimestamp();
         Interlocked.Exchange(ref _opened, 1);
         _metrics.ConnectionOpened();
-        Log.Connected(_logger, Name, _uri, _plan.Streams.Count);
-
-        await SubscribeAsync(client, cancellationToken).ConfigureAwait(false);
+        Log.Connected(_logger, Name, _uri, Plan.Streams.Count);
     }
 
-    private static ClientWebSocket CreateSocket()
+    /// <summary>Subscribes every planned stream; throws when Binance refuses, does not answer, or the connection drops.</summary>
+    public async Task<int> SubscribeAsync(CancellationToken cancellationToken)
+    {
+        var requests = await Subscriber.SubscribeAsync(Plan.Streams, cancellationToken).ConfigureAwait(false);
+        _subscribedStreams = Plan.Streams.Count;
+        _metrics.StreamsSubscribed(_subscribedStreams);
+        Log.Subscribed(_logger, Name, Plan.Streams.Count, requests);
+        return requests;
+    }
+
+    private async Task<WebSocket> ConnectAsync(Uri uri, CancellationToken cancellationToken)
     {
         var socket = new ClientWebSocket();
         // Unsolicited pongs count against Binance's 5 messages/s and do not keep the connection alive;
         // the socket still answers the server's pings.
         socket.Options.KeepAliveInterval = TimeSpan.Zero;
-        return socket;
-    }
-
-    private async Task SubscribeAsync(WebsocketClient client, CancellationToken cancellationToken)
-    {
-        using var activity = IngestorTelemetry.ActivitySource.StartActivity("binance.subscribe");
-        activity?.SetTag("kline.connection", Name);
-        activity?.SetTag("kline.streams", _plan.Streams.Count);
-
-        var acknowledgements = new List<Task>();
-        foreach (var batch in _plan.Streams.Chunk(_options.SubscribeBatchSize))
-        {
-            await _sendLimiter.AcquireAsync(cancellationToken).ConfigureAwait(false);
-            var id = Interlocked.Increment(ref _nextRequestId);
-            var acknowledged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _pendingRequests[id] = acknowledged;
-            acknowledgements.Add(acknowledged.Task);
-            await client.SendInstant(SubscribeRequest(id, batch)).ConfigureAwait(false);
-        }
-
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.ConnectTimeout);
         try
         {
-            await Task.WhenAll(acknowledgements).WaitAsync(_options.SubscribeTimeout, _time, cancellationToken).ConfigureAwait(false);
+            await socket.ConnectAsync(uri, timeout.Token).ConfigureAwait(false);
         }
-        catch (TimeoutException)
+        catch
         {
-            throw new SubscribeFailedException($"no acknowledgement of {acknowledgements.Count(task => !task.IsCompleted)} of {acknowledgements.Count} SUBSCRIBE requests within {_options.SubscribeTimeout}");
+            socket.Dispose();
+            throw;
         }
 
-        _subscribedStreams = _plan.Streams.Count;
-        _metrics.StreamsSubscribed(_subscribedStreams);
-        Log.Subscribed(_logger, Name, _plan.Streams.Count, acknowledgements.Count);
+        return new BoundedMessageWebSocket(socket, _options.MaxMessageBytes, OnTooLarge);
     }
 
-    private static string SubscribeRequest(long id, StreamId[] streams) =>
-        JsonSerializer.Serialize(new SubscribeMessage("SUBSCRIBE", streams.Select(stream => stream.Name).ToArray(), id), SubscribeMessageContext.Default.SubscribeMessage);
+    private void OnTooLarge(long bytes)
+    {
+        _metrics.InvalidFrame(InvalidFrameReason.TooLarge);
+        Log.MessageTooLarge(_logger, Name, bytes, _options.MaxMessageBytes);
+        _ended.TrySetResult(DisconnectReason.MessageTooLarge);
+    }
+
+    private void OnDropped()
+    {
+        Interlocked.CompareExchange(ref _droppedAtUnixMs, _time.GetUtcNow().ToUnixTimeMilliseconds(), 0);
+        _ended.TrySetResult(DisconnectReason.Lost);
+    }
 
     private void OnMessage(ResponseMessage message)
     {
@@ -141,8 +142,7 @@ internal sealed class BinanceConnection : IDisposable
             Volatile.Write(ref _lastMessageAt, _time.GetTimestamp());
             // With text conversion off, Websocket.Client reports text frames as binary, so the type says nothing:
             // every frame is parsed as UTF-8 JSON and a real binary frame ends up counted as invalid JSON.
-            var bytes = message.Binary ?? (message.Text is { } text ? Encoding.UTF8.GetBytes(text) : []);
-            Handle(bytes);
+            Handle(message.Binary ?? []);
         }
         catch (Exception exception)
         {
@@ -157,7 +157,14 @@ internal sealed class BinanceConnection : IDisposable
         switch (_processor.Process(bytes, ref frame))
         {
             case FrameKind.Response:
-                CompleteRequest(ref frame);
+                if (frame.HasError)
+                {
+                    _metrics.InvalidFrame(InvalidFrameReasons.ErrorResponse);
+                    _invalidFrameLog.ReportErrorResponse(frame.HasResponseId ? frame.ResponseId : null, frame.ErrorCode,
+                        System.Text.Encoding.UTF8.GetString(frame.ErrorMessage), bytes);
+                }
+
+                _requests.TryComplete(ref frame, bytes);
                 break;
             case FrameKind.ServerShutdown:
                 Log.ServerShutdown(_logger, Name);
@@ -169,42 +176,16 @@ internal sealed class BinanceConnection : IDisposable
         }
     }
 
-    private void CompleteRequest(ref ParsedFrame frame)
-    {
-        if (!frame.HasResponseId || !_pendingRequests.TryRemove(frame.ResponseId, out var request))
-        {
-            if (frame.HasError)
-            {
-                _metrics.InvalidFrame("error_response");
-                Log.ErrorResponse(_logger, Name, frame.ResponseId, frame.ErrorCode, Encoding.UTF8.GetString(frame.ErrorMessage));
-            }
-
-            return;
-        }
-
-        if (frame.HasError)
-        {
-            var message = Encoding.UTF8.GetString(frame.ErrorMessage);
-            _metrics.InvalidFrame("error_response");
-            Log.ErrorResponse(_logger, Name, frame.ResponseId, frame.ErrorCode, message);
-            request.TrySetException(new SubscribeFailedException($"Binance refused request {frame.ResponseId}: error {frame.ErrorCode} {message}"));
-        }
-        else
-        {
-            request.TrySetResult();
-        }
-    }
-
     /// <summary>Closes with a close handshake (bounded in time), then releases the connection.</summary>
     public async Task CloseAsync(string description)
     {
-        if (_client is { IsRunning: true } client)
+        if (_client.IsRunning)
         {
             try
             {
-                await client.Stop(WebSocketCloseStatus.NormalClosure, description).WaitAsync(TimeSpan.FromSeconds(5), _time).ConfigureAwait(false);
+                await _client.Stop(WebSocketCloseStatus.NormalClosure, description).WaitAsync(TimeSpan.FromSeconds(5), _time).ConfigureAwait(false);
             }
-            catch (Exception exception) when (exception is TimeoutException or WebSocketException or ObjectDisposedException)
+            catch (Exception exception) when (exception is TimeoutException or WebSocketException or ObjectDisposedException or OperationCanceledException)
             {
                 // The peer is already gone or too slow to answer; disposing aborts the socket either way.
             }
@@ -231,11 +212,8 @@ internal sealed class BinanceConnection : IDisposable
             _metrics.StreamsSubscribed(-_subscribedStreams);
         }
 
-        _client?.Dispose();
+        _client.Dispose();
         _ended.TrySetResult(DisconnectReason.Lost);
-        foreach (var request in _pendingRequests.Values)
-        {
-            request.TrySetCanceled();
-        }
+        _requests.CancelAll();
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using KlineAspire.Ingestor.Configuration;
 using KlineAspire.Ingestor.Storage;
 using KlineAspire.Ingestor.Streams;
@@ -8,12 +7,14 @@ namespace KlineAspire.Ingestor.Connections;
 
 /// <summary>
 /// Keeps one <see cref="ConnectionPlan"/> connected for the life of the process: connects within the shared
-/// attempt budget, backs off with jitter after failures, detects silent connections, and replaces a connection
-/// before Binance's 24-hour cut or when the server announces shutdown, opening the new one before closing the old.
-/// Each connection's lifetime is one trace activity.
+/// attempt budget, backs off with jitter after failures, proves a silent connection alive with LIST_SUBSCRIPTIONS
+/// (quiet markets are silent too) and replaces it only when that fails, and replaces a connection before
+/// Binance's 24-hour cut or when the server announces shutdown, opening the new one before closing the old.
+/// It tells the plan's <see cref="FeedCoverage"/> when its streams are delivered and when they are not.
 /// </summary>
 internal sealed class ConnectionSupervisor(
     ConnectionPlan plan,
+    FeedCoverage coverage,
     BinanceOptions options,
     SlidingWindowLimiter attemptBudget,
     KlineFrameProcessor processor,
@@ -30,44 +31,46 @@ internal sealed class ConnectionSupervisor(
     private readonly ReconnectBackoff _backoff = new(options.ReconnectBaseDelay, options.ReconnectMaxDelay, Random.Shared);
     private int _generation;
 
+    public int Slot => plan.Index;
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        BinanceConnection? retiring = null;
+        (BinanceConnection Connection, ConnectionTrace Trace)? current = null, retiring = null;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
             {
                 var connection = new BinanceConnection(plan, $"c{plan.Index}.{++_generation}", _uri, options, processor, metrics, logger, time);
-                using var activity = IngestorTelemetry.ActivitySource.StartActivity("binance.connection", ActivityKind.Client);
-                activity?.SetTag("kline.connection", connection.Name);
-                activity?.SetTag("kline.streams", plan.Streams.Count);
-                activity?.SetTag("url.full", _uri.ToString());
-
-                if (!await TryOpenAsync(connection, activity, cancellationToken).ConfigureAwait(false))
+                var trace = new ConnectionTrace(connection.Name, plan.Streams.Count, _uri);
+                if (!await TryOpenAsync(connection, trace, cancellationToken).ConfigureAwait(false))
                 {
+                    NoticeRetiringDrop(ref retiring);
                     continue;
                 }
 
-                if (retiring is not null)
+                NoticeRetiringDrop(ref retiring);
+                coverage.MarkCovered();
+                current = (connection, trace);
+                if (retiring is { } old)
                 {
-                    await retiring.CloseAsync("replaced").ConfigureAwait(false);
-                    Log.Retired(logger, retiring.Name);
+                    await RetireAsync(old, connection.Name).ConfigureAwait(false);
                     retiring = null;
                 }
 
-                var reason = await WatchAsync(connection, cancellationToken).ConfigureAwait(false);
-                activity?.SetTag("kline.disconnect.reason", reason);
-                activity?.AddEvent(new ActivityEvent(reason));
+                var reason = await WatchAsync(connection, trace, cancellationToken).ConfigureAwait(false);
                 metrics.Reconnect(reason);
+                current = null;
 
                 if (reason is DisconnectReason.Rotation or DisconnectReason.ServerShutdown)
                 {
                     // Keep delivering updates on the old connection until the new one has subscribed.
                     Log.Rotating(logger, connection.Name, reason, connection.Age);
-                    retiring = connection;
+                    trace.Event("binance.rotate", reason, ("kline.connection.age_seconds", connection.Age.TotalSeconds));
+                    retiring = (connection, trace);
                     continue;
                 }
 
+                coverage.MarkLost(connection.DroppedAtUnixMs ?? time.GetUtcNow().ToUnixTimeMilliseconds());
                 if (connection.Age >= StableAfter)
                 {
                     _backoff.Reset();
@@ -75,8 +78,10 @@ internal sealed class ConnectionSupervisor(
 
                 var delay = _backoff.Next();
                 Log.Disconnected(logger, connection.Name, reason, connection.Age, delay);
-                activity?.SetStatus(ActivityStatusCode.Error, reason);
-                connection.Dispose();
+                trace.Event("binance.reconnect", reason, ("kline.reconnect.delay_seconds", delay.TotalSeconds), ("kline.connection.age_seconds", connection.Age.TotalSeconds));
+                trace.End(reason, error: true);
+                await connection.CloseAsync(reason).ConfigureAwait(false);
+                trace.Dispose();
                 await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -86,42 +91,97 @@ internal sealed class ConnectionSupervisor(
         }
         finally
         {
-            retiring?.Dispose();
+            // Shutdown closes every live connection with a close frame, so the server sees a clean goodbye and no
+            // frame lands in a store that is being torn down.
+            await CloseOnShutdownAsync(current).ConfigureAwait(false);
+            await CloseOnShutdownAsync(retiring).ConfigureAwait(false);
         }
     }
 
-    private async Task<bool> TryOpenAsync(BinanceConnection connection, Activity? activity, CancellationToken cancellationToken)
+    private async Task CloseOnShutdownAsync((BinanceConnection Connection, ConnectionTrace Trace)? live)
     {
+        if (live is not var (connection, trace))
+        {
+            return;
+        }
+
+        await connection.CloseAsync("shutdown").ConfigureAwait(false);
+        Log.ClosedOnShutdown(logger, connection.Name);
+        trace.End("shutdown", error: false);
+        trace.Dispose();
+    }
+
+    /// <summary>A connection being replaced that the server already dropped no longer delivers anything.</summary>
+    private void NoticeRetiringDrop(ref (BinanceConnection Connection, ConnectionTrace Trace)? retiring)
+    {
+        if (retiring is { Connection.DroppedAtUnixMs: { } droppedAt } dropped)
+        {
+            coverage.MarkLost(droppedAt);
+            dropped.Trace.End(DisconnectReason.Lost, error: false);
+            dropped.Connection.Dispose();
+            dropped.Trace.Dispose();
+            retiring = null;
+        }
+    }
+
+    private async Task RetireAsync((BinanceConnection Connection, ConnectionTrace Trace) old, string replacement)
+    {
+        await old.Connection.CloseAsync("replaced").ConfigureAwait(false);
+        Log.Retired(logger, old.Connection.Name);
+        old.Trace.End(DisconnectReason.Rotation, error: false);
+        old.Trace.Dispose();
+        using var step = old.Trace.Step("binance.retire");
+        ConnectionTrace.Complete(step, "replaced", error: false, ("kline.connection.replacement", replacement));
+    }
+
+    private async Task<bool> TryOpenAsync(BinanceConnection connection, ConnectionTrace trace, CancellationToken cancellationToken)
+    {
+        var step = trace.Step("binance.connect");
         try
         {
             await attemptBudget.AcquireAsync(cancellationToken).ConfigureAwait(false);
+            step?.SetTag("url.full", _uri.ToString());
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            ConnectionTrace.Complete(step, "connected", error: false);
+
+            step = trace.Step("binance.subscribe");
+            var requests = await connection.SubscribeAsync(cancellationToken).ConfigureAwait(false);
+            ConnectionTrace.Complete(step, "subscribed", error: false, ("kline.requests", requests));
             metrics.ConnectionAttempt(succeeded: true);
-            activity?.AddEvent(new ActivityEvent("subscribed"));
             return true;
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
-            var reason = exception is SubscribeFailedException ? DisconnectReason.SubscribeFailed : DisconnectReason.ConnectFailed;
+            var reason = exception switch
+            {
+                SubscribeFailedException => DisconnectReason.SubscribeFailed,
+                ConnectionLostException => DisconnectReason.Lost,
+                _ when connection.Age > TimeSpan.Zero => DisconnectReason.Lost,
+                _ => DisconnectReason.ConnectFailed,
+            };
+            ConnectionTrace.Complete(step, reason, error: true, ("error.message", exception.Message));
             metrics.ConnectionAttempt(succeeded: false);
             metrics.Reconnect(reason);
-            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
-            activity?.SetTag("kline.disconnect.reason", reason);
             var delay = _backoff.Next();
             Log.AttemptFailed(logger, connection.Name, reason, exception.Message, delay);
+            trace.Event("binance.reconnect", reason, ("kline.reconnect.delay_seconds", delay.TotalSeconds));
+            trace.End(reason, error: true);
             await connection.CloseAsync(reason).ConfigureAwait(false);
+            trace.Dispose();
             await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
             return false;
         }
         catch
         {
+            step?.Dispose();
             connection.Dispose();
+            trace.Dispose();
             throw;
         }
     }
 
     /// <summary>Waits until the connection must be replaced, and says why.</summary>
-    private async Task<string> WatchAsync(BinanceConnection connection, CancellationToken cancellationToken)
+    private async Task<string> WatchAsync(BinanceConnection connection, ConnectionTrace trace, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -135,14 +195,53 @@ internal sealed class ConnectionSupervisor(
                 return DisconnectReason.Rotation;
             }
 
-            if (connection.SinceLastMessage >= options.NoDataTimeout)
+            if (connection.SinceLastMessage >= options.NoDataTimeout && !await ProbeAsync(connection, trace, cancellationToken).ConfigureAwait(false))
             {
-                return DisconnectReason.NoData;
+                return connection.Ended.IsCompleted ? await connection.Ended.ConfigureAwait(false) : DisconnectReason.ProbeFailed;
             }
 
             // Wakes at once when the connection ends or announces shutdown; otherwise looks at age and silence again.
             await Task.WhenAny(connection.Ended, Task.Delay(WatchPeriod, time, cancellationToken)).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    /// <summary>
+    /// A silent connection may carry only quiet streams: ask the server what it carries. An answer proves it alive
+    /// (and resets the silence); streams it no longer lists are subscribed again. Only no answer replaces it.
+    /// </summary>
+    private async Task<bool> ProbeAsync(BinanceConnection connection, ConnectionTrace trace, CancellationToken cancellationToken)
+    {
+        var silence = connection.SinceLastMessage;
+        var step = trace.Step("binance.probe");
+        step?.SetTag("kline.silence_seconds", silence.TotalSeconds);
+        try
+        {
+            var missing = await connection.Subscriber.ProbeAsync(plan.Streams, cancellationToken).ConfigureAwait(false);
+            if (missing.Count == 0)
+            {
+                metrics.Probe("alive");
+                Log.ProbeAnswered(logger, connection.Name, silence, plan.Streams.Count);
+                ConnectionTrace.Complete(step, "alive", error: false);
+                return true;
+            }
+
+            Log.ProbeFoundMissing(logger, connection.Name, missing.Count, plan.Streams.Count);
+            await connection.Subscriber.SubscribeAsync(missing, cancellationToken).ConfigureAwait(false);
+            metrics.Probe("resubscribed");
+            ConnectionTrace.Complete(step, "resubscribed", error: false, ("kline.streams.missing", missing.Count));
+            return true;
+        }
+        catch (Exception exception) when (exception is ProbeFailedException or SubscribeFailedException or ConnectionLostException)
+        {
+            metrics.Probe("failed");
+            Log.ProbeFailed(logger, connection.Name, silence, exception.Message);
+            ConnectionTrace.Complete(step, "failed", error: true, ("error.message", exception.Message));
+            return false;
+        }
+        finally
+        {
+            step?.Dispose();
         }
     }
 }

@@ -6,7 +6,10 @@ public static class DisconnectReason
     public const string ConnectFailed = "connect_failed";
     public const string SubscribeFailed = "subscribe_failed";
     public const string Lost = "lost";
-    public const string NoData = "no_data";
+
+    /// <summary>Silent for <c>NoDataTimeout</c>, and LIST_SUBSCRIPTIONS went unanswered: quiet markets alone never cause it.</summary>
+    public const string ProbeFailed = "probe_failed";
     public const string ServerShutdown = "server_shutdown";
     public const string Rotation = "rotation";
+    public const string MessageTooLarge = "message_too_large";
 }

@@ -6,9 +6,10 @@ using Microsoft.Extensions.Options;
 
 namespace KlineAspire.Ingestor.Connections;
 
-/// <summary>Runs one <see cref="ConnectionSupervisor"/> per planned connection.</summary>
+/// <summary>Runs one <see cref="ConnectionSupervisor"/> per planned connection, and restarts one that fails.</summary>
 internal sealed class IngestorService(
     StreamPlan plan,
+    KlineStore store,
     IOptions<BinanceOptions> options,
     KlineFrameProcessor processor,
     IngestorMetrics metrics,
@@ -26,8 +27,39 @@ internal sealed class IngestorService(
         Log.Plan(logger, plan.Streams.Count, plan.Connections.Count, EndpointUri.CombinedStream(settings.Endpoint));
 
         var connectionLogger = loggerFactory.CreateLogger<ConnectionSupervisor>();
-        var supervisors = plan.Connections.Select(connection =>
-            new ConnectionSupervisor(connection, settings, attemptBudget, processor, metrics, connectionLogger, time).RunAsync(stoppingToken));
+        var supervisors = plan.Connections.Select(connection => SuperviseAsync(
+            new ConnectionSupervisor(connection, store.Coverage(connection.Index), settings, attemptBudget, processor, metrics, connectionLogger, time),
+            stoppingToken));
         return Task.WhenAll(supervisors);
+    }
+
+    /// <summary>
+    /// A supervisor only ends when the host stops; if a defect makes it throw, its streams would be dead with
+    /// nobody noticing, so it is logged and started again after a pause.
+    /// </summary>
+    private async Task SuperviseAsync(ConnectionSupervisor supervisor, CancellationToken stoppingToken)
+    {
+        var backoff = new ReconnectBackoff(options.Value.ReconnectBaseDelay, options.Value.ReconnectMaxDelay, Random.Shared);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await supervisor.RunAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+            {
+                var delay = backoff.Next();
+                metrics.SupervisorRestarted();
+                Log.SupervisorFaulted(logger, supervisor.Slot, delay, exception);
+                try
+                {
+                    await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
     }
 }

@@ -27,9 +27,6 @@ internal static partial class Log
     [LoggerMessage(8, LogLevel.Debug, "Connection {Connection}: invalid frame starts with {Excerpt}")]
     public static partial void InvalidFrameContent(ILogger logger, string connection, string excerpt);
 
-    [LoggerMessage(9, LogLevel.Error, "Connection {Connection}: Binance answered request {RequestId} with error {Code}: {Message}")]
-    public static partial void ErrorResponse(ILogger logger, string connection, long requestId, int code, string message);
-
     [LoggerMessage(10, LogLevel.Information, "Connection {Connection} received serverShutdown; replacing it now")]
     public static partial void ServerShutdown(ILogger logger, string connection);
 
@@ -38,4 +35,22 @@ internal static partial class Log
 
     [LoggerMessage(12, LogLevel.Information, "Connection {Connection} retired after its replacement subscribed")]
     public static partial void Retired(ILogger logger, string connection);
+
+    [LoggerMessage(13, LogLevel.Debug, "Connection {Connection} was silent for {Silence}; LIST_SUBSCRIPTIONS confirmed all {StreamCount} streams")]
+    public static partial void ProbeAnswered(ILogger logger, string connection, TimeSpan silence, int streamCount);
+
+    [LoggerMessage(14, LogLevel.Warning, "Connection {Connection}: the server no longer lists {Missing} of {StreamCount} streams; resubscribing them")]
+    public static partial void ProbeFoundMissing(ILogger logger, string connection, int missing, int streamCount);
+
+    [LoggerMessage(15, LogLevel.Warning, "Connection {Connection} was silent for {Silence} and its probe failed: {Error}")]
+    public static partial void ProbeFailed(ILogger logger, string connection, TimeSpan silence, string error);
+
+    [LoggerMessage(16, LogLevel.Warning, "Connection {Connection}: a message reached {Bytes} bytes, over the limit of {Limit}; closing the connection")]
+    public static partial void MessageTooLarge(ILogger logger, string connection, long bytes, int limit);
+
+    [LoggerMessage(17, LogLevel.Error, "Connection slot {Slot} failed unexpectedly; restarting it in {Delay}")]
+    public static partial void SupervisorFaulted(ILogger logger, int slot, TimeSpan delay, Exception exception);
+
+    [LoggerMessage(18, LogLevel.Information, "Connection {Connection} closed on shutdown")]
+    public static partial void ClosedOnShutdown(ILogger logger, string connection);
 }

@@ -8,8 +8,6 @@ public sealed class ReconnectBackoff(TimeSpan baseDelay, TimeSpan maxDelay, Rand
 {
     private int _failures;
 
-    public int ConsecutiveFailures => _failures;
-
     public TimeSpan Next()
     {
         var exponent = Math.Min(_failures, 30);

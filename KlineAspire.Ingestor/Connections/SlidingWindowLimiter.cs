@@ -37,24 +37,6 @@ public sealed class SlidingWindowLimiter(int permits, TimeSpan window, TimeProvi
         }
     }
 
-    /// <summary>Grants within the current window, for logs and tests.</summary>
-    public int InWindow
-    {
-        get
-        {
-            _gate.Wait();
-            try
-            {
-                TimeUntilFree();
-                return _grants.Count;
-            }
-            finally
-            {
-                _gate.Release();
-            }
-        }
-    }
-
     private TimeSpan TimeUntilFree()
     {
         while (_grants.Count > 0 && time.GetElapsedTime(_grants.Peek()) >= Window)

@@ -7,32 +7,40 @@ using Microsoft.Extensions.Options;
 namespace KlineAspire.Ingestor.Health;
 
 /// <summary>
-/// Ready only while data actually flows: unhealthy before the first kline and whenever no stream has updated
-/// within <see cref="BinanceOptions.StaleAfter"/>; degraded while some streams are stale.
+/// Readiness that says whether data can flow, without crying wolf. Unhealthy only for real trouble: after the
+/// startup grace period, no stream's feed is up (every connection lost for longer than <c>StaleAfter</c>, or never
+/// subscribed). Degraded while starting, and while some streams have no price to serve (feed lost, or no update
+/// yet: Binance pushes only on change, so a quiet pair on a healthy connection may have none for a while).
 /// </summary>
-internal sealed class DataFlowHealthCheck(KlineStore store, IngestorMetrics metrics, IOptions<BinanceOptions> options, TimeProvider time) : IHealthCheck
+internal sealed class DataFlowHealthCheck(KlineStore store, IngestorMetrics metrics, IngestorStart start, IOptions<BinanceOptions> options, TimeProvider time) : IHealthCheck
 {
     public const string Name = "kline-data-flow";
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var staleAfter = options.Value.StaleAfter;
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var fresh = store.CountFresh(now, (long)staleAfter.TotalMilliseconds);
+        var settings = options.Value;
+        var now = time.GetUtcNow();
+        var census = store.Census(now.ToUnixTimeMilliseconds(), (long)settings.StaleAfter.TotalMilliseconds);
+        var starting = now - start.At < settings.StartupGrace;
         var data = new Dictionary<string, object>
         {
-            ["streams"] = store.Count,
-            ["fresh_streams"] = fresh,
+            ["streams"] = census.Streams,
+            ["live_streams"] = census.Live,
+            ["streams_with_feed_up"] = census.FeedUp,
+            ["streams_with_data"] = census.WithData,
             ["connections"] = metrics.OpenConnections,
             ["subscribed_streams"] = metrics.SubscribedStreams,
         };
 
-        var result = store.LastReceivedAtUnixMs() switch
+        var result = census switch
         {
-            null => HealthCheckResult.Unhealthy("No kline received yet.", data: data),
-            var last when fresh == 0 => HealthCheckResult.Unhealthy($"No stream has updated for {TimeSpan.FromMilliseconds(now - last.Value):g} (stale after {staleAfter:g}).", data: data),
-            _ when fresh < store.Count => HealthCheckResult.Degraded($"{store.Count - fresh} of {store.Count} streams are stale or have no data yet.", data: data),
-            _ => HealthCheckResult.Healthy($"All {store.Count} streams are updating.", data),
+            { Live: var live, Streams: var streams } when live == streams => HealthCheckResult.Healthy($"All {streams} streams are subscribed and have data.", data),
+            { FeedUp: 0 } when starting => HealthCheckResult.Degraded($"Starting: connecting and subscribing {census.Streams} streams.", data: data),
+            { FeedUp: 0 } => HealthCheckResult.Unhealthy($"No stream is being delivered: no connection has been subscribed for the last {settings.StaleAfter:g}.", data: data),
+            { WithData: 0 } => HealthCheckResult.Degraded("Subscribed, waiting for the first kline (Binance pushes a stream only when it changes).", data: data),
+            _ => HealthCheckResult.Degraded(
+                $"{census.Stale} of {census.Streams} streams have no price to serve: {census.Streams - census.FeedUp} with their feed lost, {census.Streams - census.WithData} without an update yet.",
+                data: data),
         };
         return Task.FromResult(result);
     }

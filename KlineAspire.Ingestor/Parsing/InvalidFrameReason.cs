@@ -10,10 +10,14 @@ public enum InvalidFrameReason
     InvalidValue,
     UnknownEvent,
     UnknownStream,
+    TooLarge,
 }
 
 public static class InvalidFrameReasons
 {
+    /// <summary>The server answered a request with an error; counted with the invalid frames, as a reason of its own.</summary>
+    public const string ErrorResponse = "error_response";
+
     public static string ToLabel(this InvalidFrameReason reason) => reason switch
     {
         InvalidFrameReason.InvalidJson => "invalid_json",
@@ -22,6 +26,7 @@ public static class InvalidFrameReasons
         InvalidFrameReason.InvalidValue => "invalid_value",
         InvalidFrameReason.UnknownEvent => "unknown_event",
         InvalidFrameReason.UnknownStream => "unknown_stream",
+        InvalidFrameReason.TooLarge => "too_large",
         _ => "none",
     };
 }

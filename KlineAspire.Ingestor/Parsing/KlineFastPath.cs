@@ -13,6 +13,8 @@ internal static class KlineFastPath
     private const ulong MaxExactMantissa = 1UL << 53;
     private const int MaxIntegerDigits = 18;
 
+    private static ReadOnlySpan<byte> Utc8Suffix => "@+08:00"u8;
+
     // Powers of ten that are exact in a double: m / 10^k with both exact is correctly rounded (IEEE division),
     // which is what double.Parse returns too.
     private static readonly double[] ExactPowersOfTen =
@@ -55,11 +57,12 @@ internal static class KlineFastPath
         frame = default;
         var pos = 0;
         var seen = Seen.None;
+        var stream = ReadOnlySpan<byte>.Empty;
         bool ok;
         if (utf8.StartsWith("{\"stream\":\""u8))
         {
             pos = 11;
-            ok = SkipString(utf8, ref pos)
+            ok = ReadStringBody(utf8, ref pos, out stream)
                 && Expect(utf8, ref pos, ",\"data\":"u8)
                 && ReadEvent(utf8, ref pos, ref frame, ref seen)
                 && Expect(utf8, ref pos, "}"u8);
@@ -80,6 +83,7 @@ internal static class KlineFastPath
         }
 
         frame.Kind = FrameKind.Kline;
+        frame.Utc8 = stream.EndsWith(Utc8Suffix);
         return true;
     }
 

@@ -170,6 +170,10 @@ public static class KlineFrameParser
                     return false;
                 }
             }
+            else if (name.SequenceEqual("stream"u8) && reader.TokenType == JsonTokenType.String)
+            {
+                frame.Utc8 = !reader.ValueIsEscaped && reader.ValueSpan.EndsWith("@+08:00"u8);
+            }
             else if (name.SequenceEqual("id"u8))
             {
                 if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var id))

@@ -30,6 +30,9 @@ public ref struct ParsedFrame
     public double TakerBuyQuoteVolume;
     public bool IsClosed;
 
+    /// <summary>The combined wrapper named an <c>@+08:00</c> stream: same payload, candles in UTC+8.</summary>
+    public bool Utc8;
+
     public bool HasResponseId;
     public long ResponseId;
     public bool HasError;

@@ -5,7 +5,8 @@ namespace KlineAspire.Ingestor.Storage;
 
 /// <summary>
 /// The latest candle of every configured stream. The set of streams is fixed at startup, so lookups never add
-/// entries and an update is a dictionary probe on a span plus a write into a preallocated slot.
+/// entries and an update is a dictionary probe on a span plus a write into a preallocated slot. The streams of one
+/// planned connection share that connection's <see cref="FeedCoverage"/>.
 /// </summary>
 public sealed class KlineStore
 {
@@ -15,9 +16,12 @@ public sealed class KlineStore
     private readonly StreamSlot[] _slots;
     private readonly Dictionary<string, StreamSlot>.AlternateLookup<ReadOnlySpan<char>> _byKey;
 
-    public KlineStore(IEnumerable<StreamId> streams)
+    private readonly FeedCoverage[] _coverage;
+
+    public KlineStore(StreamPlan plan)
     {
-        _slots = streams.Select(stream => new StreamSlot(stream)).ToArray();
+        _coverage = plan.Connections.Select(_ => new FeedCoverage()).ToArray();
+        _slots = plan.Connections.SelectMany(connection => connection.Streams.Select(stream => new StreamSlot(stream, _coverage[connection.Index]))).ToArray();
         var byKey = _slots.ToDictionary(slot => slot.Id.Key, StringComparer.Ordinal);
         _byKey = byKey.GetAlternateLookup<ReadOnlySpan<char>>();
     }
@@ -26,11 +30,17 @@ public sealed class KlineStore
 
     public int Count => _slots.Length;
 
-    /// <summary>Finds the slot for a payload's symbol and interval (UTF-8, as received).</summary>
-    public bool TryGetSlot(ReadOnlySpan<byte> symbol, ReadOnlySpan<byte> interval, out StreamSlot slot)
+    /// <summary>The delivery state shared by the streams of planned connection <paramref name="connectionIndex"/>.</summary>
+    public FeedCoverage Coverage(int connectionIndex) => _coverage[connectionIndex];
+
+    /// <summary>
+    /// Finds the slot for a payload's symbol and interval (UTF-8, as received); <paramref name="utc8"/> when the
+    /// combined wrapper named an <c>@+08:00</c> stream, whose payload carries the bare interval.
+    /// </summary>
+    public bool TryGetSlot(ReadOnlySpan<byte> symbol, ReadOnlySpan<byte> interval, bool utc8, out StreamSlot slot)
     {
         Span<char> key = stackalloc char[MaxKeyChars];
-        if (symbol.Length + interval.Length + 1 > MaxKeyChars
+        if (symbol.Length + interval.Length + 1 + KlineCalendar.Utc8Suffix.Length > MaxKeyChars
             || !Encoding.UTF8.TryGetChars(symbol, key, out var symbolChars))
         {
             slot = null!;
@@ -50,40 +60,31 @@ public sealed class KlineStore
             return false;
         }
 
-        return _byKey.TryGetValue(key[..(symbolChars + 1 + intervalChars)], out slot!);
+        var length = symbolChars + 1 + intervalChars;
+        if (utc8)
+        {
+            KlineCalendar.Utc8Suffix.AsSpan().CopyTo(key[length..]);
+            length += KlineCalendar.Utc8Suffix.Length;
+        }
+
+        return _byKey.TryGetValue(key[..length], out slot!);
     }
 
     public StreamSlot? Find(string symbol, string interval) =>
         _byKey.Dictionary.TryGetValue(StreamId.StoreKey(symbol.ToUpperInvariant(), interval), out var slot) ? slot : null;
 
-    /// <summary>Receipt time of the most recent update of any stream, or null before the first one.</summary>
-    public long? LastReceivedAtUnixMs()
+    public StoreCensus Census(long nowUnixMs, long staleAfterMs)
     {
-        long? latest = null;
+        int withData = 0, feedUp = 0, live = 0;
         foreach (var slot in _slots)
         {
-            if (slot.HasData && (latest is null || slot.ReceivedAtUnixMs > latest))
-            {
-                latest = slot.ReceivedAtUnixMs;
-            }
+            var up = slot.Coverage.IsLive(nowUnixMs, staleAfterMs);
+            var hasData = slot.HasData;
+            withData += hasData ? 1 : 0;
+            feedUp += up ? 1 : 0;
+            live += up && hasData ? 1 : 0;
         }
 
-        return latest;
+        return new StoreCensus(_slots.Length, withData, feedUp, live);
     }
-
-    public int CountFresh(long nowUnixMs, long staleAfterMs)
-    {
-        var fresh = 0;
-        foreach (var slot in _slots)
-        {
-            if (slot.IsFresh(nowUnixMs, staleAfterMs))
-            {
-                fresh++;
-            }
-        }
-
-        return fresh;
-    }
-
-    public int CountWithData() => _slots.Count(slot => slot.HasData);
 }

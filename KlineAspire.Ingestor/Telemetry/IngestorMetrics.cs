@@ -14,6 +14,8 @@ public sealed class IngestorMetrics
     private readonly Counter<long> _reconnects;
     private readonly Counter<long> _connectionAttempts;
     private readonly Counter<long> _invalidFrames;
+    private readonly Counter<long> _probes;
+    private readonly Counter<long> _supervisorRestarts;
     private readonly Histogram<double> _lag;
     private long _messagesReceived;
     private int _openConnections;
@@ -27,11 +29,13 @@ public sealed class IngestorMetrics
         meter.CreateObservableGauge("kline.ingestor.connections", () => Volatile.Read(ref _openConnections), unit: "{connection}", description: "Open WebSocket connections to Binance.");
         meter.CreateObservableGauge("kline.ingestor.configured_streams", () => store.Count, unit: "{stream}", description: "Streams in the configuration (symbols x intervals).");
         meter.CreateObservableGauge("kline.ingestor.subscribed_streams", () => Volatile.Read(ref _subscribedStreams), unit: "{stream}", description: "Streams whose subscription Binance acknowledged on an open connection.");
-        meter.CreateObservableGauge("kline.ingestor.stale_streams", () => store.Count - store.CountFresh(time.GetUtcNow().ToUnixTimeMilliseconds(), staleAfterMs), unit: "{stream}", description: "Configured streams without a recent update (including never updated).");
+        meter.CreateObservableGauge("kline.ingestor.stale_streams", () => store.Census(time.GetUtcNow().ToUnixTimeMilliseconds(), staleAfterMs).Stale, unit: "{stream}", description: "Configured streams without a price to serve: never updated, or their connection lost for longer than StaleAfter.");
         meter.CreateObservableCounter("kline.ingestor.messages_received", () => Volatile.Read(ref _messagesReceived), unit: "{message}", description: "WebSocket messages received from Binance.");
         _reconnects = meter.CreateCounter<long>("kline.ingestor.reconnects", unit: "{reconnect}", description: "Connections replaced, by reason.");
         _connectionAttempts = meter.CreateCounter<long>("kline.ingestor.connection_attempts", unit: "{attempt}", description: "Connection attempts (handshake and subscription), by result.");
         _invalidFrames = meter.CreateCounter<long>("kline.ingestor.invalid_frames", unit: "{frame}", description: "Frames rejected, by reason.");
+        _probes = meter.CreateCounter<long>("kline.ingestor.probes", unit: "{probe}", description: "LIST_SUBSCRIPTIONS probes of silent connections, by result (alive, resubscribed, failed).");
+        _supervisorRestarts = meter.CreateCounter<long>("kline.ingestor.supervisor_restarts", unit: "{restart}", description: "Connection supervisors restarted after an unexpected failure (a defect; should stay 0).");
         _lag = meter.CreateHistogram("kline.ingestor.lag", unit: "s", description: "Delay from the exchange event time to receipt.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LagBuckets });
     }
@@ -62,4 +66,8 @@ public sealed class IngestorMetrics
         _invalidFrames.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void RecordLag(double seconds) => _lag.Record(seconds);
+
+    public void Probe(string result) => _probes.Add(1, new KeyValuePair<string, object?>("result", result));
+
+    public void SupervisorRestarted() => _supervisorRestarts.Add(1);
 }

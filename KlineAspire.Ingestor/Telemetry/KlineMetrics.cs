@@ -1,62 +1,66 @@
 using System.Diagnostics.Metrics;
-using KlineAspire.Ingestor.Configuration;
 using KlineAspire.Ingestor.Storage;
-using Microsoft.Extensions.Options;
 
 namespace KlineAspire.Ingestor.Telemetry;
 
 /// <summary>
-/// Market-data instruments. One observable callback per metric walks the store once per collect; a stream that
-/// has gone stale is left out of the price, volume and trade gauges, so Prometheus marks those series stale
-/// instead of showing an old price as live. Its last-update timestamp and closed-candle counter stay.
+/// Market-data instruments. Every callback reads the same <see cref="MarketReadings"/> of the collection, so a
+/// scrape never mixes two updates of a stream. A stream whose feed is lost (or that never had data) leaves the
+/// price, volume and trade gauges, so Prometheus marks those series stale instead of showing an old price as live;
+/// its feed state, last-update timestamp and closed-candle counter stay.
 /// </summary>
 public sealed class KlineMetrics
 {
-    private readonly KlineStore _store;
-    private readonly TimeProvider _time;
-    private readonly long _staleAfterMs;
+    private delegate T Select<out T>(in StreamReading reading);
 
-    public KlineMetrics(IMeterFactory meterFactory, KlineStore store, IOptions<BinanceOptions> options, TimeProvider time)
+    private readonly KlineStore _store;
+    private readonly MarketReadings _readings;
+    private int _instruments;
+
+    public KlineMetrics(IMeterFactory meterFactory, KlineStore store, MarketReadings readings)
     {
         _store = store;
-        _time = time;
-        _staleAfterMs = (long)options.Value.StaleAfter.TotalMilliseconds;
+        _readings = readings;
         var meter = meterFactory.Create(IngestorTelemetry.MeterName);
 
         // No unit on prices and volumes: the exporter turns a unit into a name suffix, and a quote asset is no unit of Prometheus'.
-        meter.CreateObservableGauge("kline.open.price", () => ObserveFresh(static slot => slot.Open), description: "Open price of the candle currently forming.");
-        meter.CreateObservableGauge("kline.high.price", () => ObserveFresh(static slot => slot.High), description: "High price of the candle currently forming.");
-        meter.CreateObservableGauge("kline.low.price", () => ObserveFresh(static slot => slot.Low), description: "Low price of the candle currently forming.");
-        meter.CreateObservableGauge("kline.close.price", () => ObserveFresh(static slot => slot.Close), description: "Last (close) price of the candle currently forming.");
-        meter.CreateObservableGauge("kline.base.volume", () => ObserveFresh(static slot => slot.BaseVolume), description: "Base asset volume of the candle currently forming.");
-        meter.CreateObservableGauge("kline.quote.volume", () => ObserveFresh(static slot => slot.QuoteVolume), description: "Quote asset volume of the candle currently forming.");
-        meter.CreateObservableGauge("kline.taker_buy_base.volume", () => ObserveFresh(static slot => slot.TakerBuyBaseVolume), description: "Taker buy base asset volume of the candle currently forming.");
-        meter.CreateObservableGauge("kline.taker_buy_quote.volume", () => ObserveFresh(static slot => slot.TakerBuyQuoteVolume), description: "Taker buy quote asset volume of the candle currently forming.");
-        meter.CreateObservableGauge("kline.trades", () => ObserveFresh(static slot => slot.Trades), unit: "{trade}", description: "Number of trades in the candle currently forming.");
-        meter.CreateObservableGauge("kline.open_time", () => ObserveFresh(static slot => slot.OpenTime / 1000.0), unit: "s", description: "Open time of the candle currently forming, Unix seconds.");
-        meter.CreateObservableGauge("kline.last_update_timestamp", () => ObserveAll(static slot => slot.EventTime / 1000.0), unit: "s", description: "Exchange event time of the stream's last update, Unix seconds. Kept when the stream goes stale, for alerting.");
-        meter.CreateObservableCounter("kline.candles_closed", () => ObserveAll(static slot => slot.ClosedCandles), unit: "{candle}", description: "Candles seen closing (final update, x=true).");
+        Gauge(meter, "kline.open.price", "Open price of the candle currently forming.", static (in StreamReading r) => r.Open);
+        Gauge(meter, "kline.high.price", "High price of the candle currently forming.", static (in StreamReading r) => r.High);
+        Gauge(meter, "kline.low.price", "Low price of the candle currently forming.", static (in StreamReading r) => r.Low);
+        Gauge(meter, "kline.close.price", "Last (close) price of the candle currently forming.", static (in StreamReading r) => r.Close);
+        Gauge(meter, "kline.base.volume", "Base asset volume of the candle currently forming.", static (in StreamReading r) => r.BaseVolume);
+        Gauge(meter, "kline.quote.volume", "Quote asset volume of the candle currently forming.", static (in StreamReading r) => r.QuoteVolume);
+        Gauge(meter, "kline.taker_buy_base.volume", "Taker buy base asset volume of the candle currently forming.", static (in StreamReading r) => r.TakerBuyBaseVolume);
+        Gauge(meter, "kline.taker_buy_quote.volume", "Taker buy quote asset volume of the candle currently forming.", static (in StreamReading r) => r.TakerBuyQuoteVolume);
+        Gauge(meter, "kline.trades", "Number of trades in the candle currently forming.", static (in StreamReading r) => r.Trades, unit: "{trade}");
+        Gauge(meter, "kline.open_time", "Open time of the candle currently forming, Unix seconds.", static (in StreamReading r) => r.OpenTime / 1000.0, unit: "s");
+
+        var feed = ++_instruments - 1;
+        meter.CreateObservableGauge("kline.feed.up", () => Observe(feed, static (in StreamReading r) => r.FeedUp ? 1 : 0, static (in StreamReading _) => true),
+            description: "1 while the stream's connection is subscribed and alive (or was lost less than StaleAfter ago), else 0. Quiet markets do not make it 0.");
+        var lastUpdate = ++_instruments - 1;
+        meter.CreateObservableGauge("kline.last_update_timestamp", () => Observe(lastUpdate, static (in StreamReading r) => r.EventTime / 1000.0, static (in StreamReading r) => r.HasData),
+            unit: "s", description: "Exchange event time of the stream's last update, Unix seconds. Binance pushes only on change, so an old value alone does not mean the feed is lost.");
+        var closed = ++_instruments - 1;
+        meter.CreateObservableCounter("kline.candles_closed", () => Observe(closed, static (in StreamReading r) => r.ClosedCandles, static (in StreamReading r) => r.HasData),
+            unit: "{candle}", description: "Candles closed, by their final update (x=true) or by their interval ending; each counts once.");
     }
 
-    private IEnumerable<Measurement<T>> ObserveFresh<T>(Func<StreamSlot, T> value) where T : struct
+    private void Gauge<T>(Meter meter, string name, string description, Select<T> value, string? unit = null) where T : struct
     {
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        foreach (var slot in _store.Slots)
-        {
-            if (slot.IsFresh(now, _staleAfterMs))
-            {
-                yield return new Measurement<T>(value(slot), slot.Tags);
-            }
-        }
+        var instrument = _instruments++;
+        meter.CreateObservableGauge(name, () => Observe(instrument, value, static (in StreamReading r) => r.IsLive), unit, description);
     }
 
-    private IEnumerable<Measurement<T>> ObserveAll<T>(Func<StreamSlot, T> value) where T : struct
+    private IEnumerable<Measurement<T>> Observe<T>(int instrument, Select<T> value, Select<bool> include) where T : struct
     {
-        foreach (var slot in _store.Slots)
+        var readings = _readings.For(instrument);
+        var slots = _store.Slots;
+        for (var index = 0; index < readings.Length; index++)
         {
-            if (slot.HasData)
+            if (include(in readings[index]))
             {
-                yield return new Measurement<T>(value(slot), slot.Tags);
+                yield return new Measurement<T>(value(in readings[index]), slots[index].Tags);
             }
         }
     }

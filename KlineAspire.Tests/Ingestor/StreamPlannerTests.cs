@@ -22,7 +22,7 @@ public class StreamPlannerTests
     {
         var plan = StreamPlanner.Plan(
             Enumerable.Range(0, symbols).Select(i => $"SYM{i}"),
-            KlineAspire.Ingestor.Configuration.KlineIntervals.All.Take(intervals),
+            KlineAspire.Ingestor.Streams.KlineCalendar.Intervals.Take(intervals),
             1024);
 
         Assert.Equal(symbols * intervals, plan.Streams.Count);

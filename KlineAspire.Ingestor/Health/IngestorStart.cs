@@ -1,0 +1,4 @@
+namespace KlineAspire.Ingestor.Health;
+
+/// <summary>When the ingestor started: readiness grants a grace period after it before calling anything trouble.</summary>
+internal sealed record IngestorStart(DateTimeOffset At);

@@ -140,7 +140,6 @@ internal sealed class ConnectionSupervisor(
         try
         {
             await attemptBudget.AcquireAsync(cancellationToken).ConfigureAwait(false);
-            step?.SetTag("url.full", _uri.ToString());
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             ConnectionTrace.Complete(step, "connected", error: false);
 

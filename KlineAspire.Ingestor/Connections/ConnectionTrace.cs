@@ -19,17 +19,19 @@ internal sealed class ConnectionTrace : IDisposable
     private readonly Activity? _lifetime;
     private readonly string _connection;
     private readonly int _streams;
+    private readonly string _url;
 
     public ConnectionTrace(string connection, int streams, Uri uri)
     {
         _connection = connection;
         _streams = streams;
+        _url = uri.ToString();
         var ambient = Activity.Current;
         Activity.Current = null;
         _lifetime = IngestorTelemetry.ActivitySource.StartActivity(LifetimeName, ActivityKind.Client);
         _lifetime?.SetTag(ConnectionTag, connection);
         _lifetime?.SetTag(StreamsTag, streams);
-        _lifetime?.SetTag("url.full", uri.ToString());
+        _lifetime?.SetTag("url.full", _url);
         // The lifetime must not become the parent of everything that follows on this flow.
         Activity.Current = ambient;
     }
@@ -43,6 +45,7 @@ internal sealed class ConnectionTrace : IDisposable
         var step = IngestorTelemetry.ActivitySource.StartActivity(name, ActivityKind.Internal, default(ActivityContext), links: links);
         step?.SetTag(ConnectionTag, _connection);
         step?.SetTag(StreamsTag, _streams);
+        step?.SetTag("url.full", _url);
         Activity.Current = ambient;
         return step;
     }

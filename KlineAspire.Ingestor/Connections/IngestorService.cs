@@ -1,4 +1,5 @@
 using KlineAspire.Ingestor.Configuration;
+using KlineAspire.Ingestor.Health;
 using KlineAspire.Ingestor.Storage;
 using KlineAspire.Ingestor.Streams;
 using KlineAspire.Ingestor.Telemetry;
@@ -14,6 +15,7 @@ internal sealed class IngestorService(
     KlineFrameProcessor processor,
     IngestorMetrics metrics,
     KlineMetrics marketMetrics,
+    IngestorStart start,
     ILogger<IngestorService> logger,
     ILoggerFactory loggerFactory,
     TimeProvider time) : BackgroundService
@@ -22,6 +24,8 @@ internal sealed class IngestorService(
     {
         // Resolved here so the market-data gauges exist from the first scrape on.
         GC.KeepAlive(marketMetrics);
+        // Resolved here so readiness's startup grace counts from the start, not from the first health probe.
+        GC.KeepAlive(start);
         var settings = options.Value;
         var attemptBudget = new SlidingWindowLimiter(settings.MaxConnectionAttempts, BinanceLimits.ConnectionAttemptWindow, time);
         Log.Plan(logger, plan.Streams.Count, plan.Connections.Count, EndpointUri.CombinedStream(settings.Endpoint));

@@ -1,3 +1,4 @@
+using KlineAspire.Ingestor.Streams;
 using KlineAspire.Simulator;
 
 namespace KlineAspire.Tests.Infrastructure;
@@ -5,19 +6,23 @@ namespace KlineAspire.Tests.Infrastructure;
 /// <summary>Kline candles with distinct, exactly representable-as-text values per stream and sequence number.</summary>
 public static class Candles
 {
-    public const long BaseOpenTime = 1_767_225_600_000; // 2026-01-01T00:00:00Z
-
+    /// <summary>
+    /// A candle of the stream's current interval (unless <paramref name="openTime"/> says otherwise), stamped now:
+    /// the ingestor rejects implausible timestamps and rolls a candle over once its interval has passed.
+    /// </summary>
     public static KlineCandle Make(string symbol, string interval, int sequence, bool closed = false, long? openTime = null)
     {
         var seed = (uint)HashCode.Combine(symbol, interval) % 100_000;
         var close = 1m + seed / 100m + sequence * 0.00000001m * 137;
-        var open = openTime ?? BaseOpenTime;
+        var calendar = KlineCalendar.Parse(interval);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var open = openTime ?? calendar.OpenTimeAt(now);
         return new KlineCandle(
             Symbol: symbol,
             Interval: interval,
-            EventTime: DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + sequence,
+            EventTime: now + sequence,
             OpenTime: open,
-            CloseTime: open + 59_999,
+            CloseTime: calendar.CloseTime(open),
             FirstTradeId: 1000 + sequence,
             LastTradeId: 1000 + sequence * 2,
             Open: close - 0.5m,
@@ -33,4 +38,13 @@ public static class Candles
     }
 
     public static double AsDouble(decimal value) => double.Parse(value.ToString("0.00000000", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The same candle, moved to the current interval of its stream and stamped now.</summary>
+    public static KlineCandle Now(KlineCandle candle)
+    {
+        var calendar = KlineCalendar.Parse(candle.Interval);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var open = calendar.OpenTimeAt(now);
+        return candle with { EventTime = now, OpenTime = open, CloseTime = calendar.CloseTime(open) };
+    }
 }

@@ -5,24 +5,37 @@ namespace KlineAspire.Tests.Integration;
 
 internal static class MetricsAssert
 {
-    /// <summary>Every market-data series of the stream shows exactly the candle's values.</summary>
+    /// <summary>
+    /// Every market-data series of the stream shows exactly the candle's values, or, when the scrape came after the
+    /// candle's interval ended (its open time has moved on), exactly the empty candle that follows it: every price at
+    /// the candle's close, no volume, no trades. Either way every series comes from one update.
+    /// </summary>
     public static void ShowsCandle(MetricsText metrics, KlineCandle candle)
     {
+        var openTime = metrics.Kline("kline_open_time_seconds", candle.Symbol, candle.Interval);
+        var rolledOver = openTime is { } seconds && seconds > candle.OpenTime / 1000.0;
+
         void Equal(string metric, double expected) =>
             Assert.True(metrics.Kline(metric, candle.Symbol, candle.Interval) == expected,
-                $"{metric}{{symbol={candle.Symbol},interval={candle.Interval}}} is {metrics.Kline(metric, candle.Symbol, candle.Interval)?.ToString() ?? "absent"}, expected {expected}");
+                $"{metric}{{symbol={candle.Symbol},interval={candle.Interval}}} is {metrics.Kline(metric, candle.Symbol, candle.Interval)?.ToString() ?? "absent"}, expected {expected}{(rolledOver ? " (rolled over)" : "")}");
 
-        Equal("kline_open_price", Candles.AsDouble(candle.Open));
-        Equal("kline_high_price", Candles.AsDouble(candle.High));
-        Equal("kline_low_price", Candles.AsDouble(candle.Low));
-        Equal("kline_close_price", Candles.AsDouble(candle.Close));
-        Equal("kline_base_volume", Candles.AsDouble(candle.BaseVolume));
-        Equal("kline_quote_volume", Candles.AsDouble(candle.QuoteVolume));
-        Equal("kline_taker_buy_base_volume", Candles.AsDouble(candle.TakerBuyBaseVolume));
-        Equal("kline_taker_buy_quote_volume", Candles.AsDouble(candle.TakerBuyQuoteVolume));
-        Equal("kline_trades", candle.Trades);
-        Equal("kline_open_time_seconds", candle.OpenTime / 1000.0);
+        var close = Candles.AsDouble(candle.Close);
+        Equal("kline_open_price", rolledOver ? close : Candles.AsDouble(candle.Open));
+        Equal("kline_high_price", rolledOver ? close : Candles.AsDouble(candle.High));
+        Equal("kline_low_price", rolledOver ? close : Candles.AsDouble(candle.Low));
+        Equal("kline_close_price", close);
+        Equal("kline_base_volume", rolledOver ? 0 : Candles.AsDouble(candle.BaseVolume));
+        Equal("kline_quote_volume", rolledOver ? 0 : Candles.AsDouble(candle.QuoteVolume));
+        Equal("kline_taker_buy_base_volume", rolledOver ? 0 : Candles.AsDouble(candle.TakerBuyBaseVolume));
+        Equal("kline_taker_buy_quote_volume", rolledOver ? 0 : Candles.AsDouble(candle.TakerBuyQuoteVolume));
+        Equal("kline_trades", rolledOver ? 0 : candle.Trades);
+        if (!rolledOver)
+        {
+            Equal("kline_open_time_seconds", candle.OpenTime / 1000.0);
+        }
+
         Equal("kline_last_update_timestamp_seconds", candle.EventTime / 1000.0);
+        Equal("kline_feed_up", 1);
     }
 
     public static bool HasClose(MetricsText metrics, KlineCandle candle) =>

@@ -1,0 +1,93 @@
+using System.Net;
+using KlineAspire.Simulator;
+using KlineAspire.Tests.Infrastructure;
+
+namespace KlineAspire.Tests.Integration;
+
+/// <summary>
+/// Binance pushes a kline only when something changed, so silence is normal: a quiet stream on a healthy connection
+/// keeps its price, a silent connection is proven alive rather than replaced, and only a lost feed goes stale.
+/// </summary>
+public class QuietMarketTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task A_quiet_stream_keeps_its_price_and_its_silent_connection_is_probed_not_replaced()
+    {
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT", "ETHUSDT"], ["1h"],
+            new Dictionary<string, string> { ["Binance:StaleAfter"] = "00:00:02", ["Binance:NoDataTimeout"] = "00:00:01" });
+        await simulator.WaitForSubscribedStreamsAsync(2, Timeout);
+
+        var (status, body) = await ingestor.HealthAsync();
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("Degraded", body);
+        Assert.Contains("waiting for the first kline", body);
+
+        var btc = Candles.Make("BTCUSDT", "1h", 1);
+        var eth = Candles.Make("ETHUSDT", "1h", 1);
+        await simulator.PublishAsync(btc);
+        await simulator.PublishAsync(eth);
+        await ingestor.WaitForMetricsAsync(m => MetricsAssert.HasClose(m, btc) && MetricsAssert.HasClose(m, eth), "both streams show prices");
+
+        // Then nothing at all for three times StaleAfter and six times NoDataTimeout: the market is just quiet.
+        var attempts = simulator.ConnectionAttempts;
+        await Task.Delay(TimeSpan.FromSeconds(6), TestContext.Current.CancellationToken);
+        var metrics = await ingestor.ScrapeAsync();
+        MetricsAssert.ShowsCandle(metrics, btc);
+        MetricsAssert.ShowsCandle(metrics, eth);
+        Assert.Equal(0, metrics.Value("kline_ingestor_stale_streams"));
+        Assert.Equal(attempts, simulator.ConnectionAttempts);
+        Assert.Equal(0, metrics.Sum("kline_ingestor_reconnects_total"));
+        Assert.True(metrics.Sum("kline_ingestor_probes_total", ("result", "alive")) >= 2, "the silent connection was probed");
+        Assert.Equal(0, simulator.RateLimitViolations);
+        Assert.InRange(simulator.MaxObservedIncomingMessagesPerSecond, 1, 5);
+        (status, body) = await ingestor.HealthAsync();
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("Healthy", body);
+    }
+
+    [Fact]
+    public async Task A_lost_feed_makes_its_streams_stale_after_StaleAfter_and_readiness_fails()
+    {
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT", "ETHUSDT"], ["1h"],
+            new Dictionary<string, string> { ["Binance:StaleAfter"] = "00:00:02", ["Binance:StartupGrace"] = "00:00:01" });
+        await simulator.WaitForSubscribedStreamsAsync(2, Timeout);
+        var btc = Candles.Make("BTCUSDT", "1h", 1);
+        var eth = Candles.Make("ETHUSDT", "1h", 1);
+        await simulator.PublishAsync(btc);
+        await simulator.PublishAsync(eth);
+        await ingestor.WaitForMetricsAsync(m => MetricsAssert.HasClose(m, btc) && MetricsAssert.HasClose(m, eth), "both streams show prices");
+
+        // The server goes away and refuses to come back.
+        simulator.Faults.RefuseHandshakesWith = 503;
+        var lostAt = DateTimeOffset.UtcNow;
+        simulator.AbortAllConnections();
+
+        var metrics = await ingestor.WaitForMetricsAsync(m => m.Kline("kline_close_price", "BTCUSDT", "1h") is null, "the lost feed's prices leave /metrics");
+        Assert.True(DateTimeOffset.UtcNow - lostAt >= TimeSpan.FromSeconds(2), "prices stay for StaleAfter after the loss");
+        foreach (var metric in new[] { "kline_open_price", "kline_close_price", "kline_base_volume", "kline_trades", "kline_open_time_seconds" })
+        {
+            Assert.Null(metrics.Kline(metric, "ETHUSDT", "1h"));
+        }
+
+        Assert.Equal(0, metrics.Kline("kline_feed_up", "BTCUSDT", "1h"));
+        Assert.Equal(0, metrics.Kline("kline_feed_up", "ETHUSDT", "1h"));
+        Assert.Equal(eth.EventTime / 1000.0, metrics.Kline("kline_last_update_timestamp_seconds", "ETHUSDT", "1h"));
+        Assert.Equal(2, metrics.Value("kline_ingestor_stale_streams"));
+        var (status, body) = await ingestor.HealthAsync();
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Contains("No stream is being delivered", body);
+
+        // Back again: the feed is up, the prices return with the next update.
+        simulator.Faults.Clear();
+        await simulator.WaitForSubscribedStreamsAsync(2, Timeout);
+        var again = Candles.Make("BTCUSDT", "1h", 2);
+        await simulator.PublishAsync(again);
+        metrics = await ingestor.WaitForMetricsAsync(m => MetricsAssert.HasClose(m, again), "prices return with the feed");
+        Assert.Equal(1, metrics.Kline("kline_feed_up", "ETHUSDT", "1h"));
+        MetricsAssert.ShowsCandle(metrics, eth);
+    }
+}

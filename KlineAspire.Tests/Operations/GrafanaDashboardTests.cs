@@ -44,7 +44,8 @@ public sealed partial class GrafanaDashboardTests
         ("Connections", "kline_ingestor_stale_streams"),
         ("Reconnects by reason", "kline_ingestor_reconnects_total"),
         ("Invalid frames by reason", "kline_ingestor_invalid_frames_total"),
-        ("Feed freshness", "kline_last_update_timestamp_seconds"),
+        ("Age of last update", "kline_last_update_timestamp_seconds"),
+        ("Feed up", "kline_feed_up"),
     ];
 
     [Fact]

@@ -49,13 +49,15 @@ internal static class PrometheusResourceBuilderExtensions
     {
         var source = builder.RepositoryDirectory("prometheus");
         var target = ingestor.GetEndpoint("http").Property(EndpointProperty.HostAndPort);
-        var prometheus = builder.AddExecutable(name, executablePath, builder.AppHostDirectory)
+        var prometheus = builder.AddExecutable(name, executablePath, builder.AppHostDirectory);
+        var workDirectories = prometheus.WithTemporaryDirectories($"klineaspire-{name}-");
+        prometheus
             .WithHttpEndpoint(port: settings.PrometheusPort == 0 ? null : settings.PrometheusPort, name: "http")
             .WithArgs(async context =>
             {
                 // Made when Prometheus starts, not when the model is built (model-only runs leave nothing behind), and
                 // one per start: two AppHosts in one process (tests) must not share a config or a TSDB.
-                var workDirectory = Directory.CreateTempSubdirectory($"klineaspire-{name}-").FullName;
+                var workDirectory = workDirectories.Create();
                 var ingestorAddress = await target.GetValueAsync(context.CancellationToken)
                     ?? throw new InvalidOperationException("The ingestor's http endpoint has no allocated address to scrape.");
                 var configFile = PrometheusConfigTemplate.WriteDirectory(source, ingestorAddress, settings.ScrapeInterval, workDirectory);

@@ -5,8 +5,6 @@ namespace KlineAspire.AppHost;
 /// <summary>Adds Prometheus, scraping the ingestor, in the way <see cref="PrometheusPlacement"/> chose.</summary>
 internal static class PrometheusResourceBuilderExtensions
 {
-    public const string GraphPath = "/graph?g0.expr=kline_close_price&g0.tab=0&g0.range_input=15m";
-
     private const int ContainerPort = 9090;
 
     public static IResourceBuilder<IResourceWithEndpoints>? AddKlinePrometheus(
@@ -33,7 +31,7 @@ internal static class PrometheusResourceBuilderExtensions
             .WithEnvironment("INGESTOR_TARGET", ingestor.GetEndpoint("http").Property(EndpointProperty.HostAndPort))
             .WithEnvironment("SCRAPE_INTERVAL", settings.ScrapeInterval)
             .WithHttpHealthCheck("/-/ready")
-            .WithGraphLink()
+            .WithGraphLinks()
             .WaitForStart(ingestor);
         if (settings.PrometheusExternal)
         {
@@ -68,12 +66,13 @@ internal static class PrometheusResourceBuilderExtensions
                 context.Args.Add("--log.level=warn");
             })
             .WithHttpHealthCheck("/-/ready")
-            .WithGraphLink()
+            .WithGraphLinks()
             .WaitForStart(ingestor);
         return prometheus;
     }
 
-    private static IResourceBuilder<T> WithGraphLink<T>(this IResourceBuilder<T> prometheus)
+    /// <summary>Names the home link "Prometheus" and adds a link per <see cref="PrometheusGraphLink"/>, on the same endpoint.</summary>
+    private static IResourceBuilder<T> WithGraphLinks<T>(this IResourceBuilder<T> prometheus)
         where T : IResourceWithEndpoints => prometheus.WithUrls(context =>
     {
         var home = context.Urls.FirstOrDefault(url => url.Endpoint?.EndpointName == "http");
@@ -83,6 +82,7 @@ internal static class PrometheusResourceBuilderExtensions
         }
 
         home.DisplayText = "Prometheus";
-        context.Urls.Add(new ResourceUrlAnnotation { Url = home.Url.TrimEnd('/') + GraphPath, DisplayText = "Graph: kline_close_price", Endpoint = home.Endpoint });
+        context.Urls.AddRange(PrometheusGraphLink.All.Select(link =>
+            new ResourceUrlAnnotation { Url = home.Url.TrimEnd('/') + link.PathAndQuery, DisplayText = link.DisplayText, Endpoint = home.Endpoint }));
     });
 }

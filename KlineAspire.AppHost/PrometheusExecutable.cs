@@ -1,19 +1,11 @@
 namespace KlineAspire.AppHost;
 
-/// <summary>Finds the local <c>prometheus</c> binary: the configured path, else the first one on PATH.</summary>
+/// <summary>Finds the local <c>prometheus</c> binary: <c>Prometheus:Executable</c>, else <see cref="OverrideVariable"/>, else PATH.</summary>
 internal static class PrometheusExecutable
 {
-    public static string? Find(string? configuredPath)
-    {
-        if (!string.IsNullOrWhiteSpace(configuredPath))
-        {
-            return File.Exists(configuredPath) ? Path.GetFullPath(configuredPath) : null;
-        }
+    /// <summary>The environment variable the tests honour too, so one setting serves <c>dotnet run</c> and <c>dotnet test</c>.</summary>
+    public const string OverrideVariable = "KLINE_PROMETHEUS";
 
-        var name = OperatingSystem.IsWindows() ? "prometheus.exe" : "prometheus";
-        return (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(directory => Path.Combine(directory, name))
-            .FirstOrDefault(File.Exists);
-    }
+    public static string? Find(string? configuredPath) =>
+        ToolLocator.Find(string.IsNullOrWhiteSpace(configuredPath) ? Environment.GetEnvironmentVariable(OverrideVariable) : configuredPath, "prometheus");
 }

@@ -5,15 +5,13 @@ namespace KlineAspire.AppHost;
 /// <summary>Adds Prometheus, scraping the ingestor, in the way <see cref="PrometheusPlacement"/> chose.</summary>
 internal static class PrometheusResourceBuilderExtensions
 {
-    public const string GraphPath = "/graph?g0.expr=kline_close_price&g0.tab=0&g0.range_input=15m";
-
     private const int ContainerPort = 9090;
 
     public static IResourceBuilder<IResourceWithEndpoints>? AddKlinePrometheus(
         this IDistributedApplicationBuilder builder, string name, IResourceBuilder<ProjectResource> ingestor, KlineSettings settings, PrometheusPlacement placement)
     {
         builder.LogAtStart(placement.Mode == PrometheusMode.None ? LogLevel.Warning : LogLevel.Information, placement.Mode == PrometheusMode.None
-            ? $"Prometheus is not started ({placement.Reason}). Install it (Debian/Ubuntu: apt-get install -y prometheus, or set Prometheus:Executable) or start a Docker engine, then run again."
+            ? $"Prometheus is not started ({placement.Reason}). Install it (Debian/Ubuntu: apt-get install -y prometheus; or set Prometheus:Executable or KLINE_PROMETHEUS to its path) or start a Docker engine, then run again."
             : $"Prometheus mode: {placement.Mode.ToString().ToLowerInvariant()} ({placement.Reason}).");
 
         return placement.Mode switch
@@ -33,7 +31,7 @@ internal static class PrometheusResourceBuilderExtensions
             .WithEnvironment("INGESTOR_TARGET", ingestor.GetEndpoint("http").Property(EndpointProperty.HostAndPort))
             .WithEnvironment("SCRAPE_INTERVAL", settings.ScrapeInterval)
             .WithHttpHealthCheck("/-/ready")
-            .WithGraphLink()
+            .WithGraphLinks()
             .WaitForStart(ingestor);
         if (settings.PrometheusExternal)
         {
@@ -49,13 +47,15 @@ internal static class PrometheusResourceBuilderExtensions
     {
         var source = builder.RepositoryDirectory("prometheus");
         var target = ingestor.GetEndpoint("http").Property(EndpointProperty.HostAndPort);
-        var prometheus = builder.AddExecutable(name, executablePath, builder.AppHostDirectory)
+        var prometheus = builder.AddExecutable(name, executablePath, builder.AppHostDirectory);
+        var workDirectories = prometheus.WithTemporaryDirectories($"klineaspire-{name}-");
+        prometheus
             .WithHttpEndpoint(port: settings.PrometheusPort == 0 ? null : settings.PrometheusPort, name: "http")
             .WithArgs(async context =>
             {
                 // Made when Prometheus starts, not when the model is built (model-only runs leave nothing behind), and
                 // one per start: two AppHosts in one process (tests) must not share a config or a TSDB.
-                var workDirectory = Directory.CreateTempSubdirectory($"klineaspire-{name}-").FullName;
+                var workDirectory = workDirectories.Create();
                 var ingestorAddress = await target.GetValueAsync(context.CancellationToken)
                     ?? throw new InvalidOperationException("The ingestor's http endpoint has no allocated address to scrape.");
                 var configFile = PrometheusConfigTemplate.WriteDirectory(source, ingestorAddress, settings.ScrapeInterval, workDirectory);
@@ -66,12 +66,13 @@ internal static class PrometheusResourceBuilderExtensions
                 context.Args.Add("--log.level=warn");
             })
             .WithHttpHealthCheck("/-/ready")
-            .WithGraphLink()
+            .WithGraphLinks()
             .WaitForStart(ingestor);
         return prometheus;
     }
 
-    private static IResourceBuilder<T> WithGraphLink<T>(this IResourceBuilder<T> prometheus)
+    /// <summary>Names the home link "Prometheus" and adds a link per <see cref="PrometheusGraphLink"/>, on the same endpoint.</summary>
+    private static IResourceBuilder<T> WithGraphLinks<T>(this IResourceBuilder<T> prometheus)
         where T : IResourceWithEndpoints => prometheus.WithUrls(context =>
     {
         var home = context.Urls.FirstOrDefault(url => url.Endpoint?.EndpointName == "http");
@@ -81,6 +82,7 @@ internal static class PrometheusResourceBuilderExtensions
         }
 
         home.DisplayText = "Prometheus";
-        context.Urls.Add(new ResourceUrlAnnotation { Url = home.Url.TrimEnd('/') + GraphPath, DisplayText = "Graph: kline_close_price", Endpoint = home.Endpoint });
+        context.Urls.AddRange(PrometheusGraphLink.All.Select(link =>
+            new ResourceUrlAnnotation { Url = home.Url.TrimEnd('/') + link.PathAndQuery, DisplayText = link.DisplayText, Endpoint = home.Endpoint }));
     });
 }

@@ -1,6 +1,6 @@
 namespace KlineAspire.Ingestor.Configuration;
 
-/// <summary>Limits Binance documents for its market-data streams (see shared/binance-streams.md).</summary>
+/// <summary>Limits Binance documents for its market-data streams (see docs/binance-protocol.md).</summary>
 public static class BinanceLimits
 {
     public const int MaxStreamsPerConnection = 1024;

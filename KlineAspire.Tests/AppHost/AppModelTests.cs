@@ -38,7 +38,7 @@ public class AppModelTests
     [Fact]
     public async Task Without_a_container_runtime_prometheus_is_the_local_binary_and_no_container_is_in_the_model()
     {
-        Infrastructure.Promtool.RequireInstalled(Infrastructure.PrometheusServer.Binary);
+        Infrastructure.ExternalTool.Prometheus.Require();
         await using var builder = await ModelAsync("--Prometheus:Mode=executable", "--Feed=simulated");
 
         Assert.IsType<ExecutableResource>(builder.Resources.Single(r => r.Name == "prometheus"), exactMatch: false);

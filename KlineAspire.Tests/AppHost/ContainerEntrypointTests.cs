@@ -14,7 +14,7 @@ public class ContainerEntrypointTests
     [Fact]
     public async Task The_image_entrypoint_scrapes_the_ingestor_target_and_loads_the_rules()
     {
-        Promtool.RequireInstalled(PrometheusServer.Binary);
+        ExternalTool.Prometheus.Require();
         await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
         await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT"], ["1m"]);
         await simulator.WaitForSubscribedStreamsAsync(1, Timeout);

@@ -18,7 +18,7 @@ public class EndToEndTests
     [Fact]
     public async Task Prometheus_returns_exactly_what_the_simulator_last_sent_for_every_stream()
     {
-        Promtool.RequireInstalled(PrometheusServer.Binary);
+        ExternalTool.Prometheus.Require();
         var ct = TestContext.Current.CancellationToken;
         string[] symbols = ["BTCUSDT", "ETHUSDT", "SOLUSDT"];
         string[] intervals = ["1m", "1h"];

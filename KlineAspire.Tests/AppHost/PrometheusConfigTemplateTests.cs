@@ -8,7 +8,7 @@ public class PrometheusConfigTemplateTests
     [Fact]
     public async Task The_rendered_configuration_and_its_rules_pass_promtool()
     {
-        Promtool.RequireInstalled(Promtool.Binary);
+        ExternalTool.Promtool.Require();
         var output = Directory.CreateTempSubdirectory("kline-config-").FullName;
 
         var configFile = PrometheusConfigTemplate.WriteDirectory(RepositoryPaths.Combine("prometheus"), "localhost:5180", "1s", output);

@@ -7,25 +7,11 @@ namespace KlineAspire.Tests.Infrastructure;
 public sealed record RenderedPage(string Dom, string ScreenshotPath, string BrowserLog);
 
 /// <summary>
-/// Debian's <c>chromium</c> in headless mode, run once per page: it loads the URL, lets the page's scripts and
+/// Chromium (<see cref="ExternalTool.Chromium"/>) in headless mode, run once per page: it loads the URL, lets the page's scripts and
 /// requests settle within a virtual-time budget, then saves a screenshot and prints the DOM, from the same render.
 /// </summary>
 public static class HeadlessChromium
 {
-    public const string Binary = "/usr/bin/chromium";
-
-    public static bool IsInstalled => File.Exists(Binary);
-
-    /// <summary>CI installs chromium (<c>.ci/run</c>), so there a missing binary is a failure; on a developer machine it skips.</summary>
-    public static void RequireInstalled()
-    {
-        if (!IsInstalled)
-        {
-            Assert.False(string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase), $"{Binary} is required in CI");
-            Assert.Skip($"{Binary} is not installed (apt-get install -y chromium): the real-browser smoke test needs headless Chromium");
-        }
-    }
-
     /// <summary>
     /// Renders <paramref name="url"/> in a fresh profile and returns the DOM after <paramref name="virtualTimeBudget"/>
     /// of page time, with a PNG of the viewport saved to <paramref name="screenshotPath"/>. Chromium is killed (with
@@ -37,7 +23,8 @@ public static class HeadlessChromium
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(screenshotPath))!);
         File.Delete(screenshotPath);
         var profile = Directory.CreateTempSubdirectory("kline-chromium-").FullName;
-        var start = new ProcessStartInfo(Binary)
+        var binary = ExternalTool.Chromium.Require();
+        var start = new ProcessStartInfo(binary)
         {
             ArgumentList =
             {
@@ -59,7 +46,7 @@ public static class HeadlessChromium
             RedirectStandardError = true,
         };
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{Binary} did not start");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{binary} did not start");
         var log = new ConcurrentQueue<string>();
         process.ErrorDataReceived += (sender, line) => Remember(log, line.Data);
         process.BeginErrorReadLine();

@@ -7,10 +7,9 @@ using System.Text.Json;
 
 namespace KlineAspire.Tests.Infrastructure;
 
-/// <summary>A real Prometheus server (Debian's binary) on a free loopback port, scraping the given targets.</summary>
+/// <summary>A real Prometheus server (<see cref="ExternalTool.Prometheus"/>) on a free loopback port, scraping the given targets.</summary>
 public sealed class PrometheusServer : IAsyncDisposable
 {
-    public const string Binary = "/usr/bin/prometheus";
     private readonly Process _process;
     private readonly string _directory;
     private readonly ConcurrentQueue<string> _log;
@@ -27,8 +26,6 @@ public sealed class PrometheusServer : IAsyncDisposable
     public Uri BaseAddress { get; }
 
     public HttpClient Http { get; }
-
-    public static bool IsInstalled => File.Exists(Binary);
 
     public static Task<PrometheusServer> StartAsync(string job, Uri target, TimeSpan scrapeInterval)
     {
@@ -79,7 +76,7 @@ public sealed class PrometheusServer : IAsyncDisposable
                 ["TEMPLATE"] = RepositoryPaths.Combine("prometheus", "prometheus.yml.template"),
                 ["RULES_DIR"] = RepositoryPaths.Combine("prometheus", "rules"),
                 ["DATA_DIR"] = directory,
-                ["PROMETHEUS_BIN"] = Binary,
+                ["PROMETHEUS_BIN"] = ExternalTool.Prometheus.Require(),
                 ["LISTEN_ADDRESS"] = $"127.0.0.1:{port}",
             },
             RedirectStandardOutput = true,
@@ -94,7 +91,7 @@ public sealed class PrometheusServer : IAsyncDisposable
         await File.WriteAllTextAsync(Path.Combine(directory, "prometheus.yml"), configuration, TestContext.Current.CancellationToken);
 
         var port = FreePort();
-        var start = new ProcessStartInfo(Binary)
+        var start = new ProcessStartInfo(ExternalTool.Prometheus.Require())
         {
             ArgumentList =
             {

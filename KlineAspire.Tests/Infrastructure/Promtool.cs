@@ -2,17 +2,13 @@ using System.Diagnostics;
 
 namespace KlineAspire.Tests.Infrastructure;
 
-/// <summary>Runs Debian's <c>promtool</c>.</summary>
+/// <summary>Runs <c>promtool</c> (<see cref="ExternalTool.Promtool"/>).</summary>
 public static class Promtool
 {
-    public const string Binary = "/usr/bin/promtool";
-
-    public static bool IsInstalled => File.Exists(Binary);
-
     /// <summary>Lints an exposition with <c>promtool check metrics</c>; returns the exit code and what it printed.</summary>
     public static async Task<(int ExitCode, string Output)> CheckMetricsAsync(string exposition)
     {
-        var start = new ProcessStartInfo(Binary, "check metrics")
+        var start = new ProcessStartInfo(ExternalTool.Promtool.Require(), "check metrics")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -28,21 +24,11 @@ public static class Promtool
 
     /// <summary>Runs <c>promtool</c> with the given arguments; returns the exit code and everything it printed.</summary>
     public static Task<(int ExitCode, string Output)> RunAsync(params string[] arguments) =>
-        ProcessRun.RunAsync(Binary, arguments, TimeSpan.FromMinutes(2));
+        ProcessRun.RunAsync(ExternalTool.Promtool.Require(), arguments, TimeSpan.FromMinutes(2));
 
     /// <summary>Validates rule files with <c>promtool check rules</c>.</summary>
     public static Task<(int ExitCode, string Output)> CheckRulesAsync(string ruleFile) => RunAsync("check", "rules", ruleFile);
 
     /// <summary>Runs rule unit tests with <c>promtool test rules</c>; rule_files in the test file are relative to it.</summary>
     public static Task<(int ExitCode, string Output)> TestRulesAsync(string testFile) => RunAsync("test", "rules", testFile);
-
-    /// <summary>CI installs the tools, so there a missing binary is a failure; on a developer machine it skips.</summary>
-    public static void RequireInstalled(string binary)
-    {
-        if (!File.Exists(binary))
-        {
-            Assert.False(string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase), $"{binary} is required in CI");
-            Assert.Skip($"{binary} is not installed (apt-get install -y prometheus)");
-        }
-    }
 }

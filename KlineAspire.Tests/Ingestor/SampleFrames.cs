@@ -1,6 +1,6 @@
 namespace KlineAspire.Tests.Ingestor;
 
-/// <summary>The sample frames of shared/binance-streams.md, verbatim.</summary>
+/// <summary>The sample frames of docs/binance-protocol.md, verbatim.</summary>
 internal static class SampleFrames
 {
     public const string BnbUsdt = """{"e":"kline","E":1647220248756,"s":"BNBUSDT","k":{"t":1647220200000,"T":1647220259999,"s":"BNBUSDT","i":"1m","f":527449288,"L":527449503,"o":"364.60000000","c":"364.30000000","h":"364.60000000","l":"364.20000000","v":"458.54400000","n":216,"x":false,"q":"167076.68030000","V":"183.99400000","Q":"67043.53500000","B":"0"}}""";

@@ -120,7 +120,7 @@ public class IngestionTests
     [Fact]
     public async Task Metrics_output_passes_promtool()
     {
-        Promtool.RequireInstalled(Promtool.Binary);
+        ExternalTool.Promtool.Require();
         await using var simulator = await StartSimulatorAsync();
         await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT", "ETHUSDT"], ["1m", "1h"]);
         await simulator.WaitForSubscribedStreamsAsync(4, Timeout);
@@ -140,7 +140,7 @@ public class IngestionTests
     [Fact]
     public async Task A_real_prometheus_returns_the_close_price_per_symbol_and_interval()
     {
-        Promtool.RequireInstalled(PrometheusServer.Binary);
+        ExternalTool.Prometheus.Require();
         await using var simulator = await StartSimulatorAsync();
         string[] symbols = ["BTCUSDT", "ETHUSDT", "SOLUSDT"];
         string[] intervals = ["1m", "5m"];

@@ -26,8 +26,8 @@ public partial class BrowserSmokeTests
     [Fact]
     public async Task Prometheus_graph_page_renders_a_kline_close_price_series_per_stream_in_headless_chromium()
     {
-        HeadlessChromium.RequireInstalled();
-        Promtool.RequireInstalled(PrometheusServer.Binary);
+        ExternalTool.Chromium.Require();
+        ExternalTool.Prometheus.Require();
         var ct = TestContext.Current.CancellationToken;
         var output = TestContext.Current.TestOutputHelper;
         string[] symbols = ["BTCUSDT", "ETHUSDT", "SOLUSDT"];

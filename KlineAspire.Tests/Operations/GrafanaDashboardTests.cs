@@ -165,7 +165,7 @@ public sealed partial class GrafanaDashboardTests
     [Fact]
     public async Task Prometheus_accepts_every_promql_expression_of_the_dashboard()
     {
-        Promtool.RequireInstalled(PrometheusServer.Binary);
+        ExternalTool.Prometheus.Require();
         using var dashboard = LoadDashboard();
         var expressions = Expressions(dashboard.RootElement).ToList();
         Assert.True(expressions.Count >= 20, $"only {expressions.Count} expressions found");

@@ -31,7 +31,7 @@ public sealed partial class PrometheusRuleTests
     [MemberData(nameof(RuleFiles))]
     public async Task Promtool_check_rules_accepts(string ruleFile)
     {
-        Promtool.RequireInstalled(Promtool.Binary);
+        ExternalTool.Promtool.Require();
         var (exitCode, output) = await Promtool.CheckRulesAsync(RepositoryPaths.Combine(ruleFile));
         Assert.True(exitCode == 0, $"promtool check rules {ruleFile} exited with {exitCode}:{Environment.NewLine}{output}");
     }
@@ -40,7 +40,7 @@ public sealed partial class PrometheusRuleTests
     [MemberData(nameof(RuleTestFiles))]
     public async Task Promtool_test_rules_passes(string testFile)
     {
-        Promtool.RequireInstalled(Promtool.Binary);
+        ExternalTool.Promtool.Require();
         var (exitCode, output) = await Promtool.TestRulesAsync(RepositoryPaths.Combine(testFile));
         Assert.True(exitCode == 0, $"promtool test rules {testFile} exited with {exitCode}:{Environment.NewLine}{output}");
         Assert.Contains("SUCCESS", output, StringComparison.Ordinal);
@@ -125,7 +125,7 @@ public sealed partial class PrometheusRuleTests
     [Fact]
     public async Task A_real_prometheus_loads_and_evaluates_every_rule()
     {
-        Promtool.RequireInstalled(PrometheusServer.Binary);
+        ExternalTool.Prometheus.Require();
         await using var prometheus = await PrometheusServer.StartWithoutTargetsAsync(RepositoryPaths.Files(RulesDirectory, "*.yml"));
         var expected = Alerts().Select(a => a.Name).Concat(RecordingRules()).Order(StringComparer.Ordinal).ToList();
 

@@ -156,7 +156,9 @@ public partial class AzureInfraTests
         var ingestor = Yaml.Load(new AzdTemplate(env, SampleImage, SampleProjectPort).Render(await File.ReadAllTextAsync(Path.Combine(InfraDirectory, "ingestor.tmpl.yaml"), TestContext.Current.CancellationToken)));
         var prometheus = Yaml.Load(new AzdTemplate(env, SampleImage, 0).Render(await File.ReadAllTextAsync(Path.Combine(InfraDirectory, "prometheus.tmpl.yaml"), TestContext.Current.CancellationToken)));
 
-        foreach (var app in new[] { ingestor, prometheus })
+        // Prometheus is public only when the AppHost says so (Prometheus:External); the ingestor never is.
+        var prometheusPublic = (await AppHostManifest.DefaultAsync()).Resources.GetProperty("prometheus").GetProperty("bindings").GetProperty("http").TryGetProperty("external", out var e) && e.GetBoolean();
+        foreach (var (app, external) in new[] { (ingestor, false), (prometheus, prometheusPublic) })
         {
             Assert.Equal("2024-02-02-preview", app.Scalar("api-version"));
             Assert.Equal("westeurope", app.Scalar("location"));
@@ -165,9 +167,9 @@ public partial class AzureInfraTests
             Assert.Equal(["minReplicas", "maxReplicas"], app.At("properties", "template", "scale").Keys());
             Assert.Equal("1", app.Scalar("properties", "template", "scale", "minReplicas"));
             Assert.Equal("1", app.Scalar("properties", "template", "scale", "maxReplicas"));
-            // One revision at a time, reachable only inside the Container Apps environment.
+            // One revision at a time, reachable only inside the Container Apps environment (by default).
             Assert.Equal("single", app.Scalar("properties", "configuration", "activeRevisionsMode"));
-            Assert.Equal("false", app.Scalar("properties", "configuration", "ingress", "external"));
+            Assert.Equal(external ? "true" : "false", app.Scalar("properties", "configuration", "ingress", "external"));
             Assert.False(app.At("properties", "configuration", "ingress").Has("additionalPortMappings"));
         }
 

@@ -1,5 +1,6 @@
 using KlineAspire.Simulator;
 using KlineAspire.Tests.Infrastructure;
+using YamlDotNet.RepresentationModel;
 
 namespace KlineAspire.Tests.AppHost;
 
@@ -33,5 +34,112 @@ public class ContainerEntrypointTests
         }
 
         Assert.DoesNotContain("\"health\":\"err\"", rules);
+    }
+
+    private const string RemoteWriteUrl =
+        "https://dce-sample-abcd.westeurope-1.metrics.ingest.monitor.azure.com/dataCollectionRules/dcr-00000000000000000000000000000000/streams/Microsoft-PrometheusMetrics/api/v1/write?api-version=2023-04-24";
+
+    private const string ClientId = "22222222-2222-2222-2222-222222222222";
+
+    [Fact]
+    public async Task Without_remote_write_settings_the_configuration_is_the_local_one_and_passes_promtool()
+    {
+        Promtool.RequireInstalled(Promtool.Binary);
+
+        var (exitCode, printed, config) = await RenderAsync(new() { ["REMOTE_WRITE_URL"] = null, ["REMOTE_WRITE_CLIENT_ID"] = null });
+
+        Assert.True(exitCode == 0, printed);
+        Assert.DoesNotContain("remote_write", config);
+        Assert.DoesNotContain("azuread", config);
+        Assert.Contains("--storage.tsdb.retention.time=7d", printed);
+        var (check, text) = await Promtool.RunAsync("check", "config", WriteTemp(config));
+        Assert.True(check == 0, text);
+    }
+
+    [Fact]
+    public async Task With_remote_write_settings_samples_go_to_the_workspace_as_the_managed_identity_and_the_local_tsdb_keeps_a_day()
+    {
+        Promtool.RequireInstalled(Promtool.Binary);
+
+        var (exitCode, printed, config) = await RenderAsync(new() { ["REMOTE_WRITE_URL"] = RemoteWriteUrl, ["REMOTE_WRITE_CLIENT_ID"] = ClientId });
+
+        Assert.True(exitCode == 0, printed);
+        Assert.Contains("--storage.tsdb.retention.time=1d", printed);
+        var root = Yaml.Load(config);
+        var remoteWrite = Assert.Single(root.Items("remote_write"));
+        Assert.Equal(["url", "azuread"], remoteWrite.Keys());
+        Assert.Equal(RemoteWriteUrl, remoteWrite.Scalar("url"));
+
+        // Structural check of the azuread block against Prometheus' remote-write configuration (v2.45+; the image runs
+        // v3.5): cloud AzurePublic, and a user-assigned managed identity by client id, nothing else.
+        var azuread = remoteWrite.At("azuread");
+        Assert.Equal(["cloud", "managed_identity"], azuread.Keys());
+        Assert.Equal("AzurePublic", azuread.Scalar("cloud"));
+        Assert.Equal(["client_id"], azuread.At("managed_identity").Keys());
+        Assert.Equal(ClientId, azuread.Scalar("managed_identity", "client_id"));
+
+        // Debian's promtool 2.42 predates azuread in remote write and rejects the key ("field azuread not found"), so
+        // promtool checks the rendered configuration minus that block: the rest (remote_write url included) must pass.
+        ((YamlMappingNode)remoteWrite).Children.Remove(new YamlScalarNode("azuread"));
+        var (check, text) = await Promtool.RunAsync("check", "config", WriteTemp(Yaml.Save(root)));
+        Assert.True(check == 0, text);
+        Assert.Contains("SUCCESS", text);
+    }
+
+    [Fact]
+    public async Task An_explicit_retention_wins_over_the_remote_write_default()
+    {
+        var (exitCode, printed, _) = await RenderAsync(new() { ["REMOTE_WRITE_URL"] = RemoteWriteUrl, ["REMOTE_WRITE_CLIENT_ID"] = ClientId, ["RETENTION"] = "3d" });
+
+        Assert.True(exitCode == 0, printed);
+        Assert.Contains("--storage.tsdb.retention.time=3d", printed);
+    }
+
+    [Theory]
+    [InlineData(RemoteWriteUrl, null, "REMOTE_WRITE_CLIENT_ID must name the managed identity")]
+    [InlineData(RemoteWriteUrl, "", "REMOTE_WRITE_CLIENT_ID must name the managed identity")]
+    [InlineData("http://insecure.example/api/v1/write", ClientId, "must be an https:// URL")]
+    [InlineData("https://x.example/write\"#", ClientId, "must not contain quotes")]
+    public async Task Incomplete_or_unsafe_remote_write_settings_stop_the_container(string url, string? clientId, string message)
+    {
+        var (exitCode, printed, _) = await RenderAsync(new() { ["REMOTE_WRITE_URL"] = url, ["REMOTE_WRITE_CLIENT_ID"] = clientId });
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains(message, printed);
+        Assert.DoesNotContain("--config.file", printed);
+    }
+
+    /// <summary>
+    /// Runs the image's entrypoint with <c>/bin/echo</c> as Prometheus: it renders the configuration as in the container
+    /// and prints the flags it would start Prometheus with.
+    /// </summary>
+    private static async Task<(int ExitCode, string Printed, string Config)> RenderAsync(Dictionary<string, string?> settings)
+    {
+        var directory = Directory.CreateTempSubdirectory("kline-entrypoint-").FullName;
+        var environment = new Dictionary<string, string?>
+        {
+            ["INGESTOR_TARGET"] = "ingestor.internal.example.azurecontainerapps.io:80",
+            ["SCRAPE_INTERVAL"] = "5s",
+            ["TEMPLATE"] = RepositoryPaths.Combine("prometheus", "prometheus.yml.template"),
+            ["RULES_DIR"] = RepositoryPaths.Combine("prometheus", "rules"),
+            ["DATA_DIR"] = directory,
+            ["PROMETHEUS_BIN"] = "/bin/echo",
+            ["RETENTION"] = null,
+        };
+        foreach (var (name, value) in settings)
+        {
+            environment[name] = value;
+        }
+
+        var (exitCode, printed) = await ProcessRun.RunAsync("/bin/sh", [RepositoryPaths.Combine("prometheus", "docker-entrypoint.sh")], TimeSpan.FromSeconds(30), environment);
+        var configFile = Path.Combine(directory, "prometheus.yml");
+        return (exitCode, printed, File.Exists(configFile) ? await File.ReadAllTextAsync(configFile, TestContext.Current.CancellationToken) : "");
+    }
+
+    private static string WriteTemp(string config)
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("kline-entrypoint-check-").FullName, "prometheus.yml");
+        File.WriteAllText(file, config);
+        return file;
     }
 }

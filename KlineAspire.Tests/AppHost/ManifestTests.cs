@@ -9,8 +9,7 @@ public class ManifestTests
     [Fact]
     public async Task The_manifest_deploys_the_ingestor_and_a_baked_prometheus_reachable_only_internally()
     {
-        var manifest = await PublishManifestAsync();
-        var resources = manifest.GetProperty("resources");
+        var resources = (await AppHostManifest.DefaultAsync()).Resources;
 
         var ingestor = resources.GetProperty("ingestor");
         Assert.Equal("project.v0", ingestor.GetProperty("type").GetString());
@@ -40,21 +39,10 @@ public class ManifestTests
     [Fact]
     public async Task Prometheus_can_be_made_public_on_request()
     {
-        var manifest = await PublishManifestAsync("--Prometheus:External=true");
+        var manifest = await AppHostManifest.PublishAsync("--Prometheus:External=true");
 
-        Assert.True(IsExternal(manifest.GetProperty("resources").GetProperty("prometheus").GetProperty("bindings").GetProperty("http")));
+        Assert.True(IsExternal(manifest.Resources.GetProperty("prometheus").GetProperty("bindings").GetProperty("http")));
     }
 
     private static bool IsExternal(JsonElement binding) => binding.TryGetProperty("external", out var external) && external.GetBoolean();
-
-    private static async Task<JsonElement> PublishManifestAsync(params string[] extraArgs)
-    {
-        var output = Path.Combine(Directory.CreateTempSubdirectory("kline-manifest-").FullName, "manifest.json");
-        var (exitCode, printed) = await ProcessRun.RunAsync("dotnet",
-            new[] { "run", "--project", "KlineAspire.AppHost", "--no-build", "--no-launch-profile", "--", "--publisher", "manifest", "--output-path", output }.Concat(extraArgs),
-            TimeSpan.FromMinutes(2));
-        Assert.True(exitCode == 0, $"manifest publishing failed:\n{printed}");
-        using var document = JsonDocument.Parse(await File.ReadAllTextAsync(output, TestContext.Current.CancellationToken));
-        return document.RootElement.Clone();
-    }
 }

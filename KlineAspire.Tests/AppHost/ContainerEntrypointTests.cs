@@ -44,7 +44,7 @@ public class ContainerEntrypointTests
     [Fact]
     public async Task Without_remote_write_settings_the_configuration_is_the_local_one_and_passes_promtool()
     {
-        Promtool.RequireInstalled(Promtool.Binary);
+        ExternalTool.Promtool.Require();
 
         var (exitCode, printed, config) = await RenderAsync(new() { ["REMOTE_WRITE_URL"] = null, ["REMOTE_WRITE_CLIENT_ID"] = null });
 
@@ -59,7 +59,7 @@ public class ContainerEntrypointTests
     [Fact]
     public async Task With_remote_write_settings_samples_go_to_the_workspace_as_the_managed_identity_and_the_local_tsdb_keeps_a_day()
     {
-        Promtool.RequireInstalled(Promtool.Binary);
+        ExternalTool.Promtool.Require();
 
         var (exitCode, printed, config) = await RenderAsync(new() { ["REMOTE_WRITE_URL"] = RemoteWriteUrl, ["REMOTE_WRITE_CLIENT_ID"] = ClientId });
 

@@ -5,6 +5,7 @@ using System.Text;
 using KlineAspire.Simulator;
 using KlineAspire.Tests.Infrastructure;
 using KlineAspire.Tests.Integration;
+using KlineAspire.Tests.Simulator;
 
 namespace KlineAspire.Tests.Faults;
 

@@ -8,6 +8,7 @@ using KlineAspire.Simulator;
 using KlineAspire.Tests.Infrastructure;
 using KlineAspire.Tests.Integration;
 using Microsoft.Extensions.DependencyInjection;
+using KlineAspire.Tests.Simulator;
 
 namespace KlineAspire.Tests.Faults;
 

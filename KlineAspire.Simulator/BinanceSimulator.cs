@@ -17,13 +17,18 @@ public sealed class BinanceSimulator : IAsyncDisposable
     private readonly LimitViolations _violations;
     private readonly FeedGate _feed;
     private readonly KlinePublisher _publisher;
+    private readonly SentUpdateCounts _sent;
     private WebApplication? _ownedApp;
 
-    internal BinanceSimulator(SimulatorOptions options, SimulatorFaults faults, IServer server, SimulatorConnections connections,
-        ConnectionAttemptBudget attempts, LimitViolations violations, FeedGate feed, KlinePublisher publisher)
+    internal BinanceSimulator(SimulatorOptions options, SimulatorFaults faults, SymbolUniverse symbols, QuietStreams quiet, IServer server,
+        SimulatorConnections connections, ConnectionAttemptBudget attempts, LimitViolations violations, FeedGate feed, KlinePublisher publisher,
+        SentUpdateCounts sent)
     {
         Options = options;
         Faults = faults;
+        Symbols = symbols;
+        QuietStreams = quiet;
+        _sent = sent;
         _server = server;
         _connections = connections;
         _attempts = attempts;
@@ -35,6 +40,12 @@ public sealed class BinanceSimulator : IAsyncDisposable
     public SimulatorOptions Options { get; }
 
     public SimulatorFaults Faults { get; }
+
+    /// <summary>The listed symbols and which trade; list, change and delist at run time.</summary>
+    public SymbolUniverse Symbols { get; }
+
+    /// <summary>Streams that get one update per subscription and then fall silent.</summary>
+    public QuietStreams QuietStreams { get; }
 
     /// <summary>While paused, the random-walk feed sends nothing; the last values stay as they were.</summary>
     public bool FeedPaused
@@ -83,6 +94,9 @@ public sealed class BinanceSimulator : IAsyncDisposable
 
     /// <summary>The last candle published per stream name.</summary>
     public IReadOnlyDictionary<string, KlineCandle> LastSent => _publisher.LastSent;
+
+    /// <summary>Kline updates written to clients per stream name, summed over the connections subscribed to it.</summary>
+    public IReadOnlyDictionary<string, long> SentUpdates => _sent.ByStream;
 
     /// <summary>Starts a simulator in-process on a free loopback port.</summary>
     public static Task<BinanceSimulator> StartAsync(SimulatorOptions options, CancellationToken cancellationToken = default) =>

@@ -1,7 +1,14 @@
 namespace KlineAspire.Simulator;
 
 /// <summary>Publishes a random-walk update for every subscribed kline stream each <see cref="SimulatorOptions.UpdatePeriod"/>.</summary>
-internal sealed class RandomWalkFeed(SimulatorOptions options, FeedGate gate, SimulatorConnections connections, KlinePublisher publisher, TimeProvider time, ILogger<RandomWalkFeed> logger) : BackgroundService
+internal sealed class RandomWalkFeed(
+    SimulatorOptions options,
+    FeedGate gate,
+    SimulatorConnections connections,
+    KlinePublisher publisher,
+    QuietStreams quiet,
+    TimeProvider time,
+    ILogger<RandomWalkFeed> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -17,13 +24,36 @@ internal sealed class RandomWalkFeed(SimulatorOptions options, FeedGate gate, Si
         {
             try
             {
-                await gate.RunTickAsync(() =>
-                    publisher.PublishBatchAsync(walk.Step(connections.SubscribedStreams, time.GetUtcNow().ToUnixTimeMilliseconds())));
+                await gate.RunTickAsync(() => publisher.PublishBatchAsync(NextUpdates(walk)));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 logger.LogError(ex, "The random-walk feed failed to publish; retrying next period");
             }
         }
+    }
+
+    private List<KlineCandle> NextUpdates(RandomWalk walk)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var moving = new List<string>();
+        var unchanged = new List<KlineCandle>();
+        foreach (var stream in connections.SubscribedStreams)
+        {
+            // A quiet market does not move once it has a price; its last candle is offered again only so that a new
+            // subscriber gets its one update (the publisher lets one through per subscription).
+            if (quiet.IsQuiet(stream) && publisher.LastSent.TryGetValue(stream, out var last))
+            {
+                unchanged.Add(last with { EventTime = now });
+            }
+            else
+            {
+                moving.Add(stream);
+            }
+        }
+
+        var updates = walk.Step(moving, now);
+        updates.AddRange(unchanged);
+        return updates;
     }
 }

@@ -31,16 +31,24 @@ public static class SimulatorServiceCollectionExtensions
         services.AddSingleton<SimulatorConnections>();
         services.AddSingleton<LimitViolations>();
         services.AddSingleton<FeedGate>();
+        services.AddSingleton<SymbolUniverse>();
+        services.AddSingleton<QuietStreams>();
+        services.AddSingleton<KlineHistory>();
+        services.AddSingleton<SentUpdateCounts>();
         services.AddSingleton<KlinePublisher>();
+        services.AddSingleton<RequestWeightLimiter>();
         services.AddSingleton(sp => new BinanceSimulator(
             sp.GetRequiredService<SimulatorOptions>(),
             sp.GetRequiredService<SimulatorFaults>(),
+            sp.GetRequiredService<SymbolUniverse>(),
+            sp.GetRequiredService<QuietStreams>(),
             sp.GetRequiredService<IServer>(),
             sp.GetRequiredService<SimulatorConnections>(),
             sp.GetRequiredService<ConnectionAttemptBudget>(),
             sp.GetRequiredService<LimitViolations>(),
             sp.GetRequiredService<FeedGate>(),
-            sp.GetRequiredService<KlinePublisher>()));
+            sp.GetRequiredService<KlinePublisher>(),
+            sp.GetRequiredService<SentUpdateCounts>()));
         services.AddSingleton<ControlMessageHandler>();
         services.AddSingleton<WebSocketSession>();
         services.AddHostedService<RandomWalkFeed>();

@@ -109,6 +109,43 @@ public class HttpApiTests
     }
 
     [Fact]
+    public async Task Sent_updates_are_counted_per_stream_over_its_subscribers_and_reported_in_stats()
+    {
+        await using var simulator = await SimulatorHost.StartAsync();
+        using var http = SimulatorHttp.Client(simulator);
+        await using var both = await RawWebSocketClient.ConnectAsync(simulator.WebSocketBaseUri, "/stream?streams=btcusdt@kline_1m/ethusdt@kline_1m");
+        await using var btcOnly = await RawWebSocketClient.ConnectAsync(simulator.WebSocketBaseUri, "/ws/btcusdt@kline_1m");
+        await simulator.WaitForConnectionsAsync(2, RawWebSocketClient.Timeout);
+        await simulator.WaitForSubscribedStreamsAsync(2, RawWebSocketClient.Timeout);
+
+        for (var i = 1; i <= 3; i++)
+        {
+            await simulator.PublishAsync(Candles.Make("BTCUSDT", "1m", i));
+        }
+
+        for (var i = 1; i <= 2; i++)
+        {
+            await simulator.PublishAsync(Candles.Make("ETHUSDT", "1m", i));
+        }
+
+        // Nothing is written while sending is stopped, so nothing is counted.
+        simulator.Faults.StopSending = true;
+        await simulator.PublishAsync(Candles.Make("ETHUSDT", "1m", 3));
+
+        Assert.Equal(new Dictionary<string, long> { ["btcusdt@kline_1m"] = 6, ["ethusdt@kline_1m"] = 2 }, simulator.SentUpdates);
+        var stats = await http.GetJsonAsync<JsonElement>("/api/stats");
+        Assert.Equal("""{"btcusdt@kline_1m":6,"ethusdt@kline_1m":2}""", stats.GetProperty("sentUpdates").GetRawText());
+        // What the clients received matches, message for message.
+        foreach (var (client, count) in new[] { (both, 5), (btcOnly, 3) })
+        {
+            for (var i = 0; i < count; i++)
+            {
+                await client.ReceiveAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Faults_can_be_set_and_read_over_http()
     {
         await using var simulator = await SimulatorHost.StartAsync();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 
 namespace KlineAspire.Simulator;
 
@@ -15,13 +16,71 @@ internal static class BinanceRestEndpoints
         rest.MapGet("/klines", Klines).WithMetadata(new RequestWeight(2));
     }
 
-    private static IResult ExchangeInfo(SymbolUniverse symbols, SimulatorOptions options, TimeProvider time) => Results.Json(new
+    private static IResult ExchangeInfo(HttpRequest request, SymbolUniverse symbols, SimulatorOptions options, TimeProvider time)
     {
-        timezone = "UTC",
-        serverTime = time.GetUtcNow().ToUnixTimeMilliseconds(),
-        rateLimits = new[] { new { rateLimitType = "REQUEST_WEIGHT", interval = "MINUTE", intervalNum = 1, limit = options.RequestWeightPerMinute } },
-        symbols = symbols.Listed,
-    });
+        var symbol = request.Query["symbol"].ToString();
+        var symbolList = request.Query["symbols"].ToString();
+        var status = request.Query["symbolStatus"].ToString();
+        // Binance takes one way of choosing symbols per request.
+        if (new[] { symbol, symbolList, status }.Count(p => p.Length > 0) > 1)
+        {
+            return BinanceRestErrors.BadRequest(-1128, "Combination of optional parameters invalid.");
+        }
+
+        if (status.Length > 0 && !ExchangeSymbol.Statuses.Contains(status))
+        {
+            return BinanceRestErrors.BadRequest(-1122, "Invalid symbolStatus.");
+        }
+
+        IEnumerable<ExchangeSymbol> listed = symbols.Listed;
+        if (symbol.Length > 0 || symbolList.Length > 0)
+        {
+            if (!TryReadSymbolList(symbol, symbolList, out var wanted))
+            {
+                return BinanceRestErrors.BadRequest(-1100, "Illegal characters found in parameter 'symbols'; legal range is '^\\[(\"[A-Z0-9-_.]{1,20}\"(,\"[A-Z0-9-_.]{1,20}\"){0,}){0,1}\\]$'.");
+            }
+
+            var bySymbol = listed.ToDictionary(s => s.Symbol, StringComparer.Ordinal);
+            if (wanted.Any(w => !bySymbol.ContainsKey(w)))
+            {
+                return BinanceRestErrors.BadRequest(-1121, "Invalid symbol.");
+            }
+
+            listed = wanted.Distinct(StringComparer.Ordinal).Select(w => bySymbol[w]);
+        }
+        else if (status.Length > 0)
+        {
+            listed = listed.Where(s => s.Status == status);
+        }
+
+        return Results.Json(new
+        {
+            timezone = "UTC",
+            serverTime = time.GetUtcNow().ToUnixTimeMilliseconds(),
+            rateLimits = new[] { new { rateLimitType = "REQUEST_WEIGHT", interval = "MINUTE", intervalNum = 1, limit = options.RequestWeightPerMinute } },
+            symbols = listed.ToList(),
+        });
+    }
+
+    /// <summary><c>symbol=BTCUSDT</c>, or <c>symbols=["BTCUSDT","BNBBTC"]</c> (a JSON array, as Binance takes it).</summary>
+    private static bool TryReadSymbolList(string symbol, string symbols, out List<string> wanted)
+    {
+        wanted = [symbol];
+        if (symbols.Length == 0)
+        {
+            return true;
+        }
+
+        try
+        {
+            wanted = JsonSerializer.Deserialize<List<string>>(symbols) ?? [];
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
 
     private static IResult Klines(HttpRequest request, SymbolUniverse symbols, KlineHistory history)
     {

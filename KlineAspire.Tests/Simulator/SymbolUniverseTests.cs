@@ -157,4 +157,38 @@ public class SymbolUniverseTests
         Assert.Contains("""{"symbol":"NEWXYZ","status":"TRADING","baseAsset":"NEW","quoteAsset":"XYZ"}""", SymbolsOf(await ExchangeInfoAsync(http)));
         Assert.True(simulator.Symbols.IsTrading("NEWXYZ"));
     }
+
+    [Theory]
+    [InlineData("symbol=BTCUSDT", "BTCUSDT")]
+    [InlineData("symbols=%5B%22LUNAUSDT%22,%22BTCUSDT%22%5D", "LUNAUSDT,BTCUSDT")]
+    [InlineData("symbolStatus=BREAK", "LUNAUSDT")]
+    [InlineData("symbolStatus=TRADING", "BTCUSDT,WINEUR")]
+    [InlineData("symbolStatus=HALT", "")]
+    public async Task Exchange_info_narrows_to_a_symbol_a_list_or_a_status(string query, string expected)
+    {
+        await using var simulator = await SimulatorHost.StartAsync(o => o.Symbols = ["BTCUSDT", "LUNAUSDT:BREAK", "WINEUR"]);
+        using var http = SimulatorHttp.Client(simulator);
+
+        var reply = await http.GetRestAsync("/api/v3/exchangeInfo?" + query);
+
+        Assert.Equal((HttpStatusCode.OK, "20"), (reply.Status, reply.UsedWeight));
+        Assert.Equal(expected, string.Join(',', reply.Json.GetProperty("symbols").EnumerateArray().Select(s => s.GetProperty("symbol").GetString())));
+    }
+
+    [Theory]
+    [InlineData("symbol=NOPEUSDT", -1121)]
+    [InlineData("symbols=%5B%22BTCUSDT%22,%22NOPEUSDT%22%5D", -1121)]
+    [InlineData("symbols=BTCUSDT", -1100)]
+    [InlineData("symbolStatus=SLEEPING", -1122)]
+    [InlineData("symbol=BTCUSDT&symbolStatus=TRADING", -1128)]
+    public async Task Exchange_info_rejects_unknown_symbols_and_bad_filters(string query, int code)
+    {
+        await using var simulator = await SimulatorHost.StartAsync(o => o.Symbols = ["BTCUSDT"]);
+        using var http = SimulatorHttp.Client(simulator);
+
+        var reply = await http.GetRestAsync("/api/v3/exchangeInfo?" + query);
+
+        Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
+        Assert.Equal(code, reply.Error.Code);
+    }
 }

@@ -1,43 +1,58 @@
-using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Options;
 
 namespace KlineAspire.Simulator;
 
 /// <summary>
-/// A Binance-compatible market-data WebSocket server: the state it keeps, what it has observed of its clients, and
-/// the levers tests and the feed use to publish data and inject failures.
+/// A Binance-compatible market-data server, as tests, benchmarks and offline runs drive it: where it listens, and
+/// the levers and readings of the parts behind it (connections, feed, faults, counters), each forwarded to its owner.
 /// </summary>
 public sealed class BinanceSimulator : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<long, SimulatorConnection> _connections = new();
-    private readonly ConcurrentDictionary<string, KlineCandle> _lastSent = new(StringComparer.Ordinal);
     private readonly IServer _server;
-    private long _nextConnectionId;
-    private int _rateLimitViolations;
-    private int _streamLimitViolations;
-    private int _maxObservedIncomingRate;
-    private int _peakOpenConnections;
-    private readonly SemaphoreSlim _feedTick = new(1, 1);
+    private readonly SimulatorConnections _connections;
+    private readonly ConnectionAttemptBudget _attempts;
+    private readonly LimitViolations _violations;
+    private readonly FeedGate _feed;
+    private readonly KlinePublisher _publisher;
+    private readonly SentUpdateCounts _sent;
     private WebApplication? _ownedApp;
 
-    public BinanceSimulator(IOptions<SimulatorOptions> options, IServer server, TimeProvider time)
+    internal BinanceSimulator(SimulatorOptions options, SimulatorFaults faults, SymbolUniverse symbols, QuietStreams quiet, IServer server,
+        SimulatorConnections connections, ConnectionAttemptBudget attempts, LimitViolations violations, FeedGate feed, KlinePublisher publisher,
+        SentUpdateCounts sent)
     {
-        Options = options.Value;
+        Options = options;
+        Faults = faults;
+        Symbols = symbols;
+        QuietStreams = quiet;
+        _sent = sent;
         _server = server;
-        Time = time;
-        AttemptBudget = new ConnectionAttemptBudget(Options.MaxConnectionAttempts, Options.ConnectionAttemptWindow, time);
+        _connections = connections;
+        _attempts = attempts;
+        _violations = violations;
+        _feed = feed;
+        _publisher = publisher;
     }
 
     public SimulatorOptions Options { get; }
 
-    public SimulatorFaults Faults { get; } = new();
+    public SimulatorFaults Faults { get; }
+
+    /// <summary>The listed symbols and which trade; list, change and delist at run time.</summary>
+    public SymbolUniverse Symbols { get; }
+
+    /// <summary>Streams that get one update per subscription and then fall silent.</summary>
+    public QuietStreams QuietStreams { get; }
 
     /// <summary>While paused, the random-walk feed sends nothing; the last values stay as they were.</summary>
-    public bool FeedPaused { get; set; }
+    public bool FeedPaused
+    {
+        get => _feed.Paused;
+        set => _feed.Paused = value;
+    }
 
     /// <summary>Base URL for clients, e.g. <c>ws://127.0.0.1:PORT</c>; they add <c>/ws</c> or <c>/stream</c>.</summary>
     public Uri WebSocketBaseUri => new UriBuilder(HttpBaseUri) { Scheme = HttpBaseUri.Scheme == "https" ? "wss" : "ws" }.Uri;
@@ -55,41 +70,45 @@ public sealed class BinanceSimulator : IAsyncDisposable
     public int OpenConnections => _connections.Count;
 
     /// <summary>The most connections that were open at the same time.</summary>
-    public int PeakOpenConnections => Volatile.Read(ref _peakOpenConnections);
+    public int PeakOpenConnections => _connections.Peak;
 
-    public IReadOnlyList<SimulatorConnection> Connections => _connections.Values.OrderBy(c => c.Id).ToList();
+    public IReadOnlyList<SimulatorConnection> Connections => _connections.OrderedById;
 
     /// <summary>Every WebSocket handshake received, admitted or not.</summary>
-    public int ConnectionAttempts => AttemptBudget.Total;
+    public int ConnectionAttempts => _attempts.Total;
 
     /// <summary>Handshakes refused because the attempt budget was spent.</summary>
-    public int RefusedConnectionAttempts => AttemptBudget.Refused;
+    public int RefusedConnectionAttempts => _attempts.Refused;
 
     /// <summary>Connections closed with 1008 for sending more than the allowed messages per second.</summary>
-    public int RateLimitViolations => Volatile.Read(ref _rateLimitViolations);
+    public int RateLimitViolations => _violations.RateLimit;
 
     /// <summary>Subscriptions refused because a connection would exceed its stream limit.</summary>
-    public int StreamLimitViolations => Volatile.Read(ref _streamLimitViolations);
+    public int StreamLimitViolations => _violations.StreamLimit;
 
     /// <summary>The highest number of messages any single connection sent within one second.</summary>
-    public int MaxObservedIncomingMessagesPerSecond => Volatile.Read(ref _maxObservedIncomingRate);
+    public int MaxObservedIncomingMessagesPerSecond => _violations.MaxIncomingMessagesPerSecond;
 
     /// <summary>The distinct streams subscribed across all open connections.</summary>
-    public IReadOnlySet<string> SubscribedStreams => _connections.Values.SelectMany(c => c.Streams).ToHashSet(StringComparer.Ordinal);
+    public IReadOnlySet<string> SubscribedStreams => _connections.SubscribedStreams;
 
     /// <summary>The last candle published per stream name.</summary>
-    public IReadOnlyDictionary<string, KlineCandle> LastSent => _lastSent;
+    public IReadOnlyDictionary<string, KlineCandle> LastSent => _publisher.LastSent;
 
-    internal TimeProvider Time { get; }
-
-    internal ConnectionAttemptBudget AttemptBudget { get; }
+    /// <summary>Kline updates written to clients per stream name, summed over the connections subscribed to it.</summary>
+    public IReadOnlyDictionary<string, long> SentUpdates => _sent.ByStream;
 
     /// <summary>Starts a simulator in-process on a free loopback port.</summary>
-    public static async Task<BinanceSimulator> StartAsync(SimulatorOptions options, CancellationToken cancellationToken = default)
+    public static Task<BinanceSimulator> StartAsync(SimulatorOptions options, CancellationToken cancellationToken = default) =>
+        StartAsync(options, TimeProvider.System, cancellationToken);
+
+    /// <summary>As above, on the given clock (e.g. a fake one, for time-dependent behaviour such as request weight per minute).</summary>
+    public static async Task<BinanceSimulator> StartAsync(SimulatorOptions options, TimeProvider time, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(options.Urls);
         builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(time);
         builder.Services.AddBinanceSimulator(options);
         var app = builder.Build();
         app.UseWebSockets();
@@ -101,131 +120,20 @@ public sealed class BinanceSimulator : IAsyncDisposable
     }
 
     /// <summary>Pauses the feed and waits for an update in flight, so <see cref="LastSent"/> is final afterwards.</summary>
-    public async Task PauseFeedAsync()
-    {
-        FeedPaused = true;
-        await _feedTick.WaitAsync();
-        _feedTick.Release();
-    }
-
-    internal async Task RunFeedTickAsync(Func<Task> tick)
-    {
-        await _feedTick.WaitAsync();
-        try
-        {
-            if (!FeedPaused)
-            {
-                await tick();
-            }
-        }
-        finally
-        {
-            _feedTick.Release();
-        }
-    }
-
-    public Task WaitForSubscribedStreamsAsync(int count, TimeSpan timeout) =>
-        WaitUntilAsync(() => SubscribedStreams.Count >= count, timeout, () => $"{count} subscribed streams (have {SubscribedStreams.Count})");
-
-    public Task WaitForConnectionsAsync(int count, TimeSpan timeout) =>
-        WaitUntilAsync(() => OpenConnections >= count, timeout, () => $"{count} open connections (have {OpenConnections})");
+    public Task PauseFeedAsync() => _feed.PauseAsync();
 
     /// <summary>Sends the candle to every connection subscribed to its stream, in each connection's format.</summary>
-    public async Task PublishAsync(KlineCandle candle)
-    {
-        _lastSent[candle.StreamName] = candle;
-        if (Faults.StopSending)
-        {
-            return;
-        }
+    public Task PublishAsync(KlineCandle candle) => _publisher.PublishAsync(candle);
 
-        byte[]? raw = null, combined = null;
-        foreach (var connection in _connections.Values)
-        {
-            if (connection.IsSubscribedTo(candle.StreamName))
-            {
-                var payload = connection.Combined ? combined ??= candle.ToUtf8(combined: true) : raw ??= candle.ToUtf8(combined: false);
-                await connection.SendAsync(payload);
-            }
-        }
-    }
-
-    /// <summary>Publishes a batch, each connection receiving its share concurrently (the feed's path).</summary>
-    internal async Task PublishBatchAsync(IReadOnlyCollection<KlineCandle> candles)
-    {
-        // A stream can have two updates in one batch: its candle sent once more as closed, then the new candle.
-        var byStream = new Dictionary<string, List<KlineCandle>>(candles.Count, StringComparer.Ordinal);
-        foreach (var candle in candles)
-        {
-            _lastSent[candle.StreamName] = candle;
-            if (!byStream.TryGetValue(candle.StreamName, out var updates))
-            {
-                byStream[candle.StreamName] = updates = [];
-            }
-
-            updates.Add(candle);
-        }
-
-        if (Faults.StopSending)
-        {
-            return;
-        }
-
-        var sends = _connections.Values.Select(async connection =>
-        {
-            foreach (var stream in connection.Streams)
-            {
-                if (byStream.TryGetValue(stream, out var updates))
-                {
-                    foreach (var candle in updates)
-                    {
-                        // A stream normally has one subscriber, so encoding at send time costs nothing extra.
-                        if (!await connection.SendAsync(candle.ToUtf8(connection.Combined)))
-                        {
-                            return;
-                        }
-                    }
-                }
-            }
-        });
-        await Task.WhenAll(sends);
-    }
+    /// <summary>Sends the candle to its subscribers as one message split across several WebSocket frames.</summary>
+    public Task SendFragmentedAsync(KlineCandle candle, int fragments) => _publisher.SendFragmentedAsync(candle, fragments);
 
     public Task SendTextToAllAsync(string text) => SendBytesToAllAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text);
 
-    public async Task SendBytesToAllAsync(byte[] bytes, WebSocketMessageType type)
-    {
-        foreach (var connection in _connections.Values)
-        {
-            await connection.SendAsync(bytes, type);
-        }
-    }
-
-    /// <summary>Sends the candle to its subscribers as one message split across several WebSocket frames.</summary>
-    public async Task SendFragmentedAsync(KlineCandle candle, int fragments)
-    {
-        _lastSent[candle.StreamName] = candle;
-        foreach (var connection in _connections.Values.Where(c => c.IsSubscribedTo(candle.StreamName)))
-        {
-            var bytes = candle.ToUtf8(connection.Combined);
-            var size = (bytes.Length + fragments - 1) / fragments;
-            var parts = Enumerable.Range(0, fragments)
-                .Select(i => new ReadOnlyMemory<byte>(bytes, Math.Min(i * size, bytes.Length), Math.Clamp(bytes.Length - i * size, 0, size)))
-                .ToList();
-            await connection.SendFragmentsAsync(parts);
-        }
-    }
+    public Task SendBytesToAllAsync(byte[] bytes, WebSocketMessageType type) => _connections.SendToAllAsync(bytes, type);
 
     /// <summary>Announces a shutdown the way Binance does; the server keeps the sockets open until clients leave.</summary>
-    public async Task SendServerShutdownAsync()
-    {
-        var raw = $$"""{"e":"serverShutdown","E":{{Time.GetUtcNow().ToUnixTimeMilliseconds()}}}""";
-        var combined = StreamNames.Wrap("!serverShutdown", raw);
-        foreach (var connection in _connections.Values)
-        {
-            await connection.SendAsync(Encoding.UTF8.GetBytes(connection.Combined ? combined : raw));
-        }
-    }
+    public Task SendServerShutdownAsync() => _connections.SendServerShutdownAsync();
 
     /// <summary>
     /// Load mode: pushes pre-serialised messages to one connection as fast as the socket allows, framed by hand and
@@ -235,16 +143,10 @@ public sealed class BinanceSimulator : IAsyncDisposable
         connection.SendBurstAsync(messages, rounds, cancellationToken);
 
     /// <summary>Resets every TCP connection without a close handshake.</summary>
-    public void AbortAllConnections()
-    {
-        foreach (var connection in _connections.Values)
-        {
-            connection.Abort();
-        }
-    }
+    public void AbortAllConnections() => _connections.AbortAll();
 
     public Task CloseAllAsync(WebSocketCloseStatus status = WebSocketCloseStatus.NormalClosure, string description = "") =>
-        Task.WhenAll(_connections.Values.Select(c => c.CloseAsync(status, description)));
+        _connections.CloseAllAsync(status, description);
 
     public async ValueTask DisposeAsync()
     {
@@ -254,51 +156,6 @@ public sealed class BinanceSimulator : IAsyncDisposable
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             await app.StopAsync(timeout.Token);
             await app.DisposeAsync();
-        }
-    }
-
-    internal SimulatorConnection Register(string path, bool combined, WebSocket socket, Stream? raw, HttpContext context)
-    {
-        var connection = new SimulatorConnection(Interlocked.Increment(ref _nextConnectionId), path, combined, socket, raw, context, Time.GetUtcNow());
-        _connections[connection.Id] = connection;
-        RaiseToAtLeast(ref _peakOpenConnections, _connections.Count);
-        return connection;
-    }
-
-    internal void Unregister(SimulatorConnection connection) => _connections.TryRemove(connection.Id, out _);
-
-    internal void RecordRateLimitViolation() => Interlocked.Increment(ref _rateLimitViolations);
-
-    internal void RecordStreamLimitViolation() => Interlocked.Increment(ref _streamLimitViolations);
-
-    internal void RecordIncomingRate(int perSecond) => RaiseToAtLeast(ref _maxObservedIncomingRate, perSecond);
-
-    private static void RaiseToAtLeast(ref int field, int value)
-    {
-        var current = Volatile.Read(ref field);
-        while (value > current)
-        {
-            var seen = Interlocked.CompareExchange(ref field, value, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, Func<string> describe)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Timed out after {timeout} waiting for {describe()}.");
-            }
-
-            await Task.Delay(20);
         }
     }
 }

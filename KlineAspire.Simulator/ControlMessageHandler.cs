@@ -6,7 +6,7 @@ namespace KlineAspire.Simulator;
 /// Binance's JSON control protocol: SUBSCRIBE, UNSUBSCRIBE, LIST_SUBSCRIPTIONS, SET_PROPERTY, GET_PROPERTY, with
 /// results and wrapped errors echoing the request id.
 /// </summary>
-internal sealed class ControlMessageHandler(BinanceSimulator simulator, SimulatorOptions options, SimulatorFaults faults)
+internal sealed class ControlMessageHandler(SimulatorOptions options, SimulatorFaults faults, LimitViolations violations)
 {
     /// <summary>Applies the request to the connection and returns the response to send, or null for none.</summary>
     public string? Handle(SimulatorConnection connection, ReadOnlySpan<byte> message)
@@ -72,7 +72,7 @@ internal sealed class ControlMessageHandler(BinanceSimulator simulator, Simulato
         var after = connection.Streams.Union(streams, StringComparer.Ordinal).Count();
         if (after > options.MaxStreamsPerConnection)
         {
-            simulator.RecordStreamLimitViolation();
+            violations.RecordStreamLimit();
             return Error(4, "Too many subscriptions", id);
         }
 

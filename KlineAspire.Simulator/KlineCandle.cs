@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json.Serialization;
 
@@ -38,5 +37,5 @@ public sealed record KlineCandle(
 
     public byte[] ToUtf8(bool combined) => Encoding.UTF8.GetBytes(combined ? ToCombinedJson() : ToRawJson());
 
-    private static string Format(decimal value) => value.ToString("0.00000000", CultureInfo.InvariantCulture);
+    private static string Format(decimal value) => BinanceNumbers.Format(value);
 }

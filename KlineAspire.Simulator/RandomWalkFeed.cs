@@ -1,31 +1,59 @@
-using Microsoft.Extensions.Options;
-
 namespace KlineAspire.Simulator;
 
 /// <summary>Publishes a random-walk update for every subscribed kline stream each <see cref="SimulatorOptions.UpdatePeriod"/>.</summary>
-internal sealed class RandomWalkFeed(BinanceSimulator simulator, IOptions<SimulatorOptions> options, ILogger<RandomWalkFeed> logger) : BackgroundService
+internal sealed class RandomWalkFeed(
+    SimulatorOptions options,
+    FeedGate gate,
+    SimulatorConnections connections,
+    KlinePublisher publisher,
+    QuietStreams quiet,
+    TimeProvider time,
+    ILogger<RandomWalkFeed> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var period = options.Value.UpdatePeriod;
+        var period = options.UpdatePeriod;
         if (period <= TimeSpan.Zero)
         {
             return;
         }
 
-        var walk = new RandomWalk(options.Value.Seed);
-        using var timer = new PeriodicTimer(period, simulator.Time);
+        var walk = new RandomWalk(options.Seed);
+        using var timer = new PeriodicTimer(period, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
-                await simulator.RunFeedTickAsync(() =>
-                    simulator.PublishBatchAsync(walk.Step(simulator.SubscribedStreams, simulator.Time.GetUtcNow().ToUnixTimeMilliseconds())));
+                await gate.RunTickAsync(() => publisher.PublishBatchAsync(NextUpdates(walk)));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 logger.LogError(ex, "The random-walk feed failed to publish; retrying next period");
             }
         }
+    }
+
+    private List<KlineCandle> NextUpdates(RandomWalk walk)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var moving = new List<string>();
+        var unchanged = new List<KlineCandle>();
+        foreach (var stream in connections.SubscribedStreams)
+        {
+            // A quiet market does not move once it has a price; its last candle is offered again only so that a new
+            // subscriber gets its one update (the publisher lets one through per subscription).
+            if (quiet.IsQuiet(stream) && publisher.LastSent.TryGetValue(stream, out var last))
+            {
+                unchanged.Add(last with { EventTime = now });
+            }
+            else
+            {
+                moving.Add(stream);
+            }
+        }
+
+        var updates = walk.Step(moving, now);
+        updates.AddRange(unchanged);
+        return updates;
     }
 }

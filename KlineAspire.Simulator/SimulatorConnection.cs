@@ -7,6 +7,10 @@ namespace KlineAspire.Simulator;
 /// <summary>One client WebSocket as the server sees it: its subscriptions, its mode and a serialised send path.</summary>
 public sealed class SimulatorConnection
 {
+    private const byte NothingSent = 0;
+    private const byte QuietUpdateSent = 1;
+
+    // Subscribed stream names; the value tells whether a quiet stream had its one update on this subscription.
     private readonly ConcurrentDictionary<string, byte> _streams = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly HttpContext _context;
@@ -42,11 +46,17 @@ public sealed class SimulatorConnection
 
     internal bool IsSubscribedTo(string stream) => _streams.ContainsKey(stream);
 
+    /// <summary>
+    /// For a quiet stream: true the first time after the stream was subscribed, so the one update it gets goes out;
+    /// false from then on.
+    /// </summary>
+    internal bool TryClaimQuietUpdate(string stream) => _streams.TryUpdate(stream, QuietUpdateSent, NothingSent);
+
     internal void Subscribe(IEnumerable<string> streams)
     {
         foreach (var stream in streams)
         {
-            _streams.TryAdd(stream, 0);
+            _streams.TryAdd(stream, NothingSent);
         }
     }
 

@@ -17,6 +17,9 @@ public sealed class SimulatorFaults
     /// <summary>A delay before every read of a client message, like an overloaded server.</summary>
     public TimeSpan SlowRead { get; set; }
 
+    /// <summary>When set, every REST request (<c>/api/v3/...</c>) is answered with this HTTP status, as if REST were down.</summary>
+    public int? RestFailsWith { get; set; }
+
     public void Clear() => CopyFrom(new SimulatorFaults());
 
     public void CopyFrom(SimulatorFaults other)
@@ -25,5 +28,6 @@ public sealed class SimulatorFaults
         IgnoreSubscribes = other.IgnoreSubscribes;
         StopSending = other.StopSending;
         SlowRead = other.SlowRead;
+        RestFailsWith = other.RestFailsWith;
     }
 }

@@ -34,6 +34,31 @@ public sealed class SimulatorOptions
     public int Seed { get; set; } = 20_260_101;
 
     /// <summary>
+    /// The exchange's symbols, each <c>SYMBOL</c> (trading) or <c>SYMBOL:STATUS</c> (e.g. <c>LUNAUSDT:BREAK</c>). Set, the
+    /// universe is strict: only these symbols exist and only the <c>TRADING</c> ones stream. Empty, the simulator lists
+    /// <see cref="SymbolUniverse.DefaultSymbols"/> and any other well-formed symbol trades as well.
+    /// </summary>
+    public List<string> Symbols { get; set; } = [];
+
+    /// <summary>Symbols whose streams are quiet markets: one update after each SUBSCRIBE, then none.</summary>
+    public List<string> QuietSymbols { get; set; } = [];
+
+    /// <summary>Stream names (e.g. <c>xrpusdt@kline_1h</c>) that are quiet markets, as <see cref="QuietSymbols"/>.</summary>
+    public List<string> QuietStreams { get; set; } = [];
+
+    /// <summary>Finished candles kept per UTC stream for <c>GET /api/v3/klines</c> (plus the forming one). Zero keeps none.</summary>
+    public int KlineHistoryLength { get; set; } = 1000;
+
+    /// <summary>REST request weight allowed per minute (Binance: 6,000); above it requests get HTTP 429.</summary>
+    public int RequestWeightPerMinute { get; set; } = 6000;
+
+    /// <summary>Requests answered 429 in a row within a minute after which the IP is banned (HTTP 418).</summary>
+    public int RefusedRequestsBeforeBan { get; set; } = 10;
+
+    /// <summary>How long a ban lasts (Binance starts at 2 minutes and escalates up to 3 days).</summary>
+    public TimeSpan IpBanDuration { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
     /// Benchmark runs: connections keep the raw upgraded stream so <see cref="BinanceSimulator.SendBurstAsync"/> can write
     /// pre-framed messages in large batches. Keep pings long when set.
     /// </summary>

@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace KlineAspire.Simulator;
 
@@ -20,9 +22,33 @@ public static class SimulatorServiceCollectionExtensions
         }
 
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<BinanceSimulator>();
-        services.AddSingleton(sp => sp.GetRequiredService<BinanceSimulator>().Options);
-        services.AddSingleton(sp => sp.GetRequiredService<BinanceSimulator>().Faults);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<SimulatorOptions>>().Value);
+        services.AddSingleton<SimulatorFaults>();
+        services.AddSingleton(sp => new ConnectionAttemptBudget(
+            sp.GetRequiredService<SimulatorOptions>().MaxConnectionAttempts,
+            sp.GetRequiredService<SimulatorOptions>().ConnectionAttemptWindow,
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<SimulatorConnections>();
+        services.AddSingleton<LimitViolations>();
+        services.AddSingleton<FeedGate>();
+        services.AddSingleton<SymbolUniverse>();
+        services.AddSingleton<QuietStreams>();
+        services.AddSingleton<KlineHistory>();
+        services.AddSingleton<SentUpdateCounts>();
+        services.AddSingleton<KlinePublisher>();
+        services.AddSingleton<RequestWeightLimiter>();
+        services.AddSingleton(sp => new BinanceSimulator(
+            sp.GetRequiredService<SimulatorOptions>(),
+            sp.GetRequiredService<SimulatorFaults>(),
+            sp.GetRequiredService<SymbolUniverse>(),
+            sp.GetRequiredService<QuietStreams>(),
+            sp.GetRequiredService<IServer>(),
+            sp.GetRequiredService<SimulatorConnections>(),
+            sp.GetRequiredService<ConnectionAttemptBudget>(),
+            sp.GetRequiredService<LimitViolations>(),
+            sp.GetRequiredService<FeedGate>(),
+            sp.GetRequiredService<KlinePublisher>(),
+            sp.GetRequiredService<SentUpdateCounts>()));
         services.AddSingleton<ControlMessageHandler>();
         services.AddSingleton<WebSocketSession>();
         services.AddHostedService<RandomWalkFeed>();

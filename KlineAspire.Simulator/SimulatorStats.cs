@@ -1,6 +1,7 @@
 namespace KlineAspire.Simulator;
 
 /// <summary>What <c>GET /api/stats</c> reports.</summary>
+/// <param name="SentUpdates">Kline updates written per stream name, summed over its subscribers.</param>
 public sealed record SimulatorStats(
     int OpenConnections,
     int ConnectionAttempts,
@@ -9,4 +10,5 @@ public sealed record SimulatorStats(
     int RateLimitViolations,
     int StreamLimitViolations,
     int MaxObservedIncomingMessagesPerSecond,
-    bool FeedPaused);
+    bool FeedPaused,
+    IReadOnlyDictionary<string, long> SentUpdates);

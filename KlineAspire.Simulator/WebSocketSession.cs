@@ -8,7 +8,15 @@ namespace KlineAspire.Simulator;
 /// Serves one WebSocket handshake and connection the way Binance does: handshake budget, initial streams from the
 /// URL, pings with a pong deadline, the incoming message rate limit and the 24-hour cut.
 /// </summary>
-internal sealed class WebSocketSession(BinanceSimulator simulator, ControlMessageHandler controlMessages, ILogger<WebSocketSession> logger)
+internal sealed class WebSocketSession(
+    SimulatorOptions options,
+    SimulatorFaults faults,
+    ConnectionAttemptBudget attempts,
+    SimulatorConnections connections,
+    LimitViolations violations,
+    ControlMessageHandler controlMessages,
+    TimeProvider time,
+    ILogger<WebSocketSession> logger)
 {
     private const int MaxIncomingMessageBytes = 64 * 1024;
 
@@ -21,8 +29,8 @@ internal sealed class WebSocketSession(BinanceSimulator simulator, ControlMessag
             return;
         }
 
-        var admitted = simulator.AttemptBudget.TryAdmit();
-        if (simulator.Faults.RefuseHandshakesWith is int refusal)
+        var admitted = attempts.TryAdmit();
+        if (faults.RefuseHandshakesWith is int refusal)
         {
             context.Response.StatusCode = refusal;
             return;
@@ -30,7 +38,7 @@ internal sealed class WebSocketSession(BinanceSimulator simulator, ControlMessag
 
         if (!admitted)
         {
-            logger.LogWarning("Refusing handshake: connection attempt budget of {Limit} per {Window} is spent", simulator.Options.MaxConnectionAttempts, simulator.Options.ConnectionAttemptWindow);
+            logger.LogWarning("Refusing handshake: connection attempt budget of {Limit} per {Window} is spent", options.MaxConnectionAttempts, options.ConnectionAttemptWindow);
             context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
             return;
         }
@@ -41,24 +49,24 @@ internal sealed class WebSocketSession(BinanceSimulator simulator, ControlMessag
             return;
         }
 
-        if (initialStreams.Count > simulator.Options.MaxStreamsPerConnection)
+        if (initialStreams.Count > options.MaxStreamsPerConnection)
         {
-            simulator.RecordStreamLimitViolation();
+            violations.RecordStreamLimit();
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             await context.Response.WriteAsync("Too many streams in the URL.");
             return;
         }
 
-        var (socket, raw) = simulator.Options.LoadMode
-            ? await WebSocketHandshake.AcceptRawAsync(context, simulator.Options.PingInterval, simulator.Options.PongTimeout)
+        var (socket, raw) = options.LoadMode
+            ? await WebSocketHandshake.AcceptRawAsync(context, options.PingInterval, options.PongTimeout)
             : (await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
             {
                 // Ping every interval and drop the client when no pong comes back in time, as Binance does.
-                KeepAliveInterval = simulator.Options.PingInterval,
-                KeepAliveTimeout = simulator.Options.PongTimeout,
+                KeepAliveInterval = options.PingInterval,
+                KeepAliveTimeout = options.PongTimeout,
             }), null);
         using var owned = socket;
-        var connection = simulator.Register(context.Request.Path + context.Request.QueryString, combined, socket, raw, context);
+        var connection = connections.Register(context.Request.Path + context.Request.QueryString, combined, socket, raw, context);
         connection.Subscribe(initialStreams);
         logger.LogInformation("Connection {ConnectionId} opened on {Path} with {StreamCount} streams", connection.Id, connection.Path, initialStreams.Count);
         using var lifetime = new CancellationTokenSource();
@@ -73,7 +81,7 @@ internal sealed class WebSocketSession(BinanceSimulator simulator, ControlMessag
         }
         finally
         {
-            simulator.Unregister(connection);
+            connections.Unregister(connection);
             await lifetime.CancelAsync();
             await cut;
             logger.LogInformation("Connection {ConnectionId} closed after {Received} messages received", connection.Id, connection.MessagesReceived);
@@ -83,15 +91,15 @@ internal sealed class WebSocketSession(BinanceSimulator simulator, ControlMessag
     private async Task ReceiveLoopAsync(SimulatorConnection connection, CancellationToken aborted)
     {
         // Binance counts a connection's incoming messages over the last second.
-        var rate = new SlidingWindowCount(TimeSpan.FromSeconds(1), simulator.Time);
+        var rate = new SlidingWindowCount(TimeSpan.FromSeconds(1), time);
         var buffer = ArrayPool<byte>.Shared.Rent(MaxIncomingMessageBytes);
         try
         {
             while (connection.Socket.State == WebSocketState.Open)
             {
-                if (simulator.Faults.SlowRead > TimeSpan.Zero)
+                if (faults.SlowRead > TimeSpan.Zero)
                 {
-                    await Task.Delay(simulator.Faults.SlowRead, aborted);
+                    await Task.Delay(faults.SlowRead, aborted);
                 }
 
                 var length = 0;
@@ -116,13 +124,13 @@ internal sealed class WebSocketSession(BinanceSimulator simulator, ControlMessag
                 }
 
                 connection.CountReceived();
-                var now = simulator.Time.GetTimestamp();
+                var now = time.GetTimestamp();
                 rate.Add(now);
                 var perSecond = rate.CountAt(now);
-                simulator.RecordIncomingRate(perSecond);
-                if (perSecond > simulator.Options.MaxIncomingMessagesPerSecond)
+                violations.RecordIncomingRate(perSecond);
+                if (perSecond > options.MaxIncomingMessagesPerSecond)
                 {
-                    simulator.RecordRateLimitViolation();
+                    violations.RecordRateLimit();
                     logger.LogWarning("Connection {ConnectionId} sent {Count} messages within a second; closing with 1008", connection.Id, perSecond);
                     await connection.CloseAsync(WebSocketCloseStatus.PolicyViolation, "Too many requests");
                     return;
@@ -144,8 +152,8 @@ internal sealed class WebSocketSession(BinanceSimulator simulator, ControlMessag
     {
         try
         {
-            await Task.Delay(simulator.Options.MaxConnectionLifetime, simulator.Time, cancellationToken);
-            logger.LogInformation("Connection {ConnectionId} reached the {Lifetime} lifetime; cutting it", connection.Id, simulator.Options.MaxConnectionLifetime);
+            await Task.Delay(options.MaxConnectionLifetime, time, cancellationToken);
+            logger.LogInformation("Connection {ConnectionId} reached the {Lifetime} lifetime; cutting it", connection.Id, options.MaxConnectionLifetime);
             await connection.CloseAsync(WebSocketCloseStatus.NormalClosure, "Connection lifetime reached");
         }
         catch (OperationCanceledException)

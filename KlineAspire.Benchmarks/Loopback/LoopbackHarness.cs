@@ -20,8 +20,7 @@ internal static class LoopbackHarness
         var symbols = Enumerable.Range(0, streams).Select(i => $"L{i:D5}USDT").ToArray();
         await using var ingestor = await IngestorProcess.StartAsync(simulator.WebSocketBaseUri, symbols, ["1m"],
             $"--Binance:MaxStreamsPerConnection={streamsPerConnection}", "--Binance:NoDataTimeout=00:10:00");
-        await simulator.WaitForSubscribedStreamsAsync(streams, TimeSpan.FromMinutes(2));
-        await simulator.WaitForConnectionsAsync(connections, TimeSpan.FromMinutes(1));
+        await SimulatorReadiness.WaitForAsync(simulator, streams, connections, TimeSpan.FromMinutes(3));
 
         var firstSample = await TimeToFirstSampleAsync(simulator, ingestor, symbols[0]);
 

@@ -18,7 +18,7 @@ internal static class ScaleHarness
         var symbols = Enumerable.Range(0, symbolCount).Select(i => $"X{i:D5}USDT").ToArray();
         var clock = Stopwatch.StartNew();
         await using var ingestor = await IngestorProcess.StartAsync(simulator.WebSocketBaseUri, symbols, AllIntervals, "--Binance:NoDataTimeout=00:10:00");
-        await simulator.WaitForSubscribedStreamsAsync(streams, TimeSpan.FromMinutes(5));
+        await SimulatorReadiness.WaitForAsync(simulator, streams, connections: 0, TimeSpan.FromMinutes(5));
         var subscribedAfter = clock.Elapsed;
 
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();

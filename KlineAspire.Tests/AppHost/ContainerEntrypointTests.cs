@@ -1,5 +1,6 @@
 using KlineAspire.Simulator;
 using KlineAspire.Tests.Infrastructure;
+using KlineAspire.Tests.Simulator;
 using YamlDotNet.RepresentationModel;
 
 namespace KlineAspire.Tests.AppHost;

@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
 using Aspire.Hosting.Testing;
 using KlineAspire.Simulator;
 using KlineAspire.Tests.Infrastructure;
@@ -50,6 +52,32 @@ public class EndToEndTests
         Assert.Contains("KlineFeedStale", rules);
         var firing = await PrometheusApi.QueryAsync(prometheus, "ALERTS{alertstate=\"firing\"}");
         Assert.Empty(firing);
+
+        // A clean start shows no red in the dashboard: the ingestor logged nothing at Error or above, startup included.
+        var logs = await ConsoleLogsAsync(app, "ingestor");
+        Assert.True(logs.Any(line => line.Contains("subscribed", StringComparison.Ordinal)), $"{logs.Count} lines: {string.Join(Environment.NewLine, logs.Take(20))}");
+        Assert.DoesNotContain(logs, line => line.Contains("fail:", StringComparison.Ordinal) || line.Contains("crit:", StringComparison.Ordinal));
+    }
+
+    /// <summary>The resource's console output so far (the console formatter prefixes each entry with its level).</summary>
+    private static async Task<List<string>> ConsoleLogsAsync(DistributedApplication app, string resource)
+    {
+        var lines = new List<string>();
+        using var quiet = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        quiet.CancelAfter(TimeSpan.FromSeconds(3));
+        try
+        {
+            await foreach (var batch in app.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(resource).WithCancellation(quiet.Token))
+            {
+                lines.AddRange(batch.Select(line => line.Content));
+            }
+        }
+        catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
+        {
+            // The backlog has been read; the watch would go on for as long as the resource runs.
+        }
+
+        return lines;
     }
 
     private sealed record Series(IReadOnlyDictionary<string, string> Labels, double Value)

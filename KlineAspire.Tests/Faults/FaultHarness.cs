@@ -2,6 +2,7 @@ using System.Net;
 using KlineAspire.Simulator;
 using KlineAspire.Tests.Infrastructure;
 using KlineAspire.Tests.Integration;
+using KlineAspire.Tests.Simulator;
 
 namespace KlineAspire.Tests.Faults;
 

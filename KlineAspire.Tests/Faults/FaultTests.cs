@@ -7,6 +7,7 @@ using KlineAspire.Simulator;
 using Microsoft.Extensions.DependencyInjection;
 using KlineAspire.Tests.Infrastructure;
 using KlineAspire.Tests.Integration;
+using KlineAspire.Tests.Simulator;
 
 namespace KlineAspire.Tests.Faults;
 

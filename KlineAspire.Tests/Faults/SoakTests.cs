@@ -8,6 +8,7 @@ using KlineAspire.Simulator;
 using KlineAspire.Tests.Infrastructure;
 using KlineAspire.Tests.Integration;
 using Microsoft.Extensions.DependencyInjection;
+using KlineAspire.Tests.Simulator;
 
 namespace KlineAspire.Tests.Faults;
 
@@ -44,7 +45,9 @@ public class SoakTests
         var cancellation = TestContext.Current.CancellationToken;
         var output = TestContext.Current.TestOutputHelper;
 
-        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = UpdatePeriod }, cancellation);
+        // The soak measures this process's memory for the ingestor's sake: keep the simulator's REST candle history, which
+        // grows until full (1,000 candles per stream), out of it.
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = UpdatePeriod, KlineHistoryLength = 0 }, cancellation);
         var symbols = Enumerable.Range(0, Symbols).Select(i => $"SOAK{i:D3}USDT").ToArray();
         await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, symbols, Intervals, new Dictionary<string, string>
         {

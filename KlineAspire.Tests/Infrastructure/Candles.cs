@@ -6,6 +6,9 @@ namespace KlineAspire.Tests.Infrastructure;
 /// <summary>Kline candles with distinct, exactly representable-as-text values per stream and sequence number.</summary>
 public static class Candles
 {
+    /// <summary>A fixed instant (2026-01-01T00:00:00Z) for tests of the simulator alone, where nothing judges plausibility.</summary>
+    public const long BaseOpenTime = 1_767_225_600_000;
+
     /// <summary>
     /// A candle of the stream's current interval (unless <paramref name="openTime"/> says otherwise), stamped now:
     /// the ingestor rejects implausible timestamps and rolls a candle over once its interval has passed.

@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using KlineAspire.Simulator;
 using KlineAspire.Tests.Infrastructure;
+using KlineAspire.Tests.Simulator;
 
 namespace KlineAspire.Tests.Integration;
 

@@ -4,6 +4,7 @@ using System.Text;
 using KlineAspire.Simulator;
 using KlineAspire.Tests.Infrastructure;
 using KlineAspire.Tests.Ingestor;
+using KlineAspire.Tests.Simulator;
 
 namespace KlineAspire.Tests.Integration;
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using KlineAspire.Ingestor.Telemetry;
 using KlineAspire.Simulator;
 using KlineAspire.Tests.Infrastructure;
+using KlineAspire.Tests.Simulator;
 
 namespace KlineAspire.Tests.Integration;
 

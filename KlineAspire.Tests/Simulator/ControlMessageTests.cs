@@ -163,4 +163,53 @@ public class ControlMessageTests
         Assert.Equal(month.ToRawJson(), message.Text);
         Assert.Equal("1M", message.Json.GetProperty("k").GetProperty("i").GetString());
     }
+
+    [Fact]
+    public async Task Unsubscribing_frees_room_under_the_stream_limit_for_url_streams_too()
+    {
+        var (simulator, client) = await ConnectAsync("/stream?streams=btcusdt@kline_1m/ethusdt@kline_1m", maxStreams: 2);
+        await using var ownedSimulator = simulator;
+        await using var ownedClient = client;
+        AssertError(await client.RequestAsync("""{"method":"SUBSCRIBE","params":["bnbusdt@kline_1m"],"id":1}"""), 4, "1");
+
+        // The streams named in the URL count like subscribed ones, and leaving one makes room.
+        Assert.Equal("""{"result":null,"id":2}""", await client.RequestAsync("""{"method":"UNSUBSCRIBE","params":["btcusdt@kline_1m"],"id":2}"""));
+        Assert.Equal("""{"result":null,"id":3}""", await client.RequestAsync("""{"method":"SUBSCRIBE","params":["bnbusdt@kline_1m"],"id":3}"""));
+
+        Assert.Equal("""{"result":["bnbusdt@kline_1m","ethusdt@kline_1m"],"id":4}""", await client.RequestAsync("""{"method":"LIST_SUBSCRIPTIONS","id":4}"""));
+        Assert.Equal(1, simulator.StreamLimitViolations);
+    }
+
+    [Fact]
+    public async Task After_unsubscribe_no_update_of_that_stream_arrives_while_the_others_continue()
+    {
+        var (simulator, client) = await ConnectAsync("/stream?streams=btcusdt@kline_1m/ethusdt@kline_1m");
+        await using var ownedSimulator = simulator;
+        await using var ownedClient = client;
+        await simulator.WaitForSubscribedStreamsAsync(2, RawWebSocketClient.Timeout);
+
+        Assert.Equal("""{"result":null,"id":1}""", await client.RequestAsync("""{"method":"UNSUBSCRIBE","params":["btcusdt@kline_1m"],"id":1}"""));
+        await simulator.PublishAsync(Candles.Make("BTCUSDT", "1m", 1));
+        var eth = Candles.Make("ETHUSDT", "1m", 1);
+        await simulator.PublishAsync(eth);
+
+        // Published first, the btc update would have come first: the next message is eth's.
+        Assert.Equal(eth.ToCombinedJson(), await client.ReceiveTextAsync());
+        Assert.False(simulator.SentUpdates.ContainsKey("btcusdt@kline_1m"));
+        Assert.Equal(["ethusdt@kline_1m"], simulator.SubscribedStreams);
+    }
+
+    [Fact]
+    public async Task Unsubscribe_takes_lowercase_names_and_a_stream_not_held_is_acknowledged()
+    {
+        var (simulator, client) = await ConnectAsync("/ws/btcusdt@kline_1m");
+        await using var ownedSimulator = simulator;
+        await using var ownedClient = client;
+
+        AssertError(await client.RequestAsync("""{"method":"UNSUBSCRIBE","params":["BTCUSDT@kline_1m"],"id":1}"""), 2, "1");
+        AssertError(await client.RequestAsync("""{"method":"UNSUBSCRIBE","id":2}"""), 2, "2");
+        Assert.Equal("""{"result":null,"id":3}""", await client.RequestAsync("""{"method":"UNSUBSCRIBE","params":["ethusdt@kline_1m"],"id":3}"""));
+
+        Assert.Equal("""{"result":["btcusdt@kline_1m"],"id":4}""", await client.RequestAsync("""{"method":"LIST_SUBSCRIPTIONS","id":4}"""));
+    }
 }

@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using KlineAspire.Simulator;
 using KlineAspire.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace KlineAspire.Tests.Simulator;
 
@@ -66,27 +67,27 @@ public class FaultTests
     [Fact]
     public async Task Server_shutdown_is_announced_raw_or_wrapped_per_connection_mode()
     {
-        await using var simulator = await SimulatorHost.StartAsync();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 2, 3, 12, 57, 36, 789, TimeSpan.Zero));
+        await using var simulator = await SimulatorHost.StartAsync(time: time);
         await using var raw = await RawWebSocketClient.ConnectAsync(simulator.WebSocketBaseUri, "/ws/btcusdt@kline_1m");
         await using var combined = await RawWebSocketClient.ConnectAsync(simulator.WebSocketBaseUri, "/stream?streams=btcusdt@kline_1m");
         await using var switched = await RawWebSocketClient.ConnectAsync(simulator.WebSocketBaseUri, "/ws");
         Assert.Equal("""{"result":null,"id":1}""", await switched.RequestAsync("""{"method":"SET_PROPERTY","params":["combined",true],"id":1}"""));
         await simulator.WaitForConnectionsAsync(3, RawWebSocketClient.Timeout);
-        var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
         await simulator.SendServerShutdownAsync();
 
         var rawEvent = (await raw.ReceiveAsync()).Json;
         Assert.Equal(["e", "E"], rawEvent.EnumerateObject().Select(p => p.Name));
         Assert.Equal("serverShutdown", rawEvent.GetProperty("e").GetString());
-        Assert.InRange(rawEvent.GetProperty("E").GetInt64(), before - 1000, before + 5000);
+        Assert.Equal(time.GetUtcNow().ToUnixTimeMilliseconds(), rawEvent.GetProperty("E").GetInt64());
         foreach (var client in new[] { combined, switched })
         {
             var envelope = (await client.ReceiveAsync()).Json;
             Assert.Equal(["stream", "data"], envelope.EnumerateObject().Select(p => p.Name));
             Assert.Equal("!serverShutdown", envelope.GetProperty("stream").GetString());
             Assert.Equal("serverShutdown", envelope.GetProperty("data").GetProperty("e").GetString());
-            Assert.Equal(JsonValueKind.Number, envelope.GetProperty("data").GetProperty("E").ValueKind);
+            Assert.Equal(time.GetUtcNow().ToUnixTimeMilliseconds(), envelope.GetProperty("data").GetProperty("E").GetInt64());
         }
 
         // Binance promises no lead time, but the sockets stay usable until the clients leave.

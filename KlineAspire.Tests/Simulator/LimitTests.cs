@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.WebSockets;
 using KlineAspire.Simulator;
+using Microsoft.Extensions.Time.Testing;
 
 namespace KlineAspire.Tests.Simulator;
 
@@ -9,21 +10,23 @@ public class LimitTests
 {
     private static string List(int id) => $$"""{"method":"LIST_SUBSCRIPTIONS","id":{{id}}}""";
 
-    [Fact]
-    public async Task More_than_five_messages_within_a_second_close_the_connection_with_1008()
+    [Theory]
+    [InlineData("""{"method":"LIST_SUBSCRIPTIONS","id":ID}""", """{"result":[],"id":ID}""")]
+    [InlineData("""{"method":"UNSUBSCRIBE","params":["btcusdt@kline_1m"],"id":ID}""", """{"result":null,"id":ID}""")]
+    public async Task More_than_five_messages_within_a_second_close_the_connection_with_1008(string request, string answer)
     {
         await using var simulator = await SimulatorHost.StartAsync();
         await using var client = await RawWebSocketClient.ConnectAsync(simulator.WebSocketBaseUri, "/ws");
 
         for (var id = 1; id <= 6; id++)
         {
-            await client.SendAsync(List(id));
+            await client.SendAsync(request.Replace("ID", id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
         }
 
         // The first five are answered; the sixth is not processed.
         for (var id = 1; id <= 5; id++)
         {
-            Assert.Equal($$"""{"result":[],"id":{{id}}}""", await client.ReceiveTextAsync());
+            Assert.Equal(answer.Replace("ID", id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal), await client.ReceiveTextAsync());
         }
 
         var ending = await client.WaitForEndingAsync();
@@ -133,17 +136,24 @@ public class LimitTests
     }
 
     [Fact]
-    public async Task The_connection_is_cut_at_its_maximum_lifetime()
+    public async Task The_connection_is_cut_at_its_maximum_lifetime_and_not_before()
     {
-        var lifetime = TimeSpan.FromMilliseconds(600);
-        await using var simulator = await SimulatorHost.StartAsync(o => o.MaxConnectionLifetime = lifetime);
-        var watch = System.Diagnostics.Stopwatch.StartNew();
+        // Binance's 24 hours, on a fake clock: the cut is a matter of the simulator's time, not the test's.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var simulator = await SimulatorHost.StartAsync(time: time);
         await using var client = await RawWebSocketClient.ConnectAsync(simulator.WebSocketBaseUri, "/ws/btcusdt@kline_1m");
+        // Answered: the connection is being served, so its lifetime is running.
+        Assert.Equal("""{"result":["btcusdt@kline_1m"],"id":1}""", await client.RequestAsync(List(1)));
 
-        var ending = await client.WaitForEndingAsync(TimeSpan.FromSeconds(3));
+        time.Advance(simulator.Options.MaxConnectionLifetime - TimeSpan.FromMilliseconds(1));
+        Assert.Equal("""{"result":["btcusdt@kline_1m"],"id":2}""", await client.RequestAsync(List(2)));
+        Assert.False(client.Ending.IsCompleted);
 
-        Assert.True(watch.Elapsed >= lifetime - TimeSpan.FromMilliseconds(50), $"cut after {watch.Elapsed}");
-        Assert.NotNull(ending.Status);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var ending = await client.WaitForEndingAsync();
+
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, ending.Status);
+        Assert.Equal("Connection lifetime reached", ending.Description);
         await SimulatorHost.WaitUntilAsync(() => simulator.OpenConnections == 0, "the server forgets the connection");
         Assert.Equal(0, simulator.RateLimitViolations);
     }

@@ -11,7 +11,7 @@ public sealed class SimulatorFaults
     /// <summary>SUBSCRIBE requests are swallowed: no ack, no error, no data.</summary>
     public bool IgnoreSubscribes { get; set; }
 
-    /// <summary>The server keeps every socket open (and keeps pinging) but sends no data.</summary>
+    /// <summary>The server keeps every socket open (and keeps pinging) but sends nothing: no data, no replies to control messages.</summary>
     public bool StopSending { get; set; }
 
     /// <summary>A delay before every read of a client message, like an overloaded server.</summary>

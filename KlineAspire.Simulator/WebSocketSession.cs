@@ -136,7 +136,9 @@ internal sealed class WebSocketSession(
                     return;
                 }
 
-                if (result.MessageType == WebSocketMessageType.Text && controlMessages.Handle(connection, buffer.AsSpan(0, length)) is { } response)
+                // A half-dead server answers nothing at all, so a client's liveness probe must go unanswered too.
+                if (result.MessageType == WebSocketMessageType.Text && controlMessages.Handle(connection, buffer.AsSpan(0, length)) is { } response
+                    && !faults.StopSending)
                 {
                     await connection.SendAsync(Encoding.UTF8.GetBytes(response));
                 }

@@ -62,12 +62,14 @@ public class EndToEndTests
     /// <summary>The resource's console output so far (the console formatter prefixes each entry with its level).</summary>
     private static async Task<List<string>> ConsoleLogsAsync(DistributedApplication app, string resource)
     {
+        // Logs are kept per instance: watch the running instance's id, not the model name.
+        var running = await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, TestContext.Current.CancellationToken);
         var lines = new List<string>();
         using var quiet = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         quiet.CancelAfter(TimeSpan.FromSeconds(3));
         try
         {
-            await foreach (var batch in app.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(resource).WithCancellation(quiet.Token))
+            await foreach (var batch in app.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(running.ResourceId).WithCancellation(quiet.Token))
             {
                 lines.AddRange(batch.Select(line => line.Content));
             }

@@ -95,26 +95,34 @@ public class FaultTests
     }
 
     [Fact]
-    public async Task A_server_that_stops_sending_but_keeps_the_socket_open_is_detected_and_replaced()
+    public async Task A_quiet_connection_is_probed_and_kept_but_one_that_answers_nothing_is_replaced()
     {
         await using var harness = await FaultHarness.StartAsync(["BTCUSDT", "ETHUSDT"],
             settings: new Dictionary<string, string> { ["Binance:NoDataTimeout"] = "00:00:01.500" });
         var before = await harness.PublishAndAwaitAsync("the initial values arrive");
 
-        harness.Simulator.Faults.StopSending = true;
+        // Quiet: no data for several NoDataTimeouts, but the server answers LIST_SUBSCRIPTIONS. Nothing is replaced.
         var attempts = harness.Simulator.ConnectionAttempts;
+        await harness.Ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_probes_total", ("result", "alive")) >= 2, "the quiet connection is probed and answers", FaultHarness.Timeout);
+        Assert.Equal(attempts, harness.Simulator.ConnectionAttempts);
+
+        // Half-dead: the socket stays open but nothing comes back, not even the answer to a probe.
+        harness.Simulator.Faults.StopSending = true;
         var swallowed = harness.Next("BTCUSDT");
         await harness.Simulator.PublishAsync(swallowed);
-        var during = await harness.Ingestor.WaitForMetricsAsync(m => Reconnects(m, "no_data") >= 1, "the silent connection is detected", FaultHarness.Timeout);
+        var during = await harness.Ingestor.WaitForMetricsAsync(m => Reconnects(m, "probe_failed") >= 1, "the dead connection is detected", FaultHarness.Timeout);
         Assert.True(harness.Simulator.ConnectionAttempts > attempts, "a new connection was opened");
         Assert.False(MetricsAssert.HasClose(during, swallowed), "the server never sent this update");
+        Assert.True(during.Sum("kline_ingestor_probes_total", ("result", "failed")) >= 1);
         Assert.Equal(HttpStatusCode.OK, (await harness.Ingestor.HealthAsync("/alive")).Status);
+        Assert.Contains(harness.Ingestor.Logs.GetSnapshot(), r => r.Message.Contains("its probe failed", StringComparison.Ordinal));
 
         harness.Simulator.Faults.Clear();
         await harness.WaitForRecoveryAsync();
         var after = await harness.PublishAndAwaitAsync("updates after the silence arrive", "BTCUSDT");
         var metrics = await harness.AssertIntactAndHealthyAsync(after.Append(before.Single(c => c.Symbol == "ETHUSDT")));
         Assert.Equal(0, Reconnects(metrics, "lost"));
+        Assert.Equal(0, harness.Simulator.RateLimitViolations);
     }
 
     [Fact]

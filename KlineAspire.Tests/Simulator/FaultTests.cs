@@ -44,7 +44,7 @@ public class FaultTests
     }
 
     [Fact]
-    public async Task Stop_sending_keeps_the_socket_open_but_delivers_no_data()
+    public async Task Stop_sending_keeps_the_socket_open_but_delivers_no_data_and_answers_no_request()
     {
         await using var simulator = await SimulatorHost.StartAsync();
         await using var client = await RawWebSocketClient.ConnectAsync(simulator.WebSocketBaseUri, "/ws/btcusdt@kline_1m");
@@ -53,6 +53,7 @@ public class FaultTests
 
         var silenced = Candles.Make("BTCUSDT", "1m", 1);
         await simulator.PublishAsync(silenced);
+        await client.SendAsync("""{"method":"LIST_SUBSCRIPTIONS","id":7}""");
         await client.ExpectSilenceAsync(TimeSpan.FromMilliseconds(300));
         Assert.Equal(silenced, simulator.LastSent["btcusdt@kline_1m"]);
         Assert.Equal(1, simulator.OpenConnections);

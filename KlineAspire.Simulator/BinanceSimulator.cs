@@ -22,8 +22,9 @@ public sealed class BinanceSimulator : IAsyncDisposable
 
     internal BinanceSimulator(SimulatorOptions options, SimulatorFaults faults, SymbolUniverse symbols, QuietStreams quiet, IServer server,
         SimulatorConnections connections, ConnectionAttemptBudget attempts, LimitViolations violations, FeedGate feed, KlinePublisher publisher,
-        SentUpdateCounts sent)
+        SentUpdateCounts sent, ClientCloses closes)
     {
+        ClientCloses = closes;
         Options = options;
         Faults = faults;
         Symbols = symbols;
@@ -38,6 +39,9 @@ public sealed class BinanceSimulator : IAsyncDisposable
     }
 
     public SimulatorOptions Options { get; }
+
+    /// <summary>Close frames received from clients, kept after their connections are gone.</summary>
+    public ClientCloses ClientCloses { get; }
 
     public SimulatorFaults Faults { get; }
 

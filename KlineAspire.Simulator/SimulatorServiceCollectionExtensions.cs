@@ -30,6 +30,7 @@ public static class SimulatorServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<SimulatorConnections>();
         services.AddSingleton<LimitViolations>();
+        services.AddSingleton<ClientCloses>();
         services.AddSingleton<FeedGate>();
         services.AddSingleton<SymbolUniverse>();
         services.AddSingleton<QuietStreams>();
@@ -48,7 +49,8 @@ public static class SimulatorServiceCollectionExtensions
             sp.GetRequiredService<LimitViolations>(),
             sp.GetRequiredService<FeedGate>(),
             sp.GetRequiredService<KlinePublisher>(),
-            sp.GetRequiredService<SentUpdateCounts>()));
+            sp.GetRequiredService<SentUpdateCounts>(),
+            sp.GetRequiredService<ClientCloses>()));
         services.AddSingleton<ControlMessageHandler>();
         services.AddSingleton<WebSocketSession>();
         services.AddHostedService<RandomWalkFeed>();

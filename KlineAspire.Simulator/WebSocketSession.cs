@@ -14,6 +14,7 @@ internal sealed class WebSocketSession(
     ConnectionAttemptBudget attempts,
     SimulatorConnections connections,
     LimitViolations violations,
+    ClientCloses closes,
     ControlMessageHandler controlMessages,
     TimeProvider time,
     ILogger<WebSocketSession> logger)
@@ -119,6 +120,7 @@ internal sealed class WebSocketSession(
 
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
+                    closes.Record(connection.Id, connection.Socket.CloseStatus, connection.Socket.CloseStatusDescription);
                     await connection.CloseAsync(WebSocketCloseStatus.NormalClosure, string.Empty);
                     return;
                 }

@@ -37,33 +37,15 @@ internal sealed class IngestorService(
         return Task.WhenAll(supervisors);
     }
 
-    /// <summary>
-    /// A supervisor only ends when the host stops; if a defect makes it throw, its streams would be dead with
-    /// nobody noticing, so it is logged and started again after a pause.
-    /// </summary>
-    private async Task SuperviseAsync(ConnectionSupervisor supervisor, CancellationToken stoppingToken)
-    {
-        var backoff = new ReconnectBackoff(options.Value.ReconnectBaseDelay, options.Value.ReconnectMaxDelay, Random.Shared);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
+    private Task SuperviseAsync(ConnectionSupervisor supervisor, CancellationToken stoppingToken) =>
+        RestartOnFault.RunAsync(
+            supervisor.RunAsync,
+            new ReconnectBackoff(options.Value.ReconnectBaseDelay, options.Value.ReconnectMaxDelay, Random.Shared),
+            (exception, delay) =>
             {
-                await supervisor.RunAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
-            {
-                var delay = backoff.Next();
                 metrics.SupervisorRestarted();
                 Log.SupervisorFaulted(logger, supervisor.Slot, delay, exception);
-                try
-                {
-                    await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-        }
-    }
+            },
+            time,
+            stoppingToken);
 }

@@ -18,4 +18,21 @@ public static class PrometheusApi
                 double.Parse(series.GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture)))
             .ToList();
     }
+
+    /// <summary>
+    /// Runs an instant query for a range vector (e.g. <c>kline_close_price[1m]</c>) and returns every raw sample of
+    /// each series with its scrape timestamp (Unix ms), so samples of one scrape can be told apart from the next.
+    /// </summary>
+    public static async Task<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, IReadOnlyList<(long TimestampMs, double Value)> Samples)>> QuerySamplesAsync(HttpClient http, string rangeVector)
+    {
+        var json = await http.GetStringAsync($"/api/v1/query?query={Uri.EscapeDataString(rangeVector)}", TestContext.Current.CancellationToken);
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.GetProperty("data").GetProperty("result").EnumerateArray()
+            .Select(series => (
+                (IReadOnlyDictionary<string, string>)series.GetProperty("metric").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!),
+                (IReadOnlyList<(long, double)>)series.GetProperty("values").EnumerateArray()
+                    .Select(point => ((long)Math.Round(point[0].GetDouble() * 1000), double.Parse(point[1].GetString()!, CultureInfo.InvariantCulture)))
+                    .ToList()))
+            .ToList();
+    }
 }

@@ -30,7 +30,8 @@ public sealed class RunningIngestor : IAsyncDisposable
 
     public FakeLogCollector Logs => App.Services.GetFakeLogCollector();
 
-    public static async Task<RunningIngestor> StartAsync(Uri endpoint, IEnumerable<string> symbols, IEnumerable<string> intervals, IDictionary<string, string>? settings = null)
+    public static async Task<RunningIngestor> StartAsync(Uri endpoint, IEnumerable<string> symbols, IEnumerable<string> intervals, IDictionary<string, string>? settings = null,
+        Action<WebApplicationBuilder>? configure = null)
     {
         var args = new List<string>
         {
@@ -52,6 +53,7 @@ public sealed class RunningIngestor : IAsyncDisposable
         {
             builder.Logging.ClearProviders();
             builder.Logging.AddFakeLogging(options => options.OutputSink = null);
+            configure?.Invoke(builder);
         });
         await app.StartAsync(TestContext.Current.CancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using KlineAspire.Simulator;
 using KlineAspire.Tests.Infrastructure;
 using KlineAspire.Tests.Simulator;
+using Microsoft.Extensions.Logging;
 
 namespace KlineAspire.Tests.Integration;
 
@@ -133,5 +134,73 @@ public class ConnectionLifecycleTests
         Assert.True(simulator.StreamLimitViolations >= 2);
         Assert.Contains(ingestor.Logs.GetSnapshot(), r => r.Message.Contains("error 4", StringComparison.Ordinal));
         Assert.Equal(0, metrics.Value("kline_ingestor_subscribed_streams"));
+    }
+
+    [Fact]
+    public async Task Shutdown_closes_every_live_connection_with_a_close_frame()
+    {
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
+        var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT", "ETHUSDT", "BNBUSDT", "XRPUSDT"], ["1m"],
+            new Dictionary<string, string> { ["Binance:MaxStreamsPerConnection"] = "2" });
+        await simulator.WaitForSubscribedStreamsAsync(4, Timeout);
+        Assert.Equal(2, simulator.OpenConnections);
+        var logs = ingestor.Logs;
+
+        await ingestor.DisposeAsync();
+
+        await Eventually.MatchAsync(() => Task.FromResult(simulator.OpenConnections), open => open == 0, Timeout, "the server sees both connections go");
+        var goodbyes = simulator.ClientCloses.Received;
+        Assert.Equal(2, goodbyes.Count);
+        Assert.All(goodbyes, close =>
+        {
+            Assert.Equal(WebSocketCloseStatus.NormalClosure, close.Status);
+            Assert.Equal("shutdown", close.Description);
+        });
+        Assert.Contains(logs.GetSnapshot(), r => r.Message.Contains("closed on shutdown", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_drop_while_waiting_for_the_subscribe_acknowledgement_is_a_lost_connection_noticed_at_once()
+    {
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
+        simulator.Faults.IgnoreSubscribes = true;
+        // An acknowledgement timeout far beyond this test's own: only noticing the drop itself can end the wait.
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT", "ETHUSDT"], ["1m"],
+            new Dictionary<string, string> { ["Binance:SubscribeTimeout"] = "00:10:00" });
+        await Eventually.MatchAsync(() => Task.FromResult(simulator.Connections.Sum(c => c.MessagesReceived)), received => received >= 1, Timeout, "the SUBSCRIBE reached the server");
+
+        simulator.AbortAllConnections();
+        var metrics = await ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_reconnects_total", ("reason", "lost")) >= 1, "the drop is noticed while waiting for the acknowledgement", Timeout);
+        Assert.Equal(0, metrics.Sum("kline_ingestor_reconnects_total", ("reason", "subscribe_failed")));
+
+        simulator.Faults.Clear();
+        await simulator.WaitForSubscribedStreamsAsync(2, Timeout);
+        var candle = Candles.Make("BTCUSDT", "1m", 1);
+        await simulator.PublishAsync(candle);
+        MetricsAssert.ShowsCandle(await ingestor.WaitForMetricsAsync(m => MetricsAssert.HasClose(m, candle), "data flows after the reconnect"), candle);
+    }
+
+    [Fact]
+    public async Task Server_error_replies_are_counted_and_logged_through_the_throttle_truncated()
+    {
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT"], ["1m"]);
+        await simulator.WaitForSubscribedStreamsAsync(1, Timeout);
+
+        var longMessage = "Invalid request: " + new string('z', 5_000);
+        for (var i = 0; i < 50; i++)
+        {
+            await simulator.SendTextToAllAsync($$"""{"error":{"code":2,"msg":"{{longMessage}}"},"id":null}""");
+        }
+
+        var metrics = await ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_invalid_frames_total", ("reason", "error_response")) == 50, "every error reply is counted");
+        var logged = ingestor.Logs.GetSnapshot().Where(r => r.Message.Contains("error 2", StringComparison.Ordinal)).ToList();
+        Assert.InRange(logged.Count, 1, 2);
+        Assert.All(logged, r =>
+        {
+            Assert.True(r.Level <= LogLevel.Warning, $"logged at {r.Level}");
+            Assert.True(r.Message.Length < 1_000, $"a {r.Message.Length}-character log line");
+        });
+        Assert.Equal(0, metrics.Sum("kline_ingestor_reconnects_total"));
     }
 }

@@ -119,6 +119,29 @@ public class IngestionTests
     }
 
     [Fact]
+    public async Task An_update_stamped_far_from_now_is_rejected_and_cannot_freeze_its_stream()
+    {
+        await using var simulator = await StartSimulatorAsync();
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT"], ["1h"]);
+        await simulator.WaitForSubscribedStreamsAsync(1, Timeout);
+        var first = Candles.Make("BTCUSDT", "1h", 1);
+        await simulator.PublishAsync(first);
+        await ingestor.WaitForMetricsAsync(m => MetricsAssert.HasClose(m, first), "the first update arrives");
+
+        // A day in the future: were it stored, every real update after it would look older and be ignored.
+        var future = Candles.Make("BTCUSDT", "1h", 2) with { EventTime = first.EventTime + 86_400_000 };
+        var opensLater = Candles.Make("BTCUSDT", "1h", 3) with { OpenTime = first.OpenTime + 10 * 3_600_000, CloseTime = first.OpenTime + 11 * 3_600_000 - 1 };
+        await simulator.PublishAsync(future);
+        await simulator.PublishAsync(opensLater);
+        var real = Candles.Make("BTCUSDT", "1h", 4);
+        await simulator.PublishAsync(real);
+
+        var metrics = await ingestor.WaitForMetricsAsync(m => MetricsAssert.HasClose(m, real), "the next real update is applied");
+        MetricsAssert.ShowsCandle(metrics, real);
+        Assert.Equal(2, metrics.Sum("kline_ingestor_invalid_frames_total", ("reason", "invalid_value")));
+    }
+
+    [Fact]
     public async Task Metrics_output_passes_promtool()
     {
         ExternalTool.Promtool.Require();

@@ -10,6 +10,7 @@ namespace KlineAspire.Ingestor.Connections;
 internal sealed class BoundedMessageWebSocket(WebSocket inner, int maxMessageBytes, Action<long> onTooLarge) : WebSocket
 {
     private long _messageBytes;
+    private long _rejectedAt;
 
     public override WebSocketCloseStatus? CloseStatus => inner.CloseStatus;
 
@@ -19,35 +20,59 @@ internal sealed class BoundedMessageWebSocket(WebSocket inner, int maxMessageByt
 
     public override string? SubProtocol => inner.SubProtocol;
 
-    public override async Task<WebSocketReceiveResult> ReceiveAsync(ArraySegment<byte> buffer, CancellationToken cancellationToken)
+    public override Task<WebSocketReceiveResult> ReceiveAsync(ArraySegment<byte> buffer, CancellationToken cancellationToken)
     {
-        var result = await inner.ReceiveAsync(buffer, cancellationToken).ConfigureAwait(false);
-        await CountAsync(result.Count, result.EndOfMessage, result.MessageType).ConfigureAwait(false);
+        var receive = inner.ReceiveAsync(buffer, cancellationToken);
+        // A chunk already buffered completes synchronously: count it without the cost of an async wrapper.
+        return receive.IsCompletedSuccessfully && Fits(receive.Result.Count, receive.Result.EndOfMessage, receive.Result.MessageType)
+            ? receive
+            : ReceiveSlowlyAsync(receive);
+    }
+
+    private async Task<WebSocketReceiveResult> ReceiveSlowlyAsync(Task<WebSocketReceiveResult> receive)
+    {
+        var result = await receive.ConfigureAwait(false);
+        if (!receive.IsCompletedSuccessfully || !Fits(result.Count, result.EndOfMessage, result.MessageType))
+        {
+            await RejectAsync().ConfigureAwait(false);
+        }
+
         return result;
     }
 
     public override async ValueTask<ValueWebSocketReceiveResult> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         var result = await inner.ReceiveAsync(buffer, cancellationToken).ConfigureAwait(false);
-        await CountAsync(result.Count, result.EndOfMessage, result.MessageType).ConfigureAwait(false);
+        if (!Fits(result.Count, result.EndOfMessage, result.MessageType))
+        {
+            await RejectAsync().ConfigureAwait(false);
+        }
+
         return result;
     }
 
-    private async ValueTask CountAsync(int count, bool endOfMessage, WebSocketMessageType type)
+    /// <summary>Adds a chunk to the current message; false once the message is over the cap.</summary>
+    private bool Fits(int count, bool endOfMessage, WebSocketMessageType type)
     {
         if (type == WebSocketMessageType.Close)
         {
-            return;
+            return true;
         }
 
         var total = _messageBytes + count;
         _messageBytes = endOfMessage ? 0 : total;
         if (total <= maxMessageBytes)
         {
-            return;
+            return true;
         }
 
-        onTooLarge(total);
+        _rejectedAt = total;
+        return false;
+    }
+
+    private async Task RejectAsync()
+    {
+        onTooLarge(_rejectedAt);
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));

@@ -149,6 +149,18 @@ public sealed class BinanceSimulator : IAsyncDisposable
     /// <summary>Resets every TCP connection without a close handshake.</summary>
     public void AbortAllConnections() => _connections.AbortAll();
 
+    /// <summary>
+    /// The server silently forgets a stream on every connection, as after a failover on its side: no message, the
+    /// stream just stops arriving. Only a client that asks (LIST_SUBSCRIPTIONS) can notice.
+    /// </summary>
+    public void ForgetSubscription(string stream)
+    {
+        foreach (var connection in _connections.Open)
+        {
+            connection.Unsubscribe([stream]);
+        }
+    }
+
     public Task CloseAllAsync(WebSocketCloseStatus status = WebSocketCloseStatus.NormalClosure, string description = "") =>
         _connections.CloseAllAsync(status, description);
 

@@ -91,4 +91,58 @@ public class QuietMarketTests
         Assert.Equal(1, metrics.Kline("kline_feed_up", "ETHUSDT", "1h"));
         MetricsAssert.ShowsCandle(metrics, eth);
     }
+
+    [Fact]
+    public async Task A_stream_the_server_forgot_is_found_by_the_probe_and_subscribed_again_on_the_same_connection()
+    {
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT", "ETHUSDT"], ["1h"],
+            new Dictionary<string, string> { ["Binance:NoDataTimeout"] = "00:00:01" });
+        await simulator.WaitForSubscribedStreamsAsync(2, Timeout);
+        var attempts = simulator.ConnectionAttempts;
+
+        simulator.ForgetSubscription("ethusdt@kline_1h");
+        Assert.Single(simulator.SubscribedStreams);
+
+        var metrics = await ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_probes_total", ("result", "resubscribed")) >= 1, "the probe notices and resubscribes");
+        await simulator.WaitForSubscribedStreamsAsync(2, Timeout);
+        var eth = Candles.Make("ETHUSDT", "1h", 1);
+        await simulator.PublishAsync(eth);
+        metrics = await ingestor.WaitForMetricsAsync(m => MetricsAssert.HasClose(m, eth), "the forgotten stream delivers again");
+        Assert.Equal(attempts, simulator.ConnectionAttempts);
+        Assert.Equal(0, metrics.Sum("kline_ingestor_reconnects_total"));
+        Assert.Equal(0, simulator.RateLimitViolations);
+        Assert.Contains(ingestor.Logs.GetSnapshot(), r => r.Message.Contains("no longer lists 1 of 2 streams", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_quiet_1m_candle_rolls_over_in_real_time_to_the_empty_candle_at_its_close()
+    {
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT"], ["1m"]);
+        await simulator.WaitForSubscribedStreamsAsync(1, Timeout);
+        var candle = Candles.Make("BTCUSDT", "1m", 1);
+        await simulator.PublishAsync(candle);
+        await ingestor.WaitForMetricsAsync(m => MetricsAssert.HasClose(m, candle), "the candle arrives");
+
+        // No further update: once its minute is over, the forming candle is the empty one that follows.
+        var nextOpen = candle.CloseTime + 1;
+        var metrics = await ingestor.WaitForMetricsAsync(m => m.Kline("kline_open_time_seconds", "BTCUSDT", "1m") >= nextOpen / 1000.0,
+            "the minute ends and the candle rolls over", TimeSpan.FromSeconds(90));
+        var close = Candles.AsDouble(candle.Close);
+        Assert.Equal(nextOpen / 1000.0, metrics.Kline("kline_open_time_seconds", "BTCUSDT", "1m"));
+        foreach (var price in new[] { "kline_open_price", "kline_high_price", "kline_low_price", "kline_close_price" })
+        {
+            Assert.Equal(close, metrics.Kline(price, "BTCUSDT", "1m"));
+        }
+
+        foreach (var quantity in new[] { "kline_base_volume", "kline_quote_volume", "kline_taker_buy_base_volume", "kline_taker_buy_quote_volume", "kline_trades" })
+        {
+            Assert.Equal(0, metrics.Kline(quantity, "BTCUSDT", "1m"));
+        }
+
+        Assert.Equal(1, metrics.Kline("kline_candles_closed_total", "BTCUSDT", "1m"));
+        Assert.Equal(candle.EventTime / 1000.0, metrics.Kline("kline_last_update_timestamp_seconds", "BTCUSDT", "1m"));
+        Assert.Equal(1, metrics.Kline("kline_feed_up", "BTCUSDT", "1m"));
+    }
 }

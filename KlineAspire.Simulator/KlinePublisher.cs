@@ -84,6 +84,37 @@ internal sealed class KlinePublisher(
         await Task.WhenAll(sends);
     }
 
+    /// <summary>
+    /// Offers a quiet stream's unchanged candle to the subscribers that have not had their one update yet. It counts
+    /// as published (and becomes <see cref="LastSent"/>) only if one of them took it: the others saw nothing.
+    /// </summary>
+    public async Task OfferQuietAsync(IReadOnlyCollection<KlineCandle> candles)
+    {
+        if (faults.StopSending)
+        {
+            return;
+        }
+
+        foreach (var candle in candles)
+        {
+            if (!symbols.IsTrading(candle.Symbol))
+            {
+                continue;
+            }
+
+            var delivered = false;
+            foreach (var connection in connections.Open.Where(c => c.IsSubscribedTo(candle.StreamName) && c.TryClaimQuietUpdate(candle.StreamName)))
+            {
+                delivered |= await SendAsync(connection, candle.StreamName, candle.ToUtf8(connection.Combined));
+            }
+
+            if (delivered)
+            {
+                Record(candle);
+            }
+        }
+    }
+
     /// <summary>Sends the candle to its subscribers as one message split across several WebSocket frames.</summary>
     public async Task SendFragmentedAsync(KlineCandle candle, int fragments)
     {

@@ -24,7 +24,12 @@ internal sealed class RandomWalkFeed(
         {
             try
             {
-                await gate.RunTickAsync(() => publisher.PublishBatchAsync(NextUpdates(walk)));
+                await gate.RunTickAsync(async () =>
+                {
+                    var (moving, unchanged) = NextUpdates(walk);
+                    await publisher.PublishBatchAsync(moving);
+                    await publisher.OfferQuietAsync(unchanged);
+                });
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -33,7 +38,7 @@ internal sealed class RandomWalkFeed(
         }
     }
 
-    private List<KlineCandle> NextUpdates(RandomWalk walk)
+    private (List<KlineCandle> Moving, List<KlineCandle> Unchanged) NextUpdates(RandomWalk walk)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var moving = new List<string>();
@@ -52,8 +57,6 @@ internal sealed class RandomWalkFeed(
             }
         }
 
-        var updates = walk.Step(moving, now);
-        updates.AddRange(unchanged);
-        return updates;
+        return (walk.Step(moving, now), unchanged);
     }
 }

@@ -145,4 +145,46 @@ public class QuietMarketTests
         Assert.Equal(candle.EventTime / 1000.0, metrics.Kline("kline_last_update_timestamp_seconds", "BTCUSDT", "1m"));
         Assert.Equal(1, metrics.Kline("kline_feed_up", "BTCUSDT", "1m"));
     }
+
+    [Fact]
+    public async Task Quiet_pairs_beside_liquid_ones_keep_their_prices_and_their_all_quiet_connection_is_kept()
+    {
+        // The random walk feeds two liquid pairs every 200 ms; the two quiet pairs get one update each, then nothing.
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions
+        {
+            UpdatePeriod = TimeSpan.FromMilliseconds(200),
+            QuietSymbols = ["QAAUSDT", "QBBUSDT"],
+        }, TestContext.Current.CancellationToken);
+        // Two streams per connection: the liquid pair shares one, the quiet pair has the other to itself.
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["LAAUSDT", "LBBUSDT", "QAAUSDT", "QBBUSDT"], ["1h"],
+            new Dictionary<string, string>
+            {
+                ["Binance:MaxStreamsPerConnection"] = "2",
+                ["Binance:StaleAfter"] = "00:00:02",
+                ["Binance:NoDataTimeout"] = "00:00:01",
+            });
+        await simulator.WaitForSubscribedStreamsAsync(4, Timeout);
+        await ingestor.WaitForMetricsAsync(m => m.All("kline_close_price").Count() == 4, "every pair has a price");
+        var attempts = simulator.ConnectionAttempts;
+        var liquidBefore = (await ingestor.ScrapeAsync()).Kline("kline_close_price", "LAAUSDT", "1h");
+
+        // Three times StaleAfter, five times NoDataTimeout.
+        await Task.Delay(TimeSpan.FromSeconds(6), TestContext.Current.CancellationToken);
+
+        var metrics = await ingestor.ScrapeAsync();
+        foreach (var quiet in new[] { "qaausdt@kline_1h", "qbbusdt@kline_1h" })
+        {
+            var sent = simulator.LastSent[quiet];
+            MetricsAssert.ShowsCandle(metrics, sent);
+            Assert.Equal(1, simulator.SentUpdates[quiet]);
+        }
+
+        Assert.NotEqual(liquidBefore, metrics.Kline("kline_close_price", "LAAUSDT", "1h"));
+        Assert.Equal(0, metrics.Value("kline_ingestor_stale_streams"));
+        Assert.Equal(attempts, simulator.ConnectionAttempts);
+        Assert.Equal(0, metrics.Sum("kline_ingestor_reconnects_total"));
+        Assert.True(metrics.Sum("kline_ingestor_probes_total", ("result", "alive")) >= 2, "the all-quiet connection was probed");
+        Assert.Equal(0, simulator.RateLimitViolations);
+        Assert.InRange(simulator.MaxObservedIncomingMessagesPerSecond, 1, 5);
+    }
 }

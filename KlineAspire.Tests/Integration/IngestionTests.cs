@@ -142,6 +142,30 @@ public class IngestionTests
     }
 
     [Fact]
+    public async Task A_utc8_stream_is_told_apart_from_its_utc_twin_and_labelled_with_its_suffix()
+    {
+        await using var simulator = await StartSimulatorAsync();
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT"], ["1d", "1d@+08:00"]);
+        await simulator.WaitForSubscribedStreamsAsync(2, Timeout);
+        Assert.Contains("btcusdt@kline_1d@+08:00", simulator.SubscribedStreams);
+
+        var calendar = KlineAspire.Ingestor.Streams.KlineCalendar.Parse("1d@+08:00");
+        var utc = Candles.Make("BTCUSDT", "1d", 1);
+        // Same payload shape (k.i is "1d"); only the combined wrapper's stream name says UTC+8.
+        var utc8Open = calendar.OpenTimeAt(utc.EventTime);
+        var utc8 = Candles.Make("BTCUSDT", "1d", 2) with { OpenTime = utc8Open, CloseTime = calendar.CloseTime(utc8Open), TimeZoneSuffix = "@+08:00" };
+        await simulator.PublishAsync(utc);
+        await simulator.PublishAsync(utc8);
+
+        var metrics = await ingestor.WaitForMetricsAsync(m => MetricsAssert.HasClose(m, utc)
+            && m.Kline("kline_close_price", "BTCUSDT", "1d@+08:00") == Candles.AsDouble(utc8.Close), "both streams show their own close");
+        MetricsAssert.ShowsCandle(metrics, utc);
+        Assert.Equal(utc8Open / 1000.0, metrics.Kline("kline_open_time_seconds", "BTCUSDT", "1d@+08:00"));
+        Assert.Equal(utc.OpenTime - 8 * 3_600_000 + (utc.EventTime % 86_400_000 >= 16 * 3_600_000 ? 86_400_000 : 0), utc8Open);
+        Assert.Equal(0, metrics.Sum("kline_ingestor_invalid_frames_total"));
+    }
+
+    [Fact]
     public async Task Metrics_output_passes_promtool()
     {
         ExternalTool.Promtool.Require();

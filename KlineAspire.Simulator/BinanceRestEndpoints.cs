@@ -101,7 +101,7 @@ internal static class BinanceRestEndpoints
             return BinanceRestErrors.BadRequest(-1121, "Invalid symbol.");
         }
 
-        if (!KlineIntervalLength.IsKnown(interval))
+        if (!StreamNames.IsKnownInterval(interval))
         {
             return BinanceRestErrors.BadRequest(-1120, "Invalid interval.");
         }

@@ -1,3 +1,4 @@
+using KlineAspire.Ingestor.Streams;
 namespace KlineAspire.Simulator;
 
 /// <summary>
@@ -45,7 +46,9 @@ internal sealed class RandomWalk(int seed)
     {
         var suffix = utc8 ? StreamNames.Utc8Suffix : null;
         var key = StreamNames.Kline(symbol, interval) + suffix;
-        var (openTime, closeTime) = KlineIntervalLength.CandleAt(interval, now, utc8 ? 8 * 3_600_000L : 0);
+        var calendar = KlineCalendar.Parse(interval + suffix);
+        var openTime = calendar.OpenTimeAt(now);
+        var closeTime = calendar.CloseTime(openTime);
         if (_candles.TryGetValue(key, out var current) && current.OpenTime != openTime)
         {
             yield return current with { EventTime = now, IsClosed = true };

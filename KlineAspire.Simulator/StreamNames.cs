@@ -1,3 +1,4 @@
+using KlineAspire.Ingestor.Streams;
 namespace KlineAspire.Simulator;
 
 /// <summary>Binance stream-name conventions: lowercase names and the combined-stream envelope.</summary>
@@ -28,7 +29,7 @@ public static class StreamNames
 
         interval = name[(at + 7)..];
         symbol = name[..at].ToUpperInvariant();
-        return KlineIntervalLength.IsKnown(interval);
+        return IsKnownInterval(interval);
     }
 
     /// <summary>
@@ -44,4 +45,7 @@ public static class StreamNames
             && !streamName.Any(c => char.IsWhiteSpace(c) || c == '/')
             && !streamName[..at].Any(char.IsUpper);
     }
+
+    /// <summary>One of Binance's 16 intervals, without a time-zone suffix (that is part of the stream name, not the interval).</summary>
+    public static bool IsKnownInterval(string interval) => KlineCalendar.TryParse(interval, out var calendar) && !calendar.IsUtc8;
 }

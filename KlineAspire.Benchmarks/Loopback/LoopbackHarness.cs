@@ -1,3 +1,4 @@
+using KlineAspire.Ingestor.Streams;
 using System.Diagnostics;
 using KlineAspire.Simulator;
 
@@ -104,7 +105,9 @@ internal static class LoopbackHarness
 
     internal static KlineCandle Candle(string symbol, long eventTime, decimal close, string interval = "1m")
     {
-        var (open, closeTime) = KlineIntervalLength.CandleAt(interval, eventTime);
+        var calendar = KlineCalendar.Parse(interval);
+        var open = calendar.OpenTimeAt(eventTime);
+        var closeTime = calendar.CloseTime(open);
         return new KlineCandle(symbol, interval, eventTime, open, closeTime, 1, 2, close, close, close + 1, close - 1, 12.5m, 2, false, close * 12.5m, 6m, close * 6m);
     }
 }

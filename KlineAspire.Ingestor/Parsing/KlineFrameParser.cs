@@ -385,7 +385,8 @@ public static class KlineFrameParser
         return true;
     }
 
-    private static bool Fail(ref ParsedFrame frame, InvalidFrameReason reason, string detail)
+    /// <summary>Marks the frame invalid with its reason and the field at fault; false, so callers can return it.</summary>
+    internal static bool Fail(ref ParsedFrame frame, InvalidFrameReason reason, string detail)
     {
         frame.Kind = FrameKind.Invalid;
         frame.Reason = reason;

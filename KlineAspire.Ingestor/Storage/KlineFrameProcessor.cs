@@ -28,7 +28,7 @@ public sealed class KlineFrameProcessor(KlineStore store, IngestorMetrics metric
                 metrics.RecordLag(Math.Max(0, receivedAt - frame.EventTime) / 1000.0);
                 break;
             case FrameKind.Kline:
-                Reject(ref frame, InvalidFrameReason.UnknownStream, "s/k.i");
+                KlineFrameParser.Fail(ref frame, InvalidFrameReason.UnknownStream, "s/k.i");
                 metrics.InvalidFrame(frame.Reason);
                 break;
             case FrameKind.Invalid:
@@ -48,22 +48,14 @@ public sealed class KlineFrameProcessor(KlineStore store, IngestorMetrics metric
     {
         if (Math.Abs(receivedAtUnixMs - frame.EventTime) > _toleranceMs)
         {
-            return Reject(ref frame, InvalidFrameReason.InvalidValue, "E");
+            return KlineFrameParser.Fail(ref frame, InvalidFrameReason.InvalidValue, "E");
         }
 
         if (frame.OpenTime > frame.EventTime + _toleranceMs || frame.CloseTime < frame.OpenTime)
         {
-            return Reject(ref frame, InvalidFrameReason.InvalidValue, "k.t");
+            return KlineFrameParser.Fail(ref frame, InvalidFrameReason.InvalidValue, "k.t");
         }
 
         return true;
-    }
-
-    private static bool Reject(ref ParsedFrame frame, InvalidFrameReason reason, string detail)
-    {
-        frame.Kind = FrameKind.Invalid;
-        frame.Reason = reason;
-        frame.Detail = detail;
-        return false;
     }
 }

@@ -4,8 +4,15 @@ namespace KlineAspire.Ingestor.Streams;
 /// Where the candles of one Binance kline interval open, read in the stream's time zone (UTC, or UTC+8 for the
 /// <c>@+08:00</c> streams). Fixed-length intervals are aligned to the Unix epoch, except weeks, which open on
 /// Monday; months are calendar months. See docs/binance-protocol.md, "Kline streams".
+/// The simulator compiles this same file (linked, and internal there), so the candles it serves and the candles the
+/// ingestor expects can never disagree about a boundary.
 /// </summary>
-public sealed class KlineCalendar
+#if KLINE_SIMULATOR
+internal
+#else
+public
+#endif
+sealed class KlineCalendar
 {
     public const string Utc8Suffix = "@+08:00";
     private const long Day = 86_400_000;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using KlineAspire.Ingestor.Streams;
 using KlineAspire.Simulator;
 
 namespace KlineAspire.Tests.Simulator;
@@ -44,13 +45,14 @@ public class RandomWalkFeedTests
         foreach (var u in updates)
         {
             Assert.Equal(u.Stream[(u.Stream.IndexOf('_') + 1)..], u.Interval);
-            var (open, close) = KlineIntervalLength.CandleAt(u.Interval, u.EventTime);
+            var calendar = KlineCalendar.Parse(u.Interval);
+            var open = calendar.OpenTimeAt(u.EventTime);
             if (!u.Closed)
             {
                 Assert.Equal(open, u.OpenTime);
             }
 
-            Assert.Equal(KlineIntervalLength.CandleAt(u.Interval, u.OpenTime), (u.OpenTime, u.CloseTime));
+            Assert.Equal((calendar.OpenTimeAt(u.OpenTime), calendar.CloseTime(u.OpenTime)), (u.OpenTime, u.CloseTime));
             Assert.True(u.OpenTime <= u.EventTime && (u.Closed || u.EventTime <= u.CloseTime), $"event time {u.EventTime} outside the candle {u.OpenTime}..{u.CloseTime}");
             Assert.True(u.High >= Math.Max(u.Open, u.Close), $"high {u.High} below open/close in {u}");
             Assert.True(u.Low <= Math.Min(u.Open, u.Close), $"low {u.Low} above open/close in {u}");
@@ -124,62 +126,14 @@ public class RandomWalkFeedTests
     }
 
     [Fact]
-    public void Utc8_intervals_are_read_in_utc8_and_reported_in_utc()
+    public void Utc8_stream_names_parse_to_the_bare_interval_and_a_flag()
     {
-        const long EightHours = 28_800_000;
-        // 2026-01-31T20:00Z is already February 1st in UTC+8.
-        var at = new DateTimeOffset(2026, 1, 31, 20, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
-        var februaryUtc8 = new DateTimeOffset(2026, 2, 1, 0, 0, 0, TimeSpan.FromHours(8));
-        var marchUtc8 = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.FromHours(8));
-
-        Assert.Equal((februaryUtc8.ToUnixTimeMilliseconds(), marchUtc8.ToUnixTimeMilliseconds() - 1), KlineIntervalLength.CandleAt("1M", at, EightHours));
-        Assert.Equal(februaryUtc8.ToUnixTimeMilliseconds(), KlineIntervalLength.CandleAt("1d", at, EightHours).OpenTime);
-        Assert.Equal(KlineIntervalLength.CandleAt("1h", at), KlineIntervalLength.CandleAt("1h", at, EightHours));
+        // Boundaries of every interval, UTC and UTC+8, are the calendar's (KlineCalendarTests): the simulator compiles the same file.
         Assert.True(StreamNames.TryParseKline("btcusdt@kline_1d@+08:00", out var symbol, out var interval, out var isUtc8));
         Assert.Equal(("BTCUSDT", "1d", true), (symbol, interval, isUtc8));
-    }
-
-    [Fact]
-    public void Weekly_candles_open_on_monday_midnight_utc()
-    {
-        var wednesday = new DateTimeOffset(2026, 1, 7, 15, 30, 0, TimeSpan.Zero);
-        var monday = new DateTimeOffset(2026, 1, 5, 0, 0, 0, TimeSpan.Zero);
-        Assert.Equal(DayOfWeek.Monday, monday.DayOfWeek);
-
-        Assert.Equal((monday.ToUnixTimeMilliseconds(), monday.AddDays(7).ToUnixTimeMilliseconds() - 1), KlineIntervalLength.CandleAt("1w", wednesday.ToUnixTimeMilliseconds()));
-        Assert.Equal(monday.ToUnixTimeMilliseconds(), KlineIntervalLength.CandleAt("1w", monday.ToUnixTimeMilliseconds()).OpenTime);
-        Assert.Equal(monday.AddDays(-7).ToUnixTimeMilliseconds(), KlineIntervalLength.CandleAt("1w", monday.ToUnixTimeMilliseconds() - 1).OpenTime);
-        Assert.Equal(monday.ToUnixTimeMilliseconds(), KlineIntervalLength.CandleAt("1w", monday.AddDays(7).ToUnixTimeMilliseconds() - 1).OpenTime);
-    }
-
-    [Theory]
-    [InlineData("2024-02-15T12:00:00Z", "2024-02-01T00:00:00Z", "2024-03-01T00:00:00Z")] // 29 days in a leap year
-    [InlineData("2026-02-28T23:59:59.999Z", "2026-02-01T00:00:00Z", "2026-03-01T00:00:00Z")]
-    [InlineData("2026-03-01T00:00:00Z", "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z")]
-    [InlineData("2025-12-31T23:00:00Z", "2025-12-01T00:00:00Z", "2026-01-01T00:00:00Z")]
-    public void Monthly_candles_span_a_calendar_month(string at, string open, string next)
-    {
-        static long Ms(string iso) => DateTimeOffset.Parse(iso, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
-
-        Assert.Equal((Ms(open), Ms(next) - 1), KlineIntervalLength.CandleAt("1M", Ms(at)));
-        Assert.True(KlineIntervalLength.IsKnown("1M"));
-        Assert.True(KlineIntervalLength.IsKnown("1m"));
-        Assert.False(KlineIntervalLength.IsKnown("1W"));
-    }
-
-    [Theory]
-    [InlineData("1s", 1_000)]
-    [InlineData("1m", 60_000)]
-    [InlineData("4h", 14_400_000)]
-    [InlineData("1d", 86_400_000)]
-    [InlineData("3d", 259_200_000)]
-    public void Fixed_intervals_align_to_multiples_of_their_length(string interval, long length)
-    {
-        var now = new DateTimeOffset(2026, 5, 17, 13, 47, 29, 123, TimeSpan.Zero).ToUnixTimeMilliseconds();
-        var (open, close) = KlineIntervalLength.CandleAt(interval, now);
-
-        Assert.Equal(0, open % length);
-        Assert.Equal(open + length - 1, close);
-        Assert.InRange(now, open, close);
+        Assert.True(StreamNames.IsKnownInterval("1M"));
+        Assert.True(StreamNames.IsKnownInterval("1m"));
+        Assert.False(StreamNames.IsKnownInterval("1W"));
+        Assert.False(StreamNames.IsKnownInterval("1d@+08:00"));
     }
 }

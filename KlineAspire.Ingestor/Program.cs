@@ -13,10 +13,6 @@ catch (OptionsValidationException exception)
 {
     return ReportInvalid(exception.Failures);
 }
-catch (UnknownSymbolsException exception)
-{
-    return ReportInvalid(exception.Failures);
-}
 
 // A configuration mistake is the operator's to fix: say what is wrong, without a stack trace.
 static int ReportInvalid(IEnumerable<string> failures)

@@ -9,9 +9,9 @@ namespace KlineAspire.Ingestor.Symbols;
 /// <summary>
 /// Selects symbols from exchangeInfo and keeps the selection current.
 /// <list type="bullet">
-/// <item>At startup it reads exchangeInfo once, before any connection opens. A literal symbol it does not list stops
-/// the start (exit code 2, like any invalid setting). If REST cannot be reached, literal symbols start anyway (they
-/// need no listing), with a warning.</item>
+/// <item>At startup exchangeInfo is read once, before any connection opens (<see cref="StartupListing"/>). A literal
+/// symbol it does not list stops the start (exit code 2, like any invalid setting). If REST cannot be reached, literal
+/// symbols start anyway (they need no listing), with a warning.</item>
 /// <item>With patterns, it reads exchangeInfo again every <c>SymbolRefreshInterval</c> and hands the selection to the
 /// <see cref="StreamCatalog"/>. Failures retry with backoff and jitter inside the <see cref="RestWeightBudget"/>;
 /// meanwhile the last known set stays in force. Until the first success, readiness says what it is waiting for.</item>
@@ -19,6 +19,7 @@ namespace KlineAspire.Ingestor.Symbols;
 /// </list>
 /// </summary>
 internal sealed class SymbolRefreshService(
+    IOptions<StartupListing> startupListing,
     ExchangeInfoClient exchangeInfo,
     StreamCatalog catalog,
     SymbolRefreshState state,
@@ -29,26 +30,20 @@ internal sealed class SymbolRefreshService(
     ILogger<SymbolRefreshService> logger,
     TimeProvider time) : BackgroundService
 {
-    // Startup waits for this first read before connecting, and /health is not served meanwhile: keep it short.
-    private static readonly TimeSpan FirstReadTimeout = TimeSpan.FromSeconds(10);
-
     private readonly SymbolSelector _selector = new(SymbolPattern.FromConfiguration(options.Value.Symbols));
     private bool _resolved;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(FirstReadTimeout);
-        try
+        // Read (and its literals checked) by startup validation, before any hosted service started.
+        var startup = startupListing.Value;
+        if (startup.Listed is { } listed)
         {
-            var listed = await exchangeInfo.GetSymbolsAsync(timeout.Token).ConfigureAwait(false);
-            // Thrown from StartAsync, this stops the host before it serves anything; Program reports it.
-            ThrowOnUnknownLiterals(_selector.Select(listed));
             await ApplyAsync(listed, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception exception) when (exception is ExchangeInfoUnavailableException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        else
         {
-            var reason = exception is ExchangeInfoUnavailableException ? exception.Message : $"no answer within {FirstReadTimeout}";
+            var reason = startup.Unavailable ?? "not read";
             metrics.Refreshed(succeeded: false);
             if (_selector.HasPatterns)
             {
@@ -148,29 +143,13 @@ internal sealed class SymbolRefreshService(
         metrics.Refreshed(succeeded: true);
     }
 
-    private void ThrowOnUnknownLiterals(SymbolSelection selection)
-    {
-        if (selection.UnknownLiterals.Count > 0)
-        {
-            throw new UnknownSymbolsException(selection.UnknownLiterals
-                .Select(literal => $"{BinanceOptions.SectionName}:{nameof(BinanceOptions.Symbols)}:{literal.Index} = '{literal.Text}' is not listed by exchangeInfo at {exchangeInfo.Address}: Binance would acknowledge its subscription and then send nothing.")
-                .ToList());
-        }
-    }
-
     /// <summary>exchangeInfo answered only after the start: the same error as at startup, reported when the host has stopped.</summary>
     private void StopOnUnknownLiterals(IReadOnlyList<ListedSymbol> listed)
     {
-        try
-        {
-            ThrowOnUnknownLiterals(_selector.Select(listed));
-        }
-        catch (UnknownSymbolsException exception)
-        {
-            fatal.Exception = exception;
-            SymbolLog.UnknownLiteralsStopping(logger, exception.Message);
-            lifetime.StopApplication();
-        }
+        var exception = new UnknownSymbolsException(UnknownSymbols.Failures(_selector.Select(listed).UnknownLiterals, exchangeInfo.Address));
+        fatal.Exception = exception;
+        SymbolLog.UnknownLiteralsStopping(logger, exception.Message);
+        lifetime.StopApplication();
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;

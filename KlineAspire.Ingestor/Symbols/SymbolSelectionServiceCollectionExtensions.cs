@@ -12,8 +12,8 @@ internal static class SymbolSelectionServiceCollectionExtensions
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// exchangeInfo, symbol patterns and the live stream set. Register before the connections: the refresh service's
-    /// start (which may refuse unknown literal symbols) must come before any connection opens.
+    /// exchangeInfo, symbol patterns and the live stream set. Register before the connections, so the refresh
+    /// service has applied the startup selection when they start.
     /// </summary>
     public static IServiceCollection AddKlineSymbolSelection(this IServiceCollection services)
     {
@@ -23,6 +23,10 @@ internal static class SymbolSelectionServiceCollectionExtensions
         services.AddSingleton(provider => new RestWeightBudget(BinanceLimits.ExchangeInfoWeight, provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ExchangeInfoClient>();
         services.AddSingleton<SymbolRefreshMetrics>();
+        services.AddSingleton<IConfigureOptions<StartupListing>, StartupListingSetup>();
+        services.AddSingleton<IValidateOptions<StartupListing>, StartupListingValidator>();
+        // Validated on start, after the Binance settings: an unlisted literal symbol is a startup error like they are.
+        services.AddOptions<StartupListing>().ValidateOnStart();
 
         // The service defaults give every client the standard resilience handler, whose retries would send requests
         // the weight budget never sees (into a 429, or a 418 ban). This client has none: its caller retries, within budget.
@@ -38,6 +42,9 @@ internal static class SymbolSelectionServiceCollectionExtensions
                     }
                 }
             });
+
+        // HttpClient logs every failed request at Information with a stack trace; the refresh service logs one line instead.
+        services.Configure<LoggerFilterOptions>(logging => logging.AddFilter("System.Net.Http.HttpClient." + ExchangeInfoClient.HttpClientName, LogLevel.Warning));
 
         services.AddHostedService<SymbolRefreshService>();
         return services;

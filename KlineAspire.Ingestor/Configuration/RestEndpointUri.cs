@@ -11,21 +11,9 @@ public static class RestEndpointUri
     public static bool TryCreate(string? endpoint, [NotNullWhen(true)] out Uri? baseUri, [NotNullWhen(false)] out string? problem)
     {
         baseUri = null;
-        if (string.IsNullOrWhiteSpace(endpoint) || !Uri.TryCreate(endpoint.Trim(), UriKind.Absolute, out var uri))
+        if (!BaseUrl.TryParse(endpoint, [Uri.UriSchemeHttp, Uri.UriSchemeHttps], "an http:// or https:// URL such as https://api.binance.com",
+                "http or https; exchangeInfo is a REST request", "request path", out var uri, out problem))
         {
-            problem = "it is not an absolute URL; use an http:// or https:// URL such as https://api.binance.com.";
-            return false;
-        }
-
-        if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
-        {
-            problem = $"the scheme '{uri.Scheme}' is not http or https; exchangeInfo is a REST request.";
-            return false;
-        }
-
-        if (uri.Query.Length > 0 || uri.Fragment.Length > 0)
-        {
-            problem = "it has a query or fragment; give the base URL only, the ingestor adds the request path.";
             return false;
         }
 

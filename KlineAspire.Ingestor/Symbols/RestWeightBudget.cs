@@ -46,9 +46,9 @@ public sealed class RestWeightBudget
     /// <summary>Waits until a request of this weight may go out.</summary>
     public async Task AcquireAsync(CancellationToken cancellationToken)
     {
-        if (BlockedUntil is { } until)
+        if (BlockedUntil is { } until && until - _time.GetUtcNow() is var wait && wait > TimeSpan.Zero)
         {
-            await Task.Delay(until - _time.GetUtcNow(), _time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
         }
 
         await _own.AcquireAsync(cancellationToken).ConfigureAwait(false);

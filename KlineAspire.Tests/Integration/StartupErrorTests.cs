@@ -10,6 +10,7 @@ public class StartupErrorTests
     [InlineData("Binance:Endpoint", "http://stream.binance.com:9443")]
     [InlineData("Binance:Symbols", "BTC@USDT")]
     [InlineData("Binance:Symbols", "")]
+    [InlineData("Binance:RestEndpoint", "ftp://api.binance.com")]
     public async Task A_bad_setting_stops_the_process_with_a_message_naming_the_key_and_value(string key, string value)
     {
         var (exitCode, output) = await RunIngestorAsync($"--{key}={value}", key == "Binance:Symbols" ? "--Binance:Intervals=1m" : "--Binance:Symbols=BTCUSDT");

@@ -50,6 +50,8 @@ internal sealed class BenchmarkIngestor : IAsyncDisposable
             "--urls", "http://127.0.0.1:0",
             "--environment", "Production",
             "--Binance:Endpoint=ws://127.0.0.1:9",
+            // A closed port for REST too: the literal symbols start unchecked at once, without a lookup of api.binance.com.
+            "--Binance:RestEndpoint=http://127.0.0.1:9",
             "--Binance:ReconnectBaseDelay=00:01:00",
             "--Binance:ReconnectMaxDelay=00:10:00",
             "--Binance:ConnectTimeout=00:00:01",

@@ -1,3 +1,6 @@
+using KlineAspire.Ingestor.Symbols;
+using Microsoft.Extensions.Options;
+
 namespace KlineAspire.Ingestor;
 
 /// <summary>Composes the ingestor web application; shared by <c>Program</c> and the tests so both run the same thing.</summary>
@@ -11,6 +14,9 @@ public static class IngestorApplication
         builder.AddKlineIngestor();
 
         var app = builder.Build();
+        // exchangeInfo is read, and literal symbols checked, here rather than in the host's start validation, which logs a
+        // stack trace before Program can report the invalid symbol in one line.
+        _ = app.Services.GetRequiredService<IOptions<StartupListing>>().Value;
         app.MapDefaultEndpoints();
         app.MapPrometheusScrapingEndpoint();
         return app;

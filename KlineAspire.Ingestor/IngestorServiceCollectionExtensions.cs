@@ -4,6 +4,7 @@ using KlineAspire.Ingestor.Connections;
 using KlineAspire.Ingestor.Health;
 using KlineAspire.Ingestor.Storage;
 using KlineAspire.Ingestor.Streams;
+using KlineAspire.Ingestor.Symbols;
 using KlineAspire.Ingestor.Telemetry;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -15,6 +16,12 @@ public static class IngestorServiceCollectionExtensions
 {
     // Room for the ingestor's own series next to one series per stream.
     private const int CardinalityHeadroom = 100;
+
+    // With symbol patterns the stream set is not known when the meter provider is built, and it changes: every
+    // symbol ever listed keeps its series' slot for the process lifetime (cumulative temporality frees none). Binance
+    // spot lists about 3,000 symbols in all, fewer trading; 4,000 per interval covers them plus the listings of a long
+    // run. Past it, new series fold into otel_metric_overflow="true" until a restart.
+    private const int PatternSymbolAllowance = 4000;
 
     /// <summary>Registers the Binance ingestor: validated options, the store, the connections, metrics and health.</summary>
     public static TBuilder AddKlineIngestor<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
@@ -32,6 +39,7 @@ public static class IngestorServiceCollectionExtensions
         services.AddSingleton<KlineFrameProcessor>();
         services.AddSingleton<IngestorMetrics>();
         services.AddSingleton<KlineMetrics>();
+        services.AddKlineSymbolSelection();
         services.AddHostedService<IngestorService>();
 
         services.AddHealthChecks().AddCheck<DataFlowHealthCheck>(DataFlowHealthCheck.Name);
@@ -40,10 +48,13 @@ public static class IngestorServiceCollectionExtensions
             .AddMeter(IngestorTelemetry.MeterName)
             .AddPrometheusExporter());
 
-        // The default limit of 2000 series per metric would fold streams into an overflow series; size it from the plan.
+        // The default limit of 2000 series per metric would fold streams into an overflow series; size it from the plan,
+        // and for the growth patterns allow (literals never change).
         services.ConfigureOpenTelemetryMeterProvider((provider, metrics) =>
         {
-            var limit = provider.GetRequiredService<StreamPlan>().Streams.Count + CardinalityHeadroom;
+            var binance = provider.GetRequiredService<IOptions<BinanceOptions>>().Value;
+            var growth = binance.Symbols.Any(symbol => symbol.Contains(SymbolPattern.Wildcard, StringComparison.Ordinal)) ? binance.Intervals.Count * PatternSymbolAllowance : 0;
+            var limit = provider.GetRequiredService<StreamPlan>().Streams.Count + growth + CardinalityHeadroom;
             var ownMeters = provider.GetRequiredService<IMeterFactory>();
             metrics.AddView(instrument =>
                 // Meter providers listen by name process-wide; a second host in the same process (tests, benchmarks)

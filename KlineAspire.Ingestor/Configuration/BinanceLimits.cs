@@ -8,4 +8,10 @@ public static class BinanceLimits
     public const int MaxConnectionAttemptsPerWindow = 300;
     public static readonly TimeSpan ConnectionAttemptWindow = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan MaxConnectionAge = TimeSpan.FromHours(24);
+
+    /// <summary>REST request weight an IP may spend per minute, shared with every other client on the address.</summary>
+    public const int RequestWeightPerMinute = 6000;
+
+    /// <summary>The weight of <c>GET /api/v3/exchangeInfo</c> without parameters.</summary>
+    public const int ExchangeInfoWeight = 20;
 }

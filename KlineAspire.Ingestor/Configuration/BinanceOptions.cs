@@ -5,12 +5,22 @@ public sealed class BinanceOptions
 {
     public const string SectionName = "Binance";
     public const string DefaultEndpoint = "wss://stream.binance.com:9443";
+    public const string DefaultRestEndpoint = "https://api.binance.com";
 
     /// <summary>Base ws(s) URL; the ingestor appends the combined-stream path itself.</summary>
     public string Endpoint { get; set; } = DefaultEndpoint;
 
-    /// <summary>Symbols, normalised to upper case. Required.</summary>
+    /// <summary>Base http(s) URL of the REST API that lists symbols (<c>GET /api/v3/exchangeInfo</c>).</summary>
+    public string RestEndpoint { get; set; } = DefaultRestEndpoint;
+
+    /// <summary>
+    /// Symbols, normalised to upper case. Required. An entry with <c>*</c> (<c>*USDT</c>, <c>BTC*</c>, <c>*</c>) is a
+    /// pattern over the symbols exchangeInfo lists as TRADING; the others are literal symbols.
+    /// </summary>
     public List<string> Symbols { get; set; } = [];
+
+    /// <summary>How often exchangeInfo is read again so patterns follow listings and delistings.</summary>
+    public TimeSpan SymbolRefreshInterval { get; set; } = TimeSpan.FromMinutes(10);
 
     public List<string> Intervals { get; set; } = ["1m"];
 

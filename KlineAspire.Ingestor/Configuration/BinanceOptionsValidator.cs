@@ -1,4 +1,5 @@
 using KlineAspire.Ingestor.Streams;
+using KlineAspire.Ingestor.Symbols;
 using Microsoft.Extensions.Options;
 
 namespace KlineAspire.Ingestor.Configuration;
@@ -16,6 +17,7 @@ internal sealed class BinanceOptionsValidator : IValidateOptions<BinanceOptions>
     {
         var failures = new List<string>();
         ValidateEndpoint(options.Endpoint, failures);
+        ValidateRestEndpoint(options.RestEndpoint, failures);
         ValidateSymbols(options.Symbols, failures);
         ValidateIntervals(options.Intervals, failures);
 
@@ -25,6 +27,9 @@ internal sealed class BinanceOptionsValidator : IValidateOptions<BinanceOptions>
         RequireRange(failures, nameof(options.MaxConnectionAttempts), options.MaxConnectionAttempts, 1, BinanceLimits.MaxConnectionAttemptsPerWindow);
 
         RequirePositive(failures, nameof(options.StaleAfter), options.StaleAfter);
+        // Any positive interval is safe for the address: RestWeightBudget caps exchangeInfo requests however short it is.
+        RequirePositive(failures, nameof(options.SymbolRefreshInterval), options.SymbolRefreshInterval);
+
         RequirePositive(failures, nameof(options.ClockTolerance), options.ClockTolerance);
         RequirePositive(failures, nameof(options.StartupGrace), options.StartupGrace);
         RequireRange(failures, nameof(options.MaxMessageBytes), options.MaxMessageBytes, 4 * 1024, 64 * 1024 * 1024);
@@ -53,6 +58,14 @@ internal sealed class BinanceOptionsValidator : IValidateOptions<BinanceOptions>
         }
     }
 
+    private static void ValidateRestEndpoint(string endpoint, List<string> failures)
+    {
+        if (!RestEndpointUri.TryCreate(endpoint, out _, out var problem))
+        {
+            failures.Add($"{Section}:{nameof(BinanceOptions.RestEndpoint)} = '{endpoint}' is not usable: {problem}");
+        }
+    }
+
     private static void ValidateSymbols(List<string> symbols, List<string> failures)
     {
         if (symbols.Count == 0)
@@ -66,7 +79,7 @@ internal sealed class BinanceOptionsValidator : IValidateOptions<BinanceOptions>
             var symbol = symbols[index];
             var problem = symbol.Length == 0 ? "it is empty"
                 : symbol.Length > MaxSymbolLength ? $"it is longer than {MaxSymbolLength} characters"
-                : !symbol.All(char.IsLetterOrDigit) ? "a symbol has only letters and digits (no '@', '/', '_', spaces or punctuation)"
+                : !symbol.All(c => char.IsLetterOrDigit(c) || c == SymbolPattern.Wildcard) ? "a symbol has only letters and digits (no '@', '/', '_', spaces or punctuation); '*' makes it a pattern such as *USDT"
                 : null;
             if (problem is not null)
             {

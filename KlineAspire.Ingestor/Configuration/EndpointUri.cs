@@ -13,27 +13,9 @@ public static class EndpointUri
     public static bool TryCreate(string? endpoint, [NotNullWhen(true)] out Uri? combinedStreamUri, [NotNullWhen(false)] out string? problem)
     {
         combinedStreamUri = null;
-        if (string.IsNullOrWhiteSpace(endpoint))
+        if (!BaseUrl.TryParse(endpoint, [Uri.UriSchemeWs, Uri.UriSchemeWss], "a ws:// or wss:// URL such as wss://stream.binance.com:9443",
+                "ws or wss; Binance market data is only served over WebSocket", "stream path", out var uri, out problem))
         {
-            problem = "it is empty; use a ws:// or wss:// URL such as wss://stream.binance.com:9443.";
-            return false;
-        }
-
-        if (!Uri.TryCreate(endpoint.Trim(), UriKind.Absolute, out var uri))
-        {
-            problem = "it is not an absolute URL; use a ws:// or wss:// URL such as wss://stream.binance.com:9443.";
-            return false;
-        }
-
-        if (uri.Scheme != Uri.UriSchemeWs && uri.Scheme != Uri.UriSchemeWss)
-        {
-            problem = $"the scheme '{uri.Scheme}' is not ws or wss; Binance market data is only served over WebSocket.";
-            return false;
-        }
-
-        if (uri.Query.Length > 0 || uri.Fragment.Length > 0)
-        {
-            problem = "it has a query or fragment; give the base URL only, the ingestor adds the stream path.";
             return false;
         }
 

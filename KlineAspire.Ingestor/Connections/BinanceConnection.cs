@@ -9,7 +9,7 @@ using Websocket.Client;
 namespace KlineAspire.Ingestor.Connections;
 
 /// <summary>
-/// One WebSocket connection to the combined-stream endpoint carrying one <see cref="ConnectionPlan"/>: it opens the
+/// One WebSocket connection to the combined-stream endpoint carrying one <see cref="ConnectionAssignment"/>: it opens the
 /// socket, hands every frame to the processor inline (the handler is fast and never throws, so the receive loop,
 /// and with it the automatic pong, never stalls), and routes replies to its <see cref="RequestTracker"/>.
 /// Subscribing and probing are the <see cref="StreamSubscriber"/>'s; reconnection is the
@@ -32,13 +32,13 @@ internal sealed class BinanceConnection : IDisposable
     private long _openedAt;
     private long _droppedAtUnixMs;
     private int _opened;
-    private int _subscribedStreams;
+    private HashSet<StreamId> _subscribed = [];
     private int _disposed;
 
-    public BinanceConnection(ConnectionPlan plan, string name, Uri uri, BinanceOptions options, KlineFrameProcessor processor,
+    public BinanceConnection(ConnectionAssignment assignment, string name, Uri uri, BinanceOptions options, KlineFrameProcessor processor,
         IngestorMetrics metrics, ILogger logger, TimeProvider time)
     {
-        Plan = plan;
+        Assignment = assignment;
         _uri = uri;
         _options = options;
         _processor = processor;
@@ -63,7 +63,10 @@ internal sealed class BinanceConnection : IDisposable
 
     public string Name { get; }
 
-    public ConnectionPlan Plan { get; }
+    public ConnectionAssignment Assignment { get; }
+
+    /// <summary>The streams the server acknowledged on this connection: what LIST_SUBSCRIPTIONS should list.</summary>
+    public IReadOnlyCollection<StreamId> Subscribed => _subscribed;
 
     public StreamSubscriber Subscriber { get; }
 
@@ -88,17 +91,55 @@ internal sealed class BinanceConnection : IDisposable
         _openedAt = _time.GetTimestamp();
         Interlocked.Exchange(ref _opened, 1);
         _metrics.ConnectionOpened();
-        Log.Connected(_logger, Name, _uri, Plan.Streams.Count);
+        Log.Connected(_logger, Name, _uri, Assignment.Count);
     }
 
-    /// <summary>Subscribes every planned stream; throws when Binance refuses, does not answer, or the connection drops.</summary>
-    public async Task<int> SubscribeAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Subscribes the assignment's streams as they stand now (a reconnect or rotation carries the current set);
+    /// returns the requests sent and the assignment version subscribed. Throws when Binance refuses, does not
+    /// answer, or the connection drops.
+    /// </summary>
+    public async Task<(int Requests, int Version)> SubscribeAsync(CancellationToken cancellationToken)
     {
-        var requests = await Subscriber.SubscribeAsync(Plan.Streams, cancellationToken).ConfigureAwait(false);
-        _subscribedStreams = Plan.Streams.Count;
-        _metrics.StreamsSubscribed(_subscribedStreams);
-        Log.Subscribed(_logger, Name, Plan.Streams.Count, requests);
-        return requests;
+        var version = Assignment.Version;
+        var streams = Assignment.Streams;
+        var requests = await Subscriber.SubscribeAsync(streams, cancellationToken).ConfigureAwait(false);
+        SetSubscribed([.. streams]);
+        Log.Subscribed(_logger, Name, streams.Count, requests);
+        return (requests, version);
+    }
+
+    /// <summary>
+    /// Brings the live connection in line with the assignment: UNSUBSCRIBE what left it first (so a full connection
+    /// never goes over the stream limit), then SUBSCRIBE what joined, on this socket, within the send limiter.
+    /// Returns the version applied. Throws like <see cref="SubscribeAsync"/>.
+    /// </summary>
+    public async Task<int> ApplyChangesAsync(CancellationToken cancellationToken)
+    {
+        var version = Assignment.Version;
+        var wanted = Assignment.Streams.ToHashSet();
+        var leaving = _subscribed.Where(stream => !wanted.Contains(stream)).ToList();
+        var joining = wanted.Where(stream => !_subscribed.Contains(stream)).ToList();
+        if (leaving.Count > 0)
+        {
+            await Subscriber.UnsubscribeAsync(leaving, cancellationToken).ConfigureAwait(false);
+            SetSubscribed([.. _subscribed.Where(wanted.Contains)]);
+        }
+
+        if (joining.Count > 0)
+        {
+            await Subscriber.SubscribeAsync(joining, cancellationToken).ConfigureAwait(false);
+            SetSubscribed([.. _subscribed, .. joining]);
+        }
+
+        Log.Changed(_logger, Name, joining.Count, leaving.Count, _subscribed.Count);
+        return version;
+    }
+
+    private void SetSubscribed(HashSet<StreamId> streams)
+    {
+        _metrics.StreamsSubscribed(streams.Count - _subscribed.Count);
+        _subscribed = streams;
     }
 
     private async Task<WebSocket> ConnectAsync(Uri uri, CancellationToken cancellationToken)
@@ -209,7 +250,7 @@ internal sealed class BinanceConnection : IDisposable
         if (Interlocked.Exchange(ref _opened, 0) == 1)
         {
             _metrics.ConnectionClosed();
-            _metrics.StreamsSubscribed(-_subscribedStreams);
+            _metrics.StreamsSubscribed(-_subscribed.Count);
         }
 
         _client.Dispose();

@@ -6,15 +6,15 @@ using KlineAspire.Ingestor.Telemetry;
 namespace KlineAspire.Ingestor.Connections;
 
 /// <summary>
-/// Keeps one <see cref="ConnectionPlan"/> connected for the life of the process: connects within the shared
+/// Keeps one <see cref="ConnectionAssignment"/> connected until it is closed: connects within the shared
 /// attempt budget, backs off with jitter after failures, proves a silent connection alive with LIST_SUBSCRIPTIONS
 /// (quiet markets are silent too) and replaces it only when that fails, and replaces a connection before
 /// Binance's 24-hour cut or when the server announces shutdown, opening the new one before closing the old.
-/// It tells the plan's <see cref="FeedCoverage"/> when its streams are delivered and when they are not.
+/// It tells the assignment's <see cref="FeedCoverage"/> when its streams are delivered and when they are not. When
+/// the assignment changes, the live connection subscribes and unsubscribes in place: it is never replaced for that.
 /// </summary>
 internal sealed class ConnectionSupervisor(
-    ConnectionPlan plan,
-    FeedCoverage coverage,
+    ConnectionAssignment assignment,
     BinanceOptions options,
     SlidingWindowLimiter attemptBudget,
     KlineFrameProcessor processor,
@@ -29,9 +29,12 @@ internal sealed class ConnectionSupervisor(
 
     private readonly Uri _uri = EndpointUri.CombinedStream(options.Endpoint);
     private readonly ReconnectBackoff _backoff = new(options.ReconnectBaseDelay, options.ReconnectMaxDelay, Random.Shared);
+    private readonly FeedCoverage _coverage = assignment.Coverage;
     private int _generation;
 
-    public int Slot => plan.Index;
+    public int Slot => assignment.Index;
+
+    public ConnectionAssignment Assignment => assignment;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -40,8 +43,8 @@ internal sealed class ConnectionSupervisor(
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                var connection = new BinanceConnection(plan, $"c{plan.Index}.{++_generation}", _uri, options, processor, metrics, logger, time);
-                var trace = new ConnectionTrace(connection.Name, plan.Streams.Count, _uri);
+                var connection = new BinanceConnection(assignment, $"c{assignment.Index}.{++_generation}", _uri, options, processor, metrics, logger, time);
+                var trace = new ConnectionTrace(connection.Name, assignment.Count, _uri);
                 if (!await TryOpenAsync(connection, trace, cancellationToken).ConfigureAwait(false))
                 {
                     NoticeRetiringDrop(ref retiring);
@@ -49,7 +52,7 @@ internal sealed class ConnectionSupervisor(
                 }
 
                 NoticeRetiringDrop(ref retiring);
-                coverage.MarkCovered();
+                _coverage.MarkCovered();
                 current = (connection, trace);
                 if (retiring is { } old)
                 {
@@ -58,6 +61,8 @@ internal sealed class ConnectionSupervisor(
                 }
 
                 var reason = await WatchAsync(connection, trace, cancellationToken).ConfigureAwait(false);
+                // Until the next connection has subscribed, nothing carries the assignment's streams to unsubscribe.
+                assignment.MarkApplied(-1);
                 metrics.Reconnect(reason);
                 current = null;
 
@@ -70,7 +75,7 @@ internal sealed class ConnectionSupervisor(
                     continue;
                 }
 
-                coverage.MarkLost(connection.DroppedAtUnixMs ?? time.GetUtcNow().ToUnixTimeMilliseconds());
+                _coverage.MarkLost(connection.DroppedAtUnixMs ?? time.GetUtcNow().ToUnixTimeMilliseconds());
                 if (connection.Age >= StableAfter)
                 {
                     _backoff.Reset();
@@ -87,10 +92,15 @@ internal sealed class ConnectionSupervisor(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Shutting down.
+            // Shutting down, or the assignment was closed: it carries nothing any more.
+            if (assignment.Closed.IsCancellationRequested && current is { } emptied)
+            {
+                Log.Emptied(logger, emptied.Connection.Name);
+            }
         }
         finally
         {
+            assignment.MarkApplied(-1);
             // Shutdown closes every live connection with a close frame, so the server sees a clean goodbye and no
             // frame lands in a store that is being torn down.
             await CloseOnShutdownAsync(current).ConfigureAwait(false);
@@ -116,7 +126,7 @@ internal sealed class ConnectionSupervisor(
     {
         if (retiring is { Connection.DroppedAtUnixMs: { } droppedAt } dropped)
         {
-            coverage.MarkLost(droppedAt);
+            _coverage.MarkLost(droppedAt);
             dropped.Trace.End(DisconnectReason.Lost, error: false);
             dropped.Connection.Dispose();
             dropped.Trace.Dispose();
@@ -144,9 +154,10 @@ internal sealed class ConnectionSupervisor(
             ConnectionTrace.Complete(step, "connected", error: false);
 
             step = trace.Step("binance.subscribe");
-            var requests = await connection.SubscribeAsync(cancellationToken).ConfigureAwait(false);
+            var (requests, version) = await connection.SubscribeAsync(cancellationToken).ConfigureAwait(false);
             ConnectionTrace.Complete(step, "subscribed", error: false, ("kline.requests", requests));
             metrics.ConnectionAttempt(succeeded: true);
+            assignment.MarkApplied(version);
             return true;
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
@@ -199,9 +210,33 @@ internal sealed class ConnectionSupervisor(
                 return connection.Ended.IsCompleted ? await connection.Ended.ConfigureAwait(false) : DisconnectReason.ProbeFailed;
             }
 
-            // Wakes at once when the connection ends or announces shutdown; otherwise looks at age and silence again.
-            await Task.WhenAny(connection.Ended, Task.Delay(WatchPeriod, time, cancellationToken)).ConfigureAwait(false);
+            var changed = assignment.Changed;
+            if (assignment.Version != assignment.AppliedVersion && !await ApplyChangesAsync(connection, trace, cancellationToken).ConfigureAwait(false))
+            {
+                return connection.Ended.IsCompleted ? await connection.Ended.ConfigureAwait(false) : DisconnectReason.SubscribeFailed;
+            }
+
+            // Wakes at once when the connection ends, announces shutdown or its streams change; otherwise looks at age and silence again.
+            await Task.WhenAny(connection.Ended, changed, Task.Delay(WatchPeriod, time, cancellationToken)).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    /// <summary>Subscribes and unsubscribes on the live connection; false when that failed and the connection must be replaced.</summary>
+    private async Task<bool> ApplyChangesAsync(BinanceConnection connection, ConnectionTrace trace, CancellationToken cancellationToken)
+    {
+        using var step = trace.Step("binance.change");
+        try
+        {
+            assignment.MarkApplied(await connection.ApplyChangesAsync(cancellationToken).ConfigureAwait(false));
+            ConnectionTrace.Complete(step, "changed", error: false, ("kline.streams", connection.Subscribed.Count));
+            return true;
+        }
+        catch (Exception exception) when (exception is SubscribeFailedException or ConnectionLostException)
+        {
+            Log.ChangeFailed(logger, connection.Name, exception.Message);
+            ConnectionTrace.Complete(step, "failed", error: true, ("error.message", exception.Message));
+            return false;
         }
     }
 
@@ -216,16 +251,18 @@ internal sealed class ConnectionSupervisor(
         step?.SetTag("kline.silence_seconds", silence.TotalSeconds);
         try
         {
-            var missing = await connection.Subscriber.ProbeAsync(plan.Streams, cancellationToken).ConfigureAwait(false);
+            // Compared with what this connection carries now, not with what it started with.
+            var carried = connection.Subscribed;
+            var missing = await connection.Subscriber.ProbeAsync(carried, cancellationToken).ConfigureAwait(false);
             if (missing.Count == 0)
             {
                 metrics.Probe("alive");
-                Log.ProbeAnswered(logger, connection.Name, silence, plan.Streams.Count);
+                Log.ProbeAnswered(logger, connection.Name, silence, carried.Count);
                 ConnectionTrace.Complete(step, "alive", error: false);
                 return true;
             }
 
-            Log.ProbeFoundMissing(logger, connection.Name, missing.Count, plan.Streams.Count);
+            Log.ProbeFoundMissing(logger, connection.Name, missing.Count, carried.Count);
             await connection.Subscriber.SubscribeAsync(missing, cancellationToken).ConfigureAwait(false);
             metrics.Probe("resubscribed");
             ConnectionTrace.Complete(step, "resubscribed", error: false, ("kline.streams.missing", missing.Count));

@@ -7,10 +7,13 @@ using Microsoft.Extensions.Options;
 
 namespace KlineAspire.Ingestor.Connections;
 
-/// <summary>Runs one <see cref="ConnectionSupervisor"/> per planned connection, and restarts one that fails.</summary>
+/// <summary>
+/// Runs one <see cref="ConnectionSupervisor"/> per connection of the <see cref="StreamCatalog"/>: those of the startup
+/// plan, and each one a listing opens later. A supervisor ends when its assignment is closed, and is restarted
+/// when it fails.
+/// </summary>
 internal sealed class IngestorService(
-    StreamPlan plan,
-    KlineStore store,
+    StreamCatalog catalog,
     IOptions<BinanceOptions> options,
     KlineFrameProcessor processor,
     IngestorMetrics metrics,
@@ -20,7 +23,7 @@ internal sealed class IngestorService(
     ILoggerFactory loggerFactory,
     TimeProvider time) : BackgroundService
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Resolved here so the market-data gauges exist from the first scrape on.
         GC.KeepAlive(marketMetrics);
@@ -28,17 +31,34 @@ internal sealed class IngestorService(
         GC.KeepAlive(start);
         var settings = options.Value;
         var attemptBudget = new SlidingWindowLimiter(settings.MaxConnectionAttempts, BinanceLimits.ConnectionAttemptWindow, time);
-        Log.Plan(logger, plan.Streams.Count, plan.Connections.Count, EndpointUri.CombinedStream(settings.Endpoint));
+        var assignments = catalog.Assignments;
+        Log.Plan(logger, assignments.Sum(assignment => assignment.Count), assignments.Count, EndpointUri.CombinedStream(settings.Endpoint));
 
         var connectionLogger = loggerFactory.CreateLogger<ConnectionSupervisor>();
-        var supervisors = plan.Connections.Select(connection => SuperviseAsync(
-            new ConnectionSupervisor(connection, store.Coverage(connection.Index), settings, attemptBudget, processor, metrics, connectionLogger, time),
-            stoppingToken));
-        return Task.WhenAll(supervisors);
+        var running = new List<Task>();
+        try
+        {
+            await foreach (var assignment in catalog.Opened.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            {
+                running.RemoveAll(task => task.IsCompleted);
+                running.Add(SuperviseAsync(
+                    new ConnectionSupervisor(assignment, settings, attemptBudget, processor, metrics, connectionLogger, time),
+                    stoppingToken));
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: every supervisor closes its connections.
+        }
+
+        await Task.WhenAll(running).ConfigureAwait(false);
     }
 
-    private Task SuperviseAsync(ConnectionSupervisor supervisor, CancellationToken stoppingToken) =>
-        RestartOnFault.RunAsync(
+    /// <summary>A supervisor ends when the host stops or its assignment closes; if it fails, it is restarted.</summary>
+    private async Task SuperviseAsync(ConnectionSupervisor supervisor, CancellationToken stoppingToken)
+    {
+        using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, supervisor.Assignment.Closed);
+        await RestartOnFault.RunAsync(
             supervisor.RunAsync,
             new ReconnectBackoff(options.Value.ReconnectBaseDelay, options.Value.ReconnectMaxDelay, Random.Shared),
             (exception, delay) =>
@@ -47,5 +67,6 @@ internal sealed class IngestorService(
                 Log.SupervisorFaulted(logger, supervisor.Slot, delay, exception);
             },
             time,
-            stoppingToken);
+            lifetime.Token).ConfigureAwait(false);
+    }
 }

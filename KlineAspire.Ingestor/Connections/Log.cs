@@ -53,4 +53,13 @@ internal static partial class Log
 
     [LoggerMessage(18, LogLevel.Information, "Connection {Connection} closed on shutdown")]
     public static partial void ClosedOnShutdown(ILogger logger, string connection);
+
+    [LoggerMessage(19, LogLevel.Information, "Connection {Connection} subscribed {Joined} and unsubscribed {Left} streams in place; it carries {StreamCount}")]
+    public static partial void Changed(ILogger logger, string connection, int joined, int left, int streamCount);
+
+    [LoggerMessage(20, LogLevel.Warning, "Connection {Connection} could not apply a change of its streams ({Error}); replacing it, the new one subscribes the current set")]
+    public static partial void ChangeFailed(ILogger logger, string connection, string error);
+
+    [LoggerMessage(21, LogLevel.Information, "Connection {Connection} carries no stream any more; closing it")]
+    public static partial void Emptied(ILogger logger, string connection);
 }

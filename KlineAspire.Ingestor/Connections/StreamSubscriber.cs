@@ -18,7 +18,14 @@ internal sealed class StreamSubscriber(
     TimeProvider time)
 {
     /// <summary>Subscribes in batches; returns the number of requests sent. Throws when Binance refuses or the connection drops.</summary>
-    public async Task<int> SubscribeAsync(IReadOnlyList<StreamId> streams, CancellationToken cancellationToken)
+    public Task<int> SubscribeAsync(IReadOnlyList<StreamId> streams, CancellationToken cancellationToken) =>
+        SendInBatchesAsync("SUBSCRIBE", streams, cancellationToken);
+
+    /// <summary>Unsubscribes in batches, like <see cref="SubscribeAsync"/>: same limiter, same wait for the replies.</summary>
+    public Task<int> UnsubscribeAsync(IReadOnlyList<StreamId> streams, CancellationToken cancellationToken) =>
+        SendInBatchesAsync("UNSUBSCRIBE", streams, cancellationToken);
+
+    private async Task<int> SendInBatchesAsync(string method, IReadOnlyList<StreamId> streams, CancellationToken cancellationToken)
     {
         var replies = new List<Task<ControlReply>>();
         foreach (var batch in streams.Chunk(options.SubscribeBatchSize))
@@ -26,16 +33,16 @@ internal sealed class StreamSubscriber(
             await sendLimiter.AcquireAsync(cancellationToken).ConfigureAwait(false);
             var (id, reply) = requests.Register();
             replies.Add(reply);
-            await SendAsync(ControlRequests.Subscribe(id, batch.Select(stream => stream.Name))).ConfigureAwait(false);
+            await SendAsync(ControlRequests.StreamRequest(method, id, batch.Select(stream => stream.Name))).ConfigureAwait(false);
         }
 
         var all = Task.WhenAll(replies);
-        await AwaitReplyAsync(all, "SUBSCRIBE", cancellationToken).ConfigureAwait(false);
+        await AwaitReplyAsync(all, method, cancellationToken).ConfigureAwait(false);
         foreach (var reply in replies)
         {
             if (reply.Result is { IsError: true } refused)
             {
-                throw new SubscribeFailedException($"Binance refused SUBSCRIBE: error {refused.ErrorCode} {refused.ErrorMessage}");
+                throw new SubscribeFailedException($"Binance refused {method}: error {refused.ErrorCode} {refused.ErrorMessage}");
             }
         }
 
@@ -46,7 +53,7 @@ internal sealed class StreamSubscriber(
     /// Asks the server which streams this connection carries (LIST_SUBSCRIPTIONS) and returns the planned streams
     /// missing from its answer. An answer at all proves the connection alive; silence or an unreadable answer throws.
     /// </summary>
-    public async Task<IReadOnlyList<StreamId>> ProbeAsync(IReadOnlyList<StreamId> planned, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StreamId>> ProbeAsync(IReadOnlyCollection<StreamId> planned, CancellationToken cancellationToken)
     {
         await sendLimiter.AcquireAsync(cancellationToken).ConfigureAwait(false);
         var (id, reply) = requests.Register(keepFrame: true);

@@ -1,5 +1,6 @@
 using KlineAspire.Ingestor.Configuration;
 using KlineAspire.Ingestor.Storage;
+using KlineAspire.Ingestor.Symbols;
 using KlineAspire.Ingestor.Telemetry;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,8 @@ namespace KlineAspire.Ingestor.Health;
 /// subscribed). Degraded while starting, and while some streams have no price to serve (feed lost, or no update
 /// yet: Binance pushes only on change, so a quiet pair on a healthy connection may have none for a while).
 /// </summary>
-internal sealed class DataFlowHealthCheck(KlineStore store, IngestorMetrics metrics, IngestorStart start, IOptions<BinanceOptions> options, TimeProvider time) : IHealthCheck
+/// With symbol patterns, readiness also says when exchangeInfo has never been read, and why.
+internal sealed class DataFlowHealthCheck(KlineStore store, IngestorMetrics metrics, IngestorStart start, SymbolRefreshState symbols, IOptions<BinanceOptions> options, TimeProvider time) : IHealthCheck
 {
     public const string Name = "kline-data-flow";
 
@@ -32,8 +34,20 @@ internal sealed class DataFlowHealthCheck(KlineStore store, IngestorMetrics metr
             ["subscribed_streams"] = metrics.SubscribedStreams,
         };
 
+        if (symbols.LastSuccess is { } refreshed)
+        {
+            data["last_symbol_refresh"] = refreshed.ToString("O");
+        }
+
+        // Patterns select nothing until exchangeInfo has been read: degraded while starting, then unready, with the reason.
+        if (symbols.WaitingFor is { } waiting)
+        {
+            return Task.FromResult(starting ? HealthCheckResult.Degraded($"Starting: {waiting}", data: data) : HealthCheckResult.Unhealthy(waiting, data: data));
+        }
+
         var result = census switch
         {
+            { Streams: 0 } => HealthCheckResult.Degraded("No stream to ingest: the symbol patterns match no symbol exchangeInfo lists as TRADING.", data: data),
             { Live: var live, Streams: var streams } when live == streams => HealthCheckResult.Healthy($"All {streams} streams are subscribed and have data.", data),
             { FeedUp: 0 } when starting => HealthCheckResult.Degraded($"Starting: connecting and subscribing {census.Streams} streams.", data: data),
             { FeedUp: 0 } => HealthCheckResult.Unhealthy($"No stream is being delivered: no connection has been subscribed for the last {settings.StaleAfter:g}.", data: data),

@@ -4,31 +4,59 @@ using KlineAspire.Ingestor.Streams;
 namespace KlineAspire.Ingestor.Storage;
 
 /// <summary>
-/// The latest candle of every configured stream. The set of streams is fixed at startup, so lookups never add
-/// entries and an update is a dictionary probe on a span plus a write into a preallocated slot. The streams of one
-/// planned connection share that connection's <see cref="FeedCoverage"/>.
+/// The latest candle of every configured stream. The set of streams changes only when listings do (every
+/// <c>SymbolRefreshInterval</c> at most), while frames look up slots thousands of times a second; so the set is an
+/// immutable snapshot (slots plus lookup) that a change replaces as a whole (copy-on-write). A frame reads the
+/// current snapshot once, and a lookup is a dictionary probe on a span plus a write into a preallocated slot, with
+/// no lock and no allocation. Slots that stay keep their candle across changes. The streams of one connection
+/// share that connection's <see cref="FeedCoverage"/>.
 /// </summary>
 public sealed class KlineStore
 {
     // Symbols are at most 32 characters and intervals 3, so a frame's key always fits; longer input is no stream of ours.
     private const int MaxKeyChars = 64;
 
-    private readonly StreamSlot[] _slots;
-    private readonly Dictionary<string, StreamSlot>.AlternateLookup<ReadOnlySpan<char>> _byKey;
-
     private readonly FeedCoverage[] _coverage;
+    private readonly Lock _writeGate = new();
+    private volatile Snapshot _snapshot;
 
+    /// <summary>A store of the planned streams; each planned connection gets its <see cref="FeedCoverage"/>.</summary>
     public KlineStore(StreamPlan plan)
     {
         _coverage = plan.Connections.Select(_ => new FeedCoverage()).ToArray();
-        _slots = plan.Connections.SelectMany(connection => connection.Streams.Select(stream => new StreamSlot(stream, _coverage[connection.Index]))).ToArray();
-        var byKey = _slots.ToDictionary(slot => slot.Id.Key, StringComparer.Ordinal);
-        _byKey = byKey.GetAlternateLookup<ReadOnlySpan<char>>();
+        _snapshot = new Snapshot(plan.Connections.SelectMany(connection => connection.Streams.Select(stream => new StreamSlot(stream, _coverage[connection.Index]))).ToArray(), 0);
     }
 
-    public IReadOnlyList<StreamSlot> Slots => _slots;
+    /// <summary>The current streams. A caller that reads several properties of one collection keeps this list, which never changes.</summary>
+    public IReadOnlyList<StreamSlot> Slots => _snapshot.Slots;
 
-    public int Count => _slots.Length;
+    public int Count => _snapshot.Slots.Length;
+
+    /// <summary>Increases with every change of the stream set.</summary>
+    public int Version => _snapshot.Version;
+
+    /// <summary>Adds streams carried by a connection with <paramref name="coverage"/>; streams already stored are left as they are.</summary>
+    public void Add(IEnumerable<StreamId> streams, FeedCoverage coverage)
+    {
+        lock (_writeGate)
+        {
+            var current = _snapshot;
+            var added = streams.Where(stream => !current.ByKey.Dictionary.ContainsKey(stream.Key)).DistinctBy(stream => stream.Key)
+                .Select(stream => new StreamSlot(stream, coverage));
+            _snapshot = new Snapshot([.. current.Slots, .. added], current.Version + 1);
+        }
+    }
+
+    /// <summary>Removes streams: their series leave the next collection, and frames for them are no longer stored.</summary>
+    public void Remove(IEnumerable<StreamId> streams)
+    {
+        lock (_writeGate)
+        {
+            var current = _snapshot;
+            var removed = streams.Select(stream => stream.Key).ToHashSet(StringComparer.Ordinal);
+            _snapshot = new Snapshot(current.Slots.Where(slot => !removed.Contains(slot.Id.Key)).ToArray(), current.Version + 1);
+        }
+    }
 
     /// <summary>The delivery state shared by the streams of planned connection <paramref name="connectionIndex"/>.</summary>
     public FeedCoverage Coverage(int connectionIndex) => _coverage[connectionIndex];
@@ -67,16 +95,17 @@ public sealed class KlineStore
             length += KlineCalendar.Utc8Suffix.Length;
         }
 
-        return _byKey.TryGetValue(key[..length], out slot!);
+        return _snapshot.ByKey.TryGetValue(key[..length], out slot!);
     }
 
     public StreamSlot? Find(string symbol, string interval) =>
-        _byKey.Dictionary.TryGetValue(StreamId.StoreKey(symbol.ToUpperInvariant(), interval), out var slot) ? slot : null;
+        _snapshot.ByKey.Dictionary.TryGetValue(StreamId.StoreKey(symbol.ToUpperInvariant(), interval), out var slot) ? slot : null;
 
     public StoreCensus Census(long nowUnixMs, long staleAfterMs)
     {
         int withData = 0, feedUp = 0, live = 0;
-        foreach (var slot in _slots)
+        var slots = _snapshot.Slots;
+        foreach (var slot in slots)
         {
             var up = slot.Coverage.IsLive(nowUnixMs, staleAfterMs);
             var hasData = slot.HasData;
@@ -85,6 +114,22 @@ public sealed class KlineStore
             live += up && hasData ? 1 : 0;
         }
 
-        return new StoreCensus(_slots.Length, withData, feedUp, live);
+        return new StoreCensus(slots.Length, withData, feedUp, live);
+    }
+
+    private sealed class Snapshot
+    {
+        public Snapshot(StreamSlot[] slots, int version)
+        {
+            Slots = slots;
+            Version = version;
+            ByKey = slots.ToDictionary(slot => slot.Id.Key, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+        }
+
+        public StreamSlot[] Slots { get; }
+
+        public int Version { get; }
+
+        public Dictionary<string, StreamSlot>.AlternateLookup<ReadOnlySpan<char>> ByKey { get; }
     }
 }

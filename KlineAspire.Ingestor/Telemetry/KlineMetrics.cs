@@ -55,7 +55,7 @@ public sealed class KlineMetrics
     private IEnumerable<Measurement<T>> Observe<T>(int instrument, Select<T> value, Select<bool> include) where T : struct
     {
         var readings = _readings.For(instrument);
-        var slots = _store.Slots;
+        var slots = _readings.Slots;
         for (var index = 0; index < readings.Length; index++)
         {
             if (include(in readings[index]))

@@ -9,14 +9,16 @@ namespace KlineAspire.Ingestor.Telemetry;
 /// <c>/metrics</c> response shows each stream's candle from one update, judged against one "now". OpenTelemetry
 /// calls each instrument's callback once per collection and serialises collections; the first instrument to
 /// come back for a second look is therefore the start of the next collection, whatever the order and whichever
-/// instruments a view has dropped. The buffer is reused, so a collection allocates nothing per stream here.
+/// instruments a view has dropped. The buffer is reused, so a collection allocates nothing per stream here; it is
+/// replaced only when the stream set changes size (listings, every <c>SymbolRefreshInterval</c> at most).
 /// </summary>
 public sealed class MarketReadings
 {
     private readonly KlineStore _store;
     private readonly TimeProvider _time;
     private readonly long _staleAfterMs;
-    private readonly StreamReading[] _readings;
+    private StreamReading[] _readings;
+    private IReadOnlyList<StreamSlot> _slots;
     private readonly Lock _gate = new();
     private ulong _observedBy;
     private long _collections;
@@ -26,13 +28,26 @@ public sealed class MarketReadings
         _store = store;
         _time = time;
         _staleAfterMs = (long)options.Value.StaleAfter.TotalMilliseconds;
-        _readings = new StreamReading[store.Count];
+        _slots = store.Slots;
+        _readings = new StreamReading[_slots.Count];
+    }
+
+    /// <summary>The streams of the current collection, in the order of its readings: the store may have changed since.</summary>
+    public IReadOnlyList<StreamSlot> Slots
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _slots;
+            }
+        }
     }
 
     /// <summary>Readings taken so far; each is shared by one collection's instruments.</summary>
     public long Collections => Volatile.Read(ref _collections);
 
-    /// <summary>The readings of the current collection for instrument number <paramref name="instrument"/> (0 to 63), in <see cref="KlineStore.Slots"/> order.</summary>
+    /// <summary>The readings of the current collection for instrument number <paramref name="instrument"/> (0 to 63), in <see cref="Slots"/> order.</summary>
     public StreamReading[] For(int instrument)
     {
         var bit = 1UL << instrument;
@@ -53,6 +68,12 @@ public sealed class MarketReadings
     {
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var slots = _store.Slots;
+        if (slots.Count != _readings.Length)
+        {
+            _readings = new StreamReading[slots.Count];
+        }
+
+        _slots = slots;
         for (var index = 0; index < slots.Count; index++)
         {
             slots[index].Read(now, _staleAfterMs, out _readings[index]);

@@ -39,6 +39,9 @@ public sealed class RunningIngestor : IAsyncDisposable
             $"--Binance:Endpoint={endpoint}",
             $"--Binance:Symbols={string.Join(',', symbols)}",
             $"--Binance:Intervals={string.Join(',', intervals)}",
+            // No REST unless a test names one (settings come later and win): literal symbols start unchecked, as before
+            // exchangeInfo was read, and a refused port fails at once instead of waiting on a DNS lookup of api.binance.com.
+            "--Binance:RestEndpoint=http://127.0.0.1:1",
             // Tests drop connections on purpose; reconnect quickly.
             "--Binance:ReconnectBaseDelay=00:00:00.100",
             "--Binance:ReconnectMaxDelay=00:00:01",

@@ -11,7 +11,8 @@ public static class SimulatedStack
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(2);
 
-    public static async Task<DistributedApplication> StartAsync(IReadOnlyCollection<string> symbols, IReadOnlyCollection<string> intervals)
+    /// <param name="configure">Changes to the model before it is built, e.g. an ingestor setting the AppHost does not expose.</param>
+    public static async Task<DistributedApplication> StartAsync(IReadOnlyCollection<string> symbols, IReadOnlyCollection<string> intervals, Action<IDistributedApplicationTestingBuilder>? configure = null)
     {
         var ct = TestContext.Current.CancellationToken;
         var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.KlineAspire_AppHost>(
@@ -23,6 +24,7 @@ public static class SimulatedStack
                 $"--Market:Symbols={string.Join(',', symbols)}",
                 $"--Market:Intervals={string.Join(',', intervals)}",
             ], ct).WaitAsync(StartTimeout, ct);
+        configure?.Invoke(appHost);
         var app = await appHost.BuildAsync(ct).WaitAsync(StartTimeout, ct);
         try
         {

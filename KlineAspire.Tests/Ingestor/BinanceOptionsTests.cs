@@ -25,6 +25,21 @@ public class BinanceOptionsTests
     }
 
     [Theory]
+    [InlineData("https://api.binance.com", "https://api.binance.com/api/v3/exchangeInfo")]
+    [InlineData("https://data-api.binance.vision/", "https://data-api.binance.vision/api/v3/exchangeInfo")]
+    [InlineData("http://127.0.0.1:5190/api/v3", "http://127.0.0.1:5190/api/v3/exchangeInfo")]
+    [InlineData("https://proxy.example/binance", "https://proxy.example/binance/api/v3/exchangeInfo")]
+    public void Rest_endpoint_becomes_the_exchange_info_url(string endpoint, string expected) =>
+        Assert.Equal(expected, RestEndpointUri.ExchangeInfo(endpoint).ToString());
+
+    [Fact]
+    public void Patterns_are_valid_symbols()
+    {
+        var result = new BinanceOptionsValidator().Validate(null, Bind(new() { ["Binance:Symbols"] = "*USDT,BTC*,*,ETHBTC" }));
+        Assert.False(result.Failed, result.FailureMessage);
+    }
+
+    [Theory]
     [InlineData("ws://127.0.0.1:1234", "ws://127.0.0.1:1234/stream")]
     [InlineData("wss://stream.binance.com:9443", "wss://stream.binance.com:9443/stream")]
     [InlineData("wss://data-stream.binance.vision/", "wss://data-stream.binance.vision/stream")]
@@ -48,6 +63,10 @@ public class BinanceOptionsTests
     [InlineData("Binance:MaxConnectionAttempts", "301", "Binance:MaxConnectionAttempts = '301' must be between 1 and 300")]
     [InlineData("Binance:ConnectionLifetime", "1.00:00:00", "Binance:ConnectionLifetime = '1.00:00:00' must be positive and shorter than 24:00:00")]
     [InlineData("Binance:StaleAfter", "00:00:00", "Binance:StaleAfter = '00:00:00' must be a positive duration")]
+    [InlineData("Binance:Symbols", "*USDT,BTC-*", "Binance:Symbols:1 = 'BTC-*' is not a valid symbol")]
+    [InlineData("Binance:RestEndpoint", "wss://api.binance.com", "Binance:RestEndpoint = 'wss://api.binance.com' is not usable: the scheme 'wss' is not http or https")]
+    [InlineData("Binance:RestEndpoint", "https://api.binance.com/?x=1", "Binance:RestEndpoint = 'https://api.binance.com/?x=1' is not usable: it has a query")]
+    [InlineData("Binance:SymbolRefreshInterval", "00:00:00", "Binance:SymbolRefreshInterval = '00:00:00' must be a positive duration")]
     public void Bad_values_fail_with_a_message_naming_key_and_value(string key, string value, string expected)
     {
         var settings = new Dictionary<string, string?> { ["Binance:Symbols"] = "BTCUSDT", [key] = value };

@@ -34,6 +34,26 @@ public class KlineStoreTests
     }
 
     [Fact]
+    public void Streams_added_and_removed_at_run_time_are_found_and_forgotten_while_the_others_keep_their_slot()
+    {
+        var store = StoreOf(new StreamId("BTCUSDT", "1m"), new StreamId("ETHUSDT", "1m"));
+        Assert.True(store.TryGetSlot("BTCUSDT"u8, "1m"u8, false, out var btc));
+        var coverage = new FeedCoverage();
+
+        store.Add([new StreamId("NEWUSDT", "1m"), new StreamId("BTCUSDT", "1m")], coverage);
+        store.Remove([new StreamId("ETHUSDT", "1m")]);
+
+        Assert.Equal(["BTCUSDT", "NEWUSDT"], store.Slots.Select(slot => slot.Id.Symbol));
+        Assert.Equal(2, store.Count);
+        Assert.True(store.TryGetSlot("NEWUSDT"u8, "1m"u8, false, out var added));
+        Assert.Same(coverage, added.Coverage);
+        Assert.True(store.TryGetSlot("BTCUSDT"u8, "1m"u8, false, out var kept));
+        Assert.Same(btc, kept);
+        Assert.False(store.TryGetSlot("ETHUSDT"u8, "1m"u8, false, out _));
+        Assert.Equal(2, store.Version);
+    }
+
+    [Fact]
     public void Older_updates_never_roll_a_stream_back_and_closes_count_once()
     {
         var slot = Covered(StoreOf(new StreamId("XRPUSDT", "1m"))).Slots[0];

@@ -31,4 +31,28 @@ public class StreamPlannerTests
         Assert.All(plan.Connections, c => Assert.InRange(c.Streams.Count, 1, 1024));
         Assert.Equal(plan.Streams, plan.Connections.SelectMany(c => c.Streams));
     }
+
+    [Fact]
+    public void New_streams_level_the_least_loaded_connections_without_passing_the_limit()
+    {
+        var added = Streams(10);
+
+        var (toExisting, toNew) = StreamPlanner.Place([8, 5, 10], added, 10);
+
+        Assert.Equal([2, 5, 0], toExisting.Select(list => list.Count));
+        Assert.Equal(3, toNew.Single().Count);
+        Assert.Equal(added, toExisting.SelectMany(list => list).Concat(toNew.SelectMany(list => list)).OrderBy(s => s.Symbol));
+    }
+
+    [Fact]
+    public void Streams_that_fit_nowhere_are_spread_evenly_over_as_few_new_connections_as_possible()
+    {
+        var (toExisting, toNew) = StreamPlanner.Place([1024], Streams(2050), 1024);
+
+        Assert.Empty(toExisting.Single());
+        Assert.Equal([684, 683, 683], toNew.Select(list => list.Count));
+    }
+
+    private static List<StreamId> Streams(int count) =>
+        Enumerable.Range(0, count).Select(i => new StreamId($"S{i:D4}USDT", "1m")).ToList();
 }

@@ -10,6 +10,7 @@ public class StartupErrorTests
     [InlineData("Binance:Endpoint", "http://stream.binance.com:9443")]
     [InlineData("Binance:Symbols", "BTC@USDT")]
     [InlineData("Binance:Symbols", "")]
+    [InlineData("Binance:RestEndpoint", "ftp://api.binance.com")]
     public async Task A_bad_setting_stops_the_process_with_a_message_naming_the_key_and_value(string key, string value)
     {
         var (exitCode, output) = await RunIngestorAsync($"--{key}={value}", key == "Binance:Symbols" ? "--Binance:Intervals=1m" : "--Binance:Symbols=BTCUSDT");
@@ -23,6 +24,21 @@ public class StartupErrorTests
         }
 
         Assert.DoesNotContain("   at ", output);
+    }
+
+    [Fact]
+    public async Task A_literal_symbol_that_exchangeInfo_does_not_list_stops_the_process_like_a_bad_setting()
+    {
+        await using var simulator = await KlineAspire.Simulator.BinanceSimulator.StartAsync(new KlineAspire.Simulator.SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
+
+        var (exitCode, output) = await RunIngestorAsync(
+            $"--Binance:Endpoint={simulator.WebSocketBaseUri}", $"--Binance:RestEndpoint={simulator.HttpBaseUri}", "--Binance:Symbols=BTCUSDT,NOPEUSDT");
+
+        Assert.True(exitCode == 2, $"exit code {exitCode}:\n{output}");
+        Assert.Contains("configuration is invalid", output);
+        Assert.Contains("Binance:Symbols:1 = 'NOPEUSDT' is not listed by exchangeInfo", output);
+        Assert.False(output.Contains("   at ", StringComparison.Ordinal), output);
+        Assert.Equal(0, simulator.ConnectionAttempts);
     }
 
     private static Task<(int ExitCode, string Output)> RunIngestorAsync(params string[] args)

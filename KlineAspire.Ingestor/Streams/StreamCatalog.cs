@@ -1,0 +1,141 @@
+using System.Threading.Channels;
+using KlineAspire.Ingestor.Configuration;
+using KlineAspire.Ingestor.Storage;
+using Microsoft.Extensions.Options;
+
+namespace KlineAspire.Ingestor.Streams;
+
+/// <summary>
+/// The live set of streams and the connection each one rides on. It starts from the startup plan and follows the
+/// selected symbols: new streams go to connections with room (the least loaded first) or onto new connections,
+/// removed ones are unsubscribed on their connection before they leave the store, and a connection left with
+/// nothing is closed. No change moves a flowing stream, so no unaffected connection reconnects.
+/// </summary>
+public sealed class StreamCatalog
+{
+    private readonly KlineStore _store;
+    private readonly BinanceOptions _options;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Channel<ConnectionAssignment> _opened = Channel.CreateUnbounded<ConnectionAssignment>();
+    private List<ConnectionAssignment> _assignments;
+    private int _nextIndex;
+
+    public StreamCatalog(StreamPlan plan, KlineStore store, IOptions<BinanceOptions> options)
+    {
+        _store = store;
+        _options = options.Value;
+        _assignments = plan.Connections.Select(connection => new ConnectionAssignment(connection.Index, connection.Streams, store.Coverage(connection.Index))).ToList();
+        _nextIndex = plan.Connections.Count;
+        foreach (var assignment in _assignments)
+        {
+            _opened.Writer.TryWrite(assignment);
+        }
+    }
+
+    /// <summary>Every connection to supervise, the startup ones first and then each one a change opens.</summary>
+    public ChannelReader<ConnectionAssignment> Opened => _opened.Reader;
+
+    public IReadOnlyList<ConnectionAssignment> Assignments => Volatile.Read(ref _assignments);
+
+    /// <summary>Makes the live set the streams of <paramref name="symbols"/> at the configured intervals.</summary>
+    public async Task<CatalogChange> ApplyAsync(IEnumerable<string> symbols, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var wanted = StreamPlanner.Expand(symbols, _options.Intervals);
+            var wantedSet = wanted.ToHashSet();
+            var assignments = _assignments;
+            var current = assignments.SelectMany(assignment => assignment.Streams).ToHashSet();
+
+            // Removals first: the room they free takes additions without a new connection.
+            var removed = current.Where(stream => !wantedSet.Contains(stream)).ToHashSet();
+            var closed = 0;
+            if (removed.Count > 0)
+            {
+                var waits = new List<Task>();
+                foreach (var assignment in assignments.Where(assignment => assignment.Streams.Any(removed.Contains)))
+                {
+                    assignment.Change([], removed);
+                    waits.Add(WaitUntilUnsubscribedAsync(assignment, assignment.Version, cancellationToken));
+                }
+
+                // A frame for a stream still subscribed would otherwise count as an unknown stream.
+                await Task.WhenAll(waits).ConfigureAwait(false);
+                _store.Remove(removed);
+                foreach (var empty in assignments.Where(assignment => assignment.Count == 0))
+                {
+                    empty.Close();
+                    closed++;
+                }
+
+                assignments = [.. assignments.Where(assignment => assignment.Count > 0)];
+            }
+
+            var added = wanted.Where(stream => !current.Contains(stream)).ToList();
+            var (toExisting, toNew) = StreamPlanner.Place(assignments.Select(assignment => assignment.Count).ToList(), added, _options.MaxStreamsPerConnection);
+            for (var index = 0; index < assignments.Count; index++)
+            {
+                if (toExisting[index].Count > 0)
+                {
+                    // In the store before the subscription, so the first update finds its slot.
+                    _store.Add(toExisting[index], assignments[index].Coverage);
+                    assignments[index].Change(toExisting[index], new HashSet<StreamId>());
+                }
+            }
+
+            var opened = new List<ConnectionAssignment>();
+            foreach (var streams in toNew)
+            {
+                var assignment = new ConnectionAssignment(_nextIndex++, streams, new FeedCoverage());
+                _store.Add(streams, assignment.Coverage);
+                opened.Add(assignment);
+            }
+
+            Volatile.Write(ref _assignments, [.. assignments, .. opened]);
+            foreach (var assignment in opened)
+            {
+                _opened.Writer.TryWrite(assignment);
+            }
+
+            return new CatalogChange(added.Count, removed.Count, opened.Count, closed, _store.Count);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Until the live connection has applied the change (UNSUBSCRIBE acknowledged), it drops, or the wait for a reply
+    /// would have timed out; a connection that is not live needs nothing, the next one subscribes the new set.
+    /// </summary>
+    private async Task WaitUntilUnsubscribedAsync(ConnectionAssignment assignment, int version, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_options.SubscribeTimeout * 2);
+        try
+        {
+            while (true)
+            {
+                var changed = assignment.Changed;
+                if (assignment.AppliedVersion is var applied && (applied < 0 || applied >= version) || assignment.Closed.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                await changed.WaitAsync(deadline.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The supervisor replaces a connection whose UNSUBSCRIBE goes unanswered; the new one carries the new set.
+        }
+    }
+}
+
+/// <summary>What one change of the selection did.</summary>
+public sealed record CatalogChange(int Added, int Removed, int ConnectionsOpened, int ConnectionsClosed, int Streams)
+{
+    public bool IsEmpty => Added == 0 && Removed == 0;
+}

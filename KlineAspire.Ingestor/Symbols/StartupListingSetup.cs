@@ -1,0 +1,41 @@
+using KlineAspire.Ingestor.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace KlineAspire.Ingestor.Symbols;
+
+/// <summary>
+/// Reads exchangeInfo once, when startup validation asks for <see cref="StartupListing"/>. Options are built
+/// synchronously, so the request is waited on here; it runs once, before the host starts anything, and is bounded.
+/// </summary>
+internal sealed class StartupListingSetup(ExchangeInfoClient exchangeInfo, IOptions<BinanceOptions> binance) : IConfigureOptions<StartupListing>
+{
+    // The host serves nothing while this runs (not even /health): keep it short; the refresh service retries later.
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    public void Configure(StartupListing options)
+    {
+        try
+        {
+            _ = binance.Value;
+        }
+        catch (OptionsValidationException)
+        {
+            // The Binance settings' own validation reports that; with a bad REST endpoint there is nothing to read.
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(Timeout);
+        try
+        {
+            options.Listed = exchangeInfo.GetSymbolsAsync(timeout.Token).GetAwaiter().GetResult();
+        }
+        catch (ExchangeInfoUnavailableException exception)
+        {
+            options.Unavailable = exception.Message;
+        }
+        catch (OperationCanceledException)
+        {
+            options.Unavailable = $"no answer within {Timeout}";
+        }
+    }
+}

@@ -1,0 +1,32 @@
+namespace KlineAspire.Ingestor.Symbols;
+
+/// <summary>Structured log events of symbol selection (source-generated).</summary>
+internal static partial class SymbolLog
+{
+    [LoggerMessage(101, LogLevel.Warning, "exchangeInfo could not be read from {Address} ({Reason}); starting with the {Count} literal symbols unchecked. A symbol Binance does not list would stay silent")]
+    public static partial void LiteralsUnchecked(ILogger logger, Uri address, string reason, int count);
+
+    [LoggerMessage(102, LogLevel.Warning, "exchangeInfo could not be read from {Address} ({Reason}); the symbol patterns wait for it, the {Count} literal symbols start now")]
+    public static partial void WaitingForExchangeInfo(ILogger logger, Uri address, string reason, int count);
+
+    [LoggerMessage(103, LogLevel.Warning, "Still waiting for exchangeInfo from {Address} ({Reason}); retrying in {Delay}")]
+    public static partial void StillWaiting(ILogger logger, Uri address, string reason, TimeSpan delay);
+
+    [LoggerMessage(104, LogLevel.Warning, "Symbol refresh failed: exchangeInfo from {Address} ({Reason}); the last known set of {Streams} streams stays in force, retrying in {Delay}")]
+    public static partial void KeepingLastKnownSet(ILogger logger, Uri address, string reason, int streams, TimeSpan delay);
+
+    [LoggerMessage(105, LogLevel.Warning, "Binance:Symbols:{Index} = '{Pattern}' matches no symbol that exchangeInfo lists as TRADING")]
+    public static partial void PatternMatchesNothing(ILogger logger, int index, string pattern);
+
+    [LoggerMessage(106, LogLevel.Warning, "Binance:Symbols:{Index} = '{Symbol}' is listed with status {Status}, not TRADING: it stays subscribed but sends nothing until it trades again")]
+    public static partial void LiteralNotTrading(ILogger logger, int index, string symbol, string status);
+
+    [LoggerMessage(107, LogLevel.Warning, "Binance:Symbols:{Index} = '{Symbol}' is no longer listed by exchangeInfo: it stays subscribed as configured, but will send nothing")]
+    public static partial void LiteralDelisted(ILogger logger, int index, string symbol);
+
+    [LoggerMessage(108, LogLevel.Information, "Symbols selected: {Symbols}; {Added} streams added, {Removed} removed, {Opened} connections opened, {Closed} closed; {Streams} streams in all")]
+    public static partial void SelectionApplied(ILogger logger, int symbols, int added, int removed, int opened, int closed, int streams);
+
+    [LoggerMessage(109, LogLevel.Critical, "The configuration is invalid, stopping: {Failures}")]
+    public static partial void UnknownLiteralsStopping(ILogger logger, string failures);
+}

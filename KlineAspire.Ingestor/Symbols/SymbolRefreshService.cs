@@ -1,0 +1,156 @@
+using KlineAspire.Ingestor.Configuration;
+using KlineAspire.Ingestor.Connections;
+using KlineAspire.Ingestor.Streams;
+using KlineAspire.Ingestor.Telemetry;
+using Microsoft.Extensions.Options;
+
+namespace KlineAspire.Ingestor.Symbols;
+
+/// <summary>
+/// Selects symbols from exchangeInfo and keeps the selection current.
+/// <list type="bullet">
+/// <item>At startup exchangeInfo is read once, before any connection opens (<see cref="StartupListing"/>). A literal
+/// symbol it does not list stops the start (exit code 2, like any invalid setting). If REST cannot be reached, literal
+/// symbols start anyway (they need no listing), with a warning.</item>
+/// <item>With patterns, it reads exchangeInfo again every <c>SymbolRefreshInterval</c> and hands the selection to the
+/// <see cref="StreamCatalog"/>. Failures retry with backoff and jitter inside the <see cref="RestWeightBudget"/>;
+/// meanwhile the last known set stays in force. Until the first success, readiness says what it is waiting for.</item>
+/// <item>With literals only, there is nothing to follow: no refresh, as before patterns existed.</item>
+/// </list>
+/// </summary>
+internal sealed class SymbolRefreshService(
+    IOptions<StartupListing> startupListing,
+    ExchangeInfoClient exchangeInfo,
+    StreamCatalog catalog,
+    SymbolRefreshState state,
+    SymbolRefreshMetrics metrics,
+    FatalSymbolError fatal,
+    IHostApplicationLifetime lifetime,
+    IOptions<BinanceOptions> options,
+    ILogger<SymbolRefreshService> logger,
+    TimeProvider time) : BackgroundService
+{
+    private readonly SymbolSelector _selector = new(SymbolPattern.FromConfiguration(options.Value.Symbols));
+    private bool _resolved;
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Read (and its literals checked) by startup validation, before any hosted service started.
+        var startup = startupListing.Value;
+        if (startup.Listed is { } listed)
+        {
+            await ApplyAsync(listed, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            var reason = startup.Unavailable ?? "not read";
+            metrics.Refreshed(succeeded: false);
+            if (_selector.HasPatterns)
+            {
+                state.Waiting($"waiting for exchangeInfo from {exchangeInfo.Address}: {reason}");
+                SymbolLog.WaitingForExchangeInfo(logger, exchangeInfo.Address, reason, _selector.Literals.Count);
+            }
+            else
+            {
+                SymbolLog.LiteralsUnchecked(logger, exchangeInfo.Address, reason, _selector.Literals.Count);
+            }
+        }
+
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!_selector.HasPatterns)
+        {
+            return;
+        }
+
+        var settings = options.Value;
+        var backoff = new ReconnectBackoff(settings.ReconnectBaseDelay, settings.ReconnectMaxDelay, Random.Shared);
+        var delay = _resolved ? settings.SymbolRefreshInterval : backoff.Next();
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
+                try
+                {
+                    var listed = await exchangeInfo.GetSymbolsAsync(stoppingToken).ConfigureAwait(false);
+                    if (!_resolved && _selector.Select(listed).UnknownLiterals.Count > 0)
+                    {
+                        StopOnUnknownLiterals(listed);
+                        return;
+                    }
+
+                    await ApplyAsync(listed, stoppingToken).ConfigureAwait(false);
+                    backoff.Reset();
+                    delay = settings.SymbolRefreshInterval;
+                }
+                catch (ExchangeInfoUnavailableException exception)
+                {
+                    metrics.Refreshed(succeeded: false);
+                    // Never longer than the regular interval: a failure must not make the next look later than a success would.
+                    delay = Min(backoff.Next(), settings.SymbolRefreshInterval);
+                    if (_resolved)
+                    {
+                        SymbolLog.KeepingLastKnownSet(logger, exchangeInfo.Address, exception.Message, catalog.Assignments.Sum(a => a.Count), delay);
+                    }
+                    else
+                    {
+                        state.Waiting($"waiting for exchangeInfo from {exchangeInfo.Address}: {exception.Message}");
+                        SymbolLog.StillWaiting(logger, exchangeInfo.Address, exception.Message, delay);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
+    private async Task ApplyAsync(IReadOnlyList<ListedSymbol> listed, CancellationToken cancellationToken)
+    {
+        var selection = _selector.Select(listed);
+        foreach (var pattern in selection.EmptyPatterns)
+        {
+            SymbolLog.PatternMatchesNothing(logger, pattern.Index, pattern.Text);
+        }
+
+        foreach (var literal in selection.NotTradingLiterals)
+        {
+            SymbolLog.LiteralNotTrading(logger, literal.Index, literal.Text, listed.First(s => s.Symbol == literal.Text).Status);
+        }
+
+        foreach (var literal in selection.UnknownLiterals)
+        {
+            // Only after a successful start: the literal was listed then and has been delisted since. It stays, as configured.
+            SymbolLog.LiteralDelisted(logger, literal.Index, literal.Text);
+        }
+
+        if (_selector.HasPatterns)
+        {
+            var change = await catalog.ApplyAsync(selection.Symbols, cancellationToken).ConfigureAwait(false);
+            if (!change.IsEmpty || !_resolved)
+            {
+                SymbolLog.SelectionApplied(logger, selection.Symbols.Count, change.Added, change.Removed, change.ConnectionsOpened, change.ConnectionsClosed, change.Streams);
+            }
+        }
+
+        _resolved = true;
+        state.Succeeded(time.GetUtcNow());
+        metrics.Refreshed(succeeded: true);
+    }
+
+    /// <summary>exchangeInfo answered only after the start: the same error as at startup, reported when the host has stopped.</summary>
+    private void StopOnUnknownLiterals(IReadOnlyList<ListedSymbol> listed)
+    {
+        var exception = new UnknownSymbolsException(UnknownSymbols.Failures(_selector.Select(listed).UnknownLiterals, exchangeInfo.Address));
+        fatal.Exception = exception;
+        SymbolLog.UnknownLiteralsStopping(logger, exception.Message);
+        lifetime.StopApplication();
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+}

@@ -1,0 +1,52 @@
+using KlineAspire.Ingestor.Configuration;
+using KlineAspire.Ingestor.Storage;
+using KlineAspire.Ingestor.Streams;
+using KlineAspire.Ingestor.Telemetry;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+
+namespace KlineAspire.Ingestor.Symbols;
+
+internal static class SymbolSelectionServiceCollectionExtensions
+{
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// exchangeInfo, symbol patterns and the live stream set. Register before the connections, so the refresh
+    /// service has applied the startup selection when they start.
+    /// </summary>
+    public static IServiceCollection AddKlineSymbolSelection(this IServiceCollection services)
+    {
+        services.AddSingleton(provider => new StreamCatalog(provider.GetRequiredService<StreamPlan>(), provider.GetRequiredService<KlineStore>(), provider.GetRequiredService<IOptions<BinanceOptions>>()));
+        services.AddSingleton<SymbolRefreshState>();
+        services.AddSingleton<FatalSymbolError>();
+        services.AddSingleton(provider => new RestWeightBudget(BinanceLimits.ExchangeInfoWeight, provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ExchangeInfoClient>();
+        services.AddSingleton<SymbolRefreshMetrics>();
+        services.AddSingleton<IConfigureOptions<StartupListing>, StartupListingSetup>();
+        services.AddSingleton<IValidateOptions<StartupListing>, StartupListingValidator>();
+        // Validated on start, after the Binance settings: an unlisted literal symbol is a startup error like they are.
+        services.AddOptions<StartupListing>().ValidateOnStart();
+
+        // The service defaults give every client the standard resilience handler, whose retries would send requests
+        // the weight budget never sees (into a 429, or a 418 ban). This client has none: its caller retries, within budget.
+        // (RemoveAllResilienceHandlers says the same, but is still marked for evaluation only.)
+        services.AddHttpClient(ExchangeInfoClient.HttpClientName, http => http.Timeout = RequestTimeout)
+            .ConfigureAdditionalHttpMessageHandlers((handlers, _) =>
+            {
+                for (var index = handlers.Count - 1; index >= 0; index--)
+                {
+                    if (handlers[index] is ResilienceHandler)
+                    {
+                        handlers.RemoveAt(index);
+                    }
+                }
+            });
+
+        // HttpClient logs every failed request at Information with a stack trace; the refresh service logs one line instead.
+        services.Configure<LoggerFilterOptions>(logging => logging.AddFilter("System.Net.Http.HttpClient." + ExchangeInfoClient.HttpClientName, LogLevel.Warning));
+
+        services.AddHostedService<SymbolRefreshService>();
+        return services;
+    }
+}

@@ -1,0 +1,96 @@
+using KlineAspire.Simulator;
+using KlineAspire.Tests.Infrastructure;
+using KlineAspire.Tests.Simulator;
+
+namespace KlineAspire.Tests.Integration;
+
+/// <summary>
+/// Listings and delistings while data flows: the simulator's universe changes at run time and the ingestor follows
+/// it on the connections it has, within Binance's limits, without reconnecting anything.
+/// </summary>
+public class LiveListingTests
+{
+    private const int MaxStreams = 4;
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    private static Task<BinanceSimulator> StartSimulatorAsync() => SimulatorHost.StartAsync(options =>
+    {
+        options.Symbols = ["AAAUSDT", "BBBUSDT", "CCCUSDT", "DDDUSDT", "ETHBTC"];
+        options.UpdatePeriod = TimeSpan.FromMilliseconds(200);
+    });
+
+    private static Task<RunningIngestor> StartIngestorAsync(BinanceSimulator simulator) =>
+        RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["*USDT"], ["1m", "1h"], SymbolSelectionTests.Rest(simulator,
+            ("Binance:SymbolRefreshInterval", "00:00:02"),
+            ("Binance:MaxStreamsPerConnection", MaxStreams.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+
+    private static bool Priced(MetricsText metrics, string symbol) =>
+        metrics.Kline("kline_close_price", symbol, "1m") is not null && metrics.Kline("kline_close_price", symbol, "1h") is not null;
+
+    private static bool Gone(MetricsText metrics, string symbol) => !metrics.Samples.Any(s => s.Labels.TryGetValue("symbol", out var value) && value == symbol);
+
+    [Fact]
+    public async Task New_listings_join_connections_with_room_and_delisted_symbols_are_unsubscribed_and_leave_metrics()
+    {
+        await using var simulator = await StartSimulatorAsync();
+        await using var ingestor = await StartIngestorAsync(simulator);
+        await simulator.WaitForSubscribedStreamsAsync(8, Timeout);
+        await ingestor.WaitForMetricsAsync(m => new[] { "AAAUSDT", "BBBUSDT", "CCCUSDT", "DDDUSDT" }.All(s => Priced(m, s)), "the first symbols flow", Timeout);
+        var first = simulator.Connections.Select(c => c.Id).ToList();
+        Assert.Equal(2, first.Count);
+
+        // Both connections are full: the listing gets a connection of its own.
+        simulator.Symbols.List(new ExchangeSymbol("EEEUSDT", "TRADING", "EEE", "USDT"));
+        await ingestor.WaitForMetricsAsync(m => Priced(m, "EEEUSDT"), "the new listing flows", Timeout);
+        Assert.Equal(3, simulator.OpenConnections);
+
+        // A delisting and a halt: both stop trading, both leave.
+        simulator.Symbols.Delist("BBBUSDT");
+        simulator.Symbols.List(new ExchangeSymbol("CCCUSDT", "BREAK", "CCC", "USDT"));
+        var metrics = await ingestor.WaitForMetricsAsync(m => Gone(m, "BBBUSDT") && Gone(m, "CCCUSDT"), "the delisted series leave /metrics", Timeout);
+        Assert.Equal(6, metrics.Value("kline_ingestor_configured_streams"));
+        await SimulatorHost.WaitUntilAsync(() => simulator.SubscribedStreams.Count == 6, "the server carries only the remaining streams", Timeout);
+        Assert.DoesNotContain(simulator.SubscribedStreams, s => s.StartsWith("bbbusdt", StringComparison.Ordinal) || s.StartsWith("cccusdt", StringComparison.Ordinal));
+
+        // The room the removals freed takes the next listing: no new connection.
+        simulator.Symbols.List(new ExchangeSymbol("FFFUSDT", "TRADING", "FFF", "USDT"));
+        metrics = await ingestor.WaitForMetricsAsync(m => Priced(m, "FFFUSDT"), "the next listing flows", Timeout);
+        Assert.Equal(3, simulator.OpenConnections);
+        Assert.Equal(8, metrics.Value("kline_ingestor_configured_streams"));
+        Assert.Equal(8, metrics.Value("kline_ingestor_subscribed_streams"));
+        Assert.True(Priced(metrics, "AAAUSDT") && Priced(metrics, "DDDUSDT") && Priced(metrics, "EEEUSDT"));
+
+        // Nothing reconnected, and no limit was ever pushed.
+        Assert.Equal(3, simulator.ConnectionAttempts);
+        Assert.Subset(simulator.Connections.Select(c => c.Id).ToHashSet(), first.ToHashSet());
+        Assert.Equal(0, metrics.Sum("kline_ingestor_reconnects_total"));
+        Assert.All(simulator.Connections, c => Assert.InRange(c.Streams.Count, 1, MaxStreams));
+        Assert.Equal(0, simulator.RateLimitViolations);
+        Assert.Equal(0, simulator.StreamLimitViolations);
+        Assert.InRange(simulator.MaxObservedIncomingMessagesPerSecond, 1, 5);
+    }
+
+    [Fact]
+    public async Task When_rest_fails_during_a_refresh_the_last_known_set_stays_and_the_next_success_catches_up()
+    {
+        await using var simulator = await StartSimulatorAsync();
+        await using var ingestor = await StartIngestorAsync(simulator);
+        await simulator.WaitForSubscribedStreamsAsync(8, Timeout);
+
+        simulator.Faults.RestFailsWith = 503;
+        simulator.Symbols.Delist("AAAUSDT");
+        var metrics = await ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_symbol_refreshes_total", ("result", "failure")) >= 2, "refreshes fail", Timeout);
+        Assert.Equal(8, metrics.Value("kline_ingestor_configured_streams"));
+        Assert.Contains(ingestor.Logs.GetSnapshot(), r => r.Message.Contains("the last known set of 8 streams stays in force", StringComparison.Ordinal));
+        // A known set is in force: readiness does not wait for exchangeInfo again.
+        Assert.DoesNotContain("waiting for exchangeInfo", (await ingestor.HealthAsync()).Body);
+        var before = metrics.Value("kline_ingestor_messages_received_total");
+        await ingestor.WaitForMetricsAsync(m => m.Value("kline_ingestor_messages_received_total") > before, "data keeps flowing", Timeout);
+
+        simulator.Faults.RestFailsWith = null;
+        metrics = await ingestor.WaitForMetricsAsync(m => Gone(m, "AAAUSDT"), "the delisting is applied after REST is back", Timeout);
+        Assert.Equal(6, metrics.Value("kline_ingestor_configured_streams"));
+        Assert.Equal(2, simulator.ConnectionAttempts);
+        Assert.Equal(0, simulator.RateLimitViolations);
+    }
+}

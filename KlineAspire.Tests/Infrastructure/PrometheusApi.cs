@@ -18,4 +18,27 @@ public static class PrometheusApi
                 double.Parse(series.GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture)))
             .ToList();
     }
+
+    /// <summary>
+    /// Runs a range query (<c>/api/v1/query_range</c>), evaluated at <paramref name="start"/>, then every
+    /// <paramref name="step"/> up to <paramref name="end"/>, and returns each series' labels and its points.
+    /// </summary>
+    public static async Task<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, IReadOnlyList<(DateTimeOffset Time, double Value)> Points)>> QueryRangeAsync(
+        HttpClient http, string promql, DateTimeOffset start, DateTimeOffset end, TimeSpan step)
+    {
+        var query = $"query={Uri.EscapeDataString(promql)}&start={Seconds(start)}&end={Seconds(end)}&step={step.TotalSeconds.ToString(CultureInfo.InvariantCulture)}";
+        var json = await http.GetStringAsync($"/api/v1/query_range?{query}", TestContext.Current.CancellationToken);
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.GetProperty("data").GetProperty("result").EnumerateArray()
+            .Select(series => (
+                (IReadOnlyDictionary<string, string>)series.GetProperty("metric").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!),
+                (IReadOnlyList<(DateTimeOffset, double)>)series.GetProperty("values").EnumerateArray()
+                    .Select(point => (
+                        DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(point[0].GetDouble() * 1000)),
+                        double.Parse(point[1].GetString()!, CultureInfo.InvariantCulture)))
+                    .ToList()))
+            .ToList();
+    }
+
+    private static string Seconds(DateTimeOffset instant) => (instant.ToUnixTimeMilliseconds() / 1000.0).ToString(CultureInfo.InvariantCulture);
 }

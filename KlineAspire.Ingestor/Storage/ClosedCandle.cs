@@ -19,14 +19,19 @@ public struct ClosedCandle
     public double QuoteVolume;
     public long Trades;
 
-    /// <summary>A candle without trades: every price at the previous close, as Binance's history shows it.</summary>
-    public static ClosedCandle Empty(long openTime, double lastClose) => new()
+    public static ClosedCandle Of(long openTime, double open, double high, double low, double close, double baseVolume, double quoteVolume, long trades) => new()
     {
         Known = true,
         OpenTime = openTime,
-        Open = lastClose,
-        High = lastClose,
-        Low = lastClose,
-        Close = lastClose,
+        Open = open,
+        High = high,
+        Low = low,
+        Close = close,
+        BaseVolume = baseVolume,
+        QuoteVolume = quoteVolume,
+        Trades = trades,
     };
+
+    /// <summary>A candle without trades: every price at the previous close, as Binance's history shows it.</summary>
+    public static ClosedCandle Empty(long openTime, double lastClose) => Of(openTime, lastClose, lastClose, lastClose, lastClose, 0, 0, 0);
 }

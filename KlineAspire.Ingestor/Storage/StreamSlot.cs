@@ -4,7 +4,7 @@ using KlineAspire.Ingestor.Streams;
 namespace KlineAspire.Ingestor.Storage;
 
 /// <summary>
-/// The latest candle of one stream, preallocated at startup so that updates never allocate. Writers and readers
+/// The latest candle of one stream, and the last one that closed, preallocated at startup so that updates never allocate. Writers and readers
 /// take a per-slot lock, so a reading never mixes two updates; it is uncontended except while two connections
 /// overlap during rotation, or a scrape reads the slot at the instant an update lands.
 /// </summary>
@@ -29,7 +29,8 @@ public sealed class StreamSlot
 
     // Closed candles. A candle's final values are its last update's, trusted only if that update was x:true or the
     // feed stayed covered from it to the candle's end: losses are counted by the coverage, and the count at the
-    // update dates the first loss after it.
+    // update dates the first loss after it. Coverage counts losses of a subscribed connection only; an update that
+    // arrives while a connection is still subscribing is judged by the losses after it, which start once it covers.
     private bool _storedIsFinal;
     private int _lossesAtUpdate;
     private ClosedCandle _closedBeforeStored;
@@ -151,18 +152,7 @@ public sealed class StreamSlot
         return stored + Calendar.CandlesBetween(firstMissedEmpty, openTime);
     }
 
-    private ClosedCandle Stored() => new()
-    {
-        Known = true,
-        OpenTime = _openTime,
-        Open = _open,
-        High = _high,
-        Low = _low,
-        Close = _close,
-        BaseVolume = _baseVolume,
-        QuoteVolume = _quoteVolume,
-        Trades = _trades,
-    };
+    private ClosedCandle Stored() => ClosedCandle.Of(_openTime, _open, _high, _low, _close, _baseVolume, _quoteVolume, _trades);
 
     /// <summary>Reads the stream as it stands at <paramref name="nowUnixMs"/>, from one update.</summary>
     public void Read(long nowUnixMs, long staleAfterMs, out StreamReading reading)

@@ -1,6 +1,7 @@
 using KlineAspire.Ingestor.Streams;
 using KlineAspire.Simulator;
 using KlineAspire.Tests.Infrastructure;
+using KlineAspire.Tests.Simulator;
 
 namespace KlineAspire.Tests.Integration;
 

@@ -11,7 +11,8 @@ namespace KlineAspire.Tests.Integration;
 /// <summary>
 /// Every closed candle lands in Prometheus exactly: the simulator's random walk closes 1m candles at real minute
 /// boundaries while a real Prometheus scrapes every 5 s, and PromQL at step = 1m, one point inside each candle's
-/// following minute, gives back the simulator's own final candles, all eight values, none missing, none invented.
+/// following minute, gives back the simulator's own final candles, all eight values, none missing, none invented;
+/// so do the Grafana candlestick panel's queries.
 /// </summary>
 public class ClosedCandleHistoryTests
 {
@@ -82,6 +83,29 @@ public class ClosedCandleHistoryTests
             // None invented: no other stream, instant or interval.
             problems.AddRange(actual.Where(a => !expected.ContainsKey(a.Item1) || a.Item2.Item1 != "1m")
                 .Select(a => $"{metric}{{symbol={a.Item1.Item1},interval={a.Item2.Item1}}} at {a.Item1.Item2:HH:mm:ss} is not a candle the simulator closed"));
+        }
+
+        // The dashboard's candlestick queries, as Grafana runs them at step = 1m: each candle at its close time.
+        using var dashboard = JsonDocument.Parse(await File.ReadAllTextAsync(RepositoryPaths.Combine("grafana/dashboards/kline-aspire.json"), cancellation));
+        var candlestick = dashboard.RootElement.GetProperty("panels").EnumerateArray().Single(panel => panel.GetProperty("type").GetString() == "candlestick");
+        foreach (var target in candlestick.GetProperty("targets").EnumerateArray())
+        {
+            var legend = target.GetProperty("legendFormat").GetString()!;
+            var column = ClosedValues.Single(value => value.Metric == (legend == "volume" ? "kline_closed_base_volume" : $"kline_closed_{legend}_price")).Column;
+            var promql = target.GetProperty("expr").GetString()!
+                .Replace("$symbol", string.Join('|', symbols), StringComparison.Ordinal)
+                .Replace("$interval", "1m", StringComparison.Ordinal)
+                .Replace("$__interval", "1m", StringComparison.Ordinal);
+            var series = await prometheus.QueryRangeAsync(promql, closes[0], closes[^1], Minute);
+            foreach (var ((symbol, at), row) in expected)
+            {
+                var closedAt = at - Minute / 2;
+                var point = series.Where(s => s.Labels["symbol"] == symbol).SelectMany(s => s.Points).Where(p => p.Time == closedAt).Select(p => (double?)p.Value).SingleOrDefault();
+                if (point != column(row))
+                {
+                    problems.Add($"dashboard candles '{legend}' of {symbol} at {closedAt:HH:mm:ss} is {point?.ToString(CultureInfo.InvariantCulture) ?? "missing"}, the simulator closed {column(row).ToString(CultureInfo.InvariantCulture)}");
+                }
+            }
         }
 
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));

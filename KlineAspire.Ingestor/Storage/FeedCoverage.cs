@@ -12,6 +12,12 @@ public sealed class FeedCoverage
     private const long NeverCovered = long.MinValue;
     private const long Covered = long.MaxValue;
 
+    // Enough to date the first loss after a stream's last update through a flapping reconnect; beyond that a closed
+    // candle is judged as if the loss came right after its update.
+    private const int RememberedLosses = 8;
+
+    private readonly Lock _lossGate = new();
+    private readonly long[] _lossTimes = new long[RememberedLosses];
     private long _state = NeverCovered;
     private int _losses;
 
@@ -26,7 +32,28 @@ public sealed class FeedCoverage
     {
         if (Interlocked.CompareExchange(ref _state, nowUnixMs, Covered) == Covered)
         {
-            Interlocked.Increment(ref _losses);
+            lock (_lossGate)
+            {
+                _lossTimes[_losses % RememberedLosses] = nowUnixMs;
+                Volatile.Write(ref _losses, _losses + 1);
+            }
+        }
+    }
+
+    /// <summary>
+    /// When coverage was first lost after <paramref name="losses"/> losses had been counted (Unix ms): null if it has
+    /// not been lost since, <see cref="long.MinValue"/> if it was lost too often since to tell when the first was.
+    /// </summary>
+    public long? FirstLossAfter(int losses)
+    {
+        if (Volatile.Read(ref _losses) == losses)
+        {
+            return null;
+        }
+
+        lock (_lossGate)
+        {
+            return _losses - losses > RememberedLosses ? long.MinValue : _lossTimes[losses % RememberedLosses];
         }
     }
 

@@ -4,7 +4,7 @@ using KlineAspire.Ingestor.Streams;
 namespace KlineAspire.Ingestor.Storage;
 
 /// <summary>
-/// The latest candle of one stream, preallocated at startup so that updates never allocate. Writers and readers
+/// The latest candle of one stream, and the last one that closed, preallocated at startup so that updates never allocate. Writers and readers
 /// take a per-slot lock, so a reading never mixes two updates; it is uncontended except while two connections
 /// overlap during rotation, or a scrape reads the slot at the instant an update lands.
 /// </summary>
@@ -26,6 +26,16 @@ public sealed class StreamSlot
     private long _lastCountedOpenTime = long.MinValue;
     private long _updatesApplied;
     private bool _hasData;
+
+    // Closed candles. A candle's final values are its last update's, trusted only if that update was x:true or the
+    // feed stayed covered from it to the candle's end: losses are counted by the coverage, and the count at the
+    // update dates the first loss after it. Coverage counts losses of a subscribed connection only; an update that
+    // arrives while a connection is still subscribing is judged by the losses after it, which start once it covers.
+    private bool _storedIsFinal;
+    private int _lossesAtUpdate;
+    private ClosedCandle _closedBeforeStored;
+    private long _missedCandles;
+    private long _missedReported;
 
     internal StreamSlot(StreamId id, FeedCoverage coverage)
     {
@@ -69,6 +79,10 @@ public sealed class StreamSlot
                 // The stored candle is over: it closes now if x:true never came, and so do the empty candles between.
                 _closedCandles += ClosesBefore(frame.OpenTime);
                 _lastCountedOpenTime = Calendar.PreviousOpenTime(frame.OpenTime);
+                var gap = Coverage.FirstLossAfter(_lossesAtUpdate);
+                _closedBeforeStored = LastClosedBefore(frame.OpenTime, gap);
+                // A miss once reported stays counted, even if a late x:true turned up for it: counters never go back.
+                _missedCandles = Math.Max(_missedCandles + MissedBefore(frame.OpenTime, gap), _missedReported);
             }
 
             _eventTime = frame.EventTime;
@@ -82,6 +96,8 @@ public sealed class StreamSlot
             _takerBuyBaseVolume = frame.TakerBuyBaseVolume;
             _takerBuyQuoteVolume = frame.TakerBuyQuoteVolume;
             _trades = frame.Trades;
+            _storedIsFinal = frame.IsClosed;
+            _lossesAtUpdate = Coverage.Losses;
             if (frame.IsClosed && frame.OpenTime > _lastCountedOpenTime)
             {
                 _lastCountedOpenTime = frame.OpenTime;
@@ -101,6 +117,43 @@ public sealed class StreamSlot
         return stored + Calendar.CandlesBetween(Calendar.NextOpenTime(_openTime), openTime);
     }
 
+    /// <summary>
+    /// The last candle that closed before the one opening at <paramref name="openTime"/>: the stored candle, the
+    /// empty one after it, or the one closed before it; unknown if the feed was lost (from <paramref name="gap"/> on)
+    /// before that candle ended without its x:true having come.
+    /// </summary>
+    private ClosedCandle LastClosedBefore(long openTime, long? gap)
+    {
+        if (openTime <= _openTime)
+        {
+            return _storedIsFinal ? Stored() : _closedBeforeStored;
+        }
+
+        var previous = Calendar.PreviousOpenTime(openTime);
+        if (gap < openTime && !(previous == _openTime && _storedIsFinal))
+        {
+            return default;
+        }
+
+        return previous == _openTime ? Stored() : ClosedCandle.Empty(previous, _close);
+    }
+
+    /// <summary>Candles from the stored one up to the one opening at <paramref name="openTime"/> that ended after the feed was lost at <paramref name="gap"/>, without x:true.</summary>
+    private long MissedBefore(long openTime, long? gap)
+    {
+        if (gap is not { } lostAt || openTime <= _openTime)
+        {
+            return 0;
+        }
+
+        var storedEnd = Calendar.NextOpenTime(_openTime);
+        var stored = !_storedIsFinal && lostAt < storedEnd ? 1 : 0;
+        var firstMissedEmpty = lostAt < storedEnd ? storedEnd : Calendar.OpenTimeAt(lostAt);
+        return stored + Calendar.CandlesBetween(firstMissedEmpty, openTime);
+    }
+
+    private ClosedCandle Stored() => ClosedCandle.Of(_openTime, _open, _high, _low, _close, _baseVolume, _quoteVolume, _trades);
+
     /// <summary>Reads the stream as it stands at <paramref name="nowUnixMs"/>, from one update.</summary>
     public void Read(long nowUnixMs, long staleAfterMs, out StreamReading reading)
     {
@@ -116,6 +169,10 @@ public sealed class StreamSlot
             reading.HasData = true;
             reading.EventTime = _eventTime;
             var currentOpenTime = Calendar.OpenTimeAt(nowUnixMs);
+            var gap = currentOpenTime > _openTime ? Coverage.FirstLossAfter(_lossesAtUpdate) : null;
+            reading.LastClosed = LastClosedBefore(currentOpenTime, gap);
+            _missedReported = Math.Max(_missedReported, _missedCandles + MissedBefore(currentOpenTime, gap));
+            reading.MissedCandles = _missedReported;
             if (currentOpenTime > _openTime)
             {
                 // No update since the candle's interval ended: the candle forming now has had no trades, which is

@@ -1,4 +1,5 @@
 using System.Globalization;
+using KlineAspire.Ingestor.Storage;
 using KlineAspire.Ingestor.Streams;
 
 namespace KlineAspire.Tests.Ingestor;
@@ -44,11 +45,16 @@ public class CandleRolloverTests
         Assert.Equal(next, empty.OpenTime);
         Assert.Equal((0.052, 0.052, 0.052, 0.052, 0.0, 0L), (empty.Open, empty.High, empty.Low, empty.Close, empty.BaseVolume, empty.Trades));
         Assert.Equal(1, empty.ClosedCandles);
+        // The candle that just ended is the last closed one, with the values of its last update.
+        Assert.Equal((true, open, 0.051, 0.0525, 0.0505, 0.052, 12.5, 0.64, 3L), Values(empty.LastClosed));
 
         var third = calendar.NextOpenTime(next);
         slot.Read(third, long.MaxValue, out var later);
         Assert.Equal(third, later.OpenTime);
         Assert.Equal(2, later.ClosedCandles);
+        // A quiet interval closes an empty candle: every price at the last close, no volume, no trades; none missed.
+        Assert.Equal((true, next, 0.052, 0.052, 0.052, 0.052, 0.0, 0.0, 0L), Values(later.LastClosed));
+        Assert.Equal(0, later.MissedCandles);
     }
 
     [Theory]
@@ -65,6 +71,7 @@ public class CandleRolloverTests
 
         slot.Read(next - 1, long.MaxValue, out var closed);
         Assert.Equal(1, closed.ClosedCandles);
+        Assert.Equal((true, open, 0.051, 0.0525, 0.0505, 0.052, 12.5, 0.64, 3L), Values(closed.LastClosed)); // x:true closes it at once
         slot.Read(next, long.MaxValue, out var rolled);
         Assert.Equal(1, rolled.ClosedCandles);
         KlineStoreTests.Apply(slot, Frame(calendar, next, eventTime: next + 5));
@@ -73,7 +80,10 @@ public class CandleRolloverTests
         Assert.Equal(next, reopened.OpenTime);
     }
 
-    private static string Frame(KlineCalendar calendar, long openTime, long eventTime, bool closed = false) =>
+    internal static (bool Known, long OpenTime, double Open, double High, double Low, double Close, double BaseVolume, double QuoteVolume, long Trades) Values(ClosedCandle candle) =>
+        (candle.Known, candle.OpenTime, candle.Open, candle.High, candle.Low, candle.Close, candle.BaseVolume, candle.QuoteVolume, candle.Trades);
+
+    internal static string Frame(KlineCalendar calendar, long openTime, long eventTime, bool closed = false) =>
         "{\"stream\":\"ethbtc@kline_" + calendar.Interval + "\",\"data\":{\"e\":\"kline\",\"E\":" + eventTime
         + ",\"s\":\"ETHBTC\",\"k\":{\"t\":" + openTime + ",\"T\":" + calendar.CloseTime(openTime)
         + ",\"s\":\"ETHBTC\",\"i\":\"" + calendar.BaseInterval + "\",\"f\":1,\"L\":3,\"o\":\"0.05100000\",\"c\":\"0.05200000\",\"h\":\"0.05250000\",\"l\":\"0.05050000\",\"v\":\"12.50000000\",\"n\":3,\"x\":"

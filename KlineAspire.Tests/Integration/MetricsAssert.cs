@@ -38,6 +38,28 @@ internal static class MetricsAssert
         Equal("kline_feed_up", 1);
     }
 
+    /// <summary>The stream's closed-candle series show exactly this candle's final values, all from one update.</summary>
+    public static void ShowsClosedCandle(MetricsText metrics, KlineCandle candle)
+    {
+        void Equal(string metric, double expected) =>
+            Assert.True(metrics.Kline(metric, candle.Symbol, candle.Interval) == expected,
+                $"{metric}{{symbol={candle.Symbol},interval={candle.Interval}}} is {metrics.Kline(metric, candle.Symbol, candle.Interval)?.ToString() ?? "absent"}, expected {expected}");
+
+        Equal("kline_closed_open_time_seconds", candle.OpenTime / 1000.0);
+        Equal("kline_closed_open_price", Candles.AsDouble(candle.Open));
+        Equal("kline_closed_high_price", Candles.AsDouble(candle.High));
+        Equal("kline_closed_low_price", Candles.AsDouble(candle.Low));
+        Equal("kline_closed_close_price", Candles.AsDouble(candle.Close));
+        Equal("kline_closed_base_volume", Candles.AsDouble(candle.BaseVolume));
+        Equal("kline_closed_quote_volume", Candles.AsDouble(candle.QuoteVolume));
+        Equal("kline_closed_trades", candle.Trades);
+    }
+
+    /// <summary>None of the stream's closed-candle series is exported: no candle has closed, or the last one was missed.</summary>
+    public static void HasNoClosedCandle(MetricsText metrics, string symbol, string interval) =>
+        Assert.DoesNotContain(metrics.Samples, sample => sample.Name.StartsWith("kline_closed_", StringComparison.Ordinal)
+            && sample.Labels.GetValueOrDefault("symbol") == symbol && sample.Labels.GetValueOrDefault("interval") == interval);
+
     public static bool HasClose(MetricsText metrics, KlineCandle candle) =>
         metrics.Kline("kline_close_price", candle.Symbol, candle.Interval) == Candles.AsDouble(candle.Close);
 }

@@ -69,12 +69,12 @@ public class ScrapeConsistencyTests
         // Wait for enough scrapes stored, then read every raw sample of the four prices with its scrape timestamp.
         var samples = await Eventually.MatchAsync(
             () => PrometheusApi.QuerySamplesAsync(prometheus.Http, "{__name__=~\"kline_(open|high|low|close)_price\"}[5m]"),
-            result => result.Count == 4 * Symbols.Length && result.All(series => series.Samples.Count >= 30),
+            result => result.Count == 4 * Symbols.Length && result.All(series => series.Points.Count >= 30),
             Timeout, "Prometheus has stored 30 scrapes of every price series");
 
         var byScrape = samples
-            .SelectMany(series => series.Samples.Select(sample => (Stream: series.Labels["symbol"], Field: series.Labels["__name__"], sample.TimestampMs, sample.Value)))
-            .GroupBy(sample => (sample.Stream, sample.TimestampMs))
+            .SelectMany(series => series.Points.Select(point => (Stream: series.Labels["symbol"], Field: series.Labels["__name__"], point.Time, point.Value)))
+            .GroupBy(sample => (sample.Stream, sample.Time))
             .ToList();
         var torn = byScrape
             .Select(group => group.ToDictionary(sample => sample.Field, sample => sample.Value))
@@ -83,7 +83,7 @@ public class ScrapeConsistencyTests
             .ToList();
         Assert.True(byScrape.All(group => group.Count() == 4), "every scrape stored all four prices of every stream");
         Assert.True(byScrape.Count >= 30 * Symbols.Length);
-        Assert.True(samples.Single(s => s.Labels["symbol"] == Symbols[0] && s.Labels["__name__"] == "kline_close_price").Samples.Select(s => s.Value).Distinct().Count() > 5,
+        Assert.True(samples.Single(s => s.Labels["symbol"] == Symbols[0] && s.Labels["__name__"] == "kline_close_price").Points.Select(p => p.Value).Distinct().Count() > 5,
             "the stored closes changed between scrapes");
         Assert.Empty(torn);
     }

@@ -34,7 +34,7 @@ public sealed partial class GrafanaDashboardTests
     private static readonly (string Title, string Metric)[] RequiredPanels =
     [
         ("Close price", "kline_close_price"),
-        ("Candles", "kline_high_price"),
+        ("Closed candles", "kline_closed_high_price"),
         ("Base volume", "kline_base_volume"),
         ("Quote volume", "kline_quote_volume"),
         ("Trades", "kline_trades"),
@@ -89,7 +89,8 @@ public sealed partial class GrafanaDashboardTests
 
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
 
-        // Candles: a candlestick panel fed by open/high/low/close queries.
+        // Candles: a candlestick panel fed by open/high/low/close queries of the closed-candle gauges, which hold every
+        // closed candle's final values (the forming candle's gauges would only show whatever a scrape caught).
         var candles = Assert.Single(panels, panel => panel.GetProperty("type").GetString() == "candlestick");
         var legends = Targets(candles).Select(target => target.GetProperty("legendFormat").GetString()).ToList();
         foreach (var field in new[] { "open", "high", "low", "close" })
@@ -97,9 +98,12 @@ public sealed partial class GrafanaDashboardTests
             Assert.Contains(field, legends);
         }
 
-        Assert.Contains(Targets(candles), target => Expr(target).Contains("kline_open_price", StringComparison.Ordinal));
-        Assert.Contains(Targets(candles), target => Expr(target).Contains("kline_low_price", StringComparison.Ordinal));
-        Assert.Contains(Targets(candles), target => Expr(target).Contains("kline_close_price", StringComparison.Ordinal));
+        foreach (var metric in new[] { "kline_closed_open_price", "kline_closed_high_price", "kline_closed_low_price", "kline_closed_close_price" })
+        {
+            Assert.Contains(Targets(candles), target => Expr(target).Contains(metric, StringComparison.Ordinal));
+        }
+
+        Assert.DoesNotContain(Targets(candles), target => Regex.IsMatch(Expr(target), @"\bkline_(open|high|low|close)_price\b"));
 
         // Lag: p50, p90 and p99 from the histogram.
         var lag = panels.Single(panel => panel.GetProperty("title").GetString() == "Ingest lag percentiles");

@@ -1,0 +1,145 @@
+using System.Globalization;
+using KlineAspire.Ingestor.Storage;
+using KlineAspire.Ingestor.Streams;
+
+namespace KlineAspire.Tests.Ingestor;
+
+/// <summary>
+/// The last closed candle of a stream and the candles missed while its feed was lost: a candle is published as closed
+/// only if its x:true came or the feed stayed covered from its last update to its end; otherwise it is counted missed
+/// and the closed candle is unknown until the next one closes on a covered feed.
+/// </summary>
+public class ClosedCandleTests
+{
+    private const long Second = 1_000;
+    private const long Minute = 60_000;
+    private static readonly long T0 = DateTimeOffset.Parse("2026-11-29T10:00:00Z", CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
+    private static readonly KlineCalendar Calendar = KlineCalendar.Parse("1m");
+
+    [Fact]
+    public void A_candle_whose_feed_was_lost_before_it_ended_is_counted_missed_and_not_shown_until_the_next_closes()
+    {
+        var (coverage, slot) = CoveredSlot();
+        Apply(slot, T0, T0 + 30 * Second, "0.05200000");
+        coverage.MarkLost(T0 + 45 * Second);
+        coverage.MarkCovered();
+
+        slot.Read(T0 + Minute + 5 * Second, long.MaxValue, out var afterBoundary);
+        Assert.False(afterBoundary.LastClosed.Known);
+        Assert.Equal(1, afterBoundary.MissedCandles);
+        Assert.True(afterBoundary.IsLive, "the forming candle is served all the same");
+
+        Apply(slot, T0 + Minute, T0 + Minute + 10 * Second, "0.05300000");
+        slot.Read(T0 + Minute + 15 * Second, long.MaxValue, out var nextForming);
+        Assert.False(nextForming.LastClosed.Known);
+        Assert.Equal(1, nextForming.MissedCandles);
+
+        slot.Read(T0 + 2 * Minute, long.MaxValue, out var nextClosed);
+        Assert.Equal((true, T0 + Minute, 0.053), (nextClosed.LastClosed.Known, nextClosed.LastClosed.OpenTime, nextClosed.LastClosed.Close));
+        Assert.Equal(1, nextClosed.MissedCandles);
+    }
+
+    [Fact]
+    public void A_loss_after_the_candle_ended_leaves_it_closed()
+    {
+        var (coverage, slot) = CoveredSlot();
+        Apply(slot, T0, T0 + 30 * Second, "0.05200000");
+        coverage.MarkLost(T0 + Minute + Second);
+
+        slot.Read(T0 + Minute + 5 * Second, long.MaxValue, out var reading);
+        Assert.Equal((true, T0, 0.052), (reading.LastClosed.Known, reading.LastClosed.OpenTime, reading.LastClosed.Close));
+        Assert.Equal(0, reading.MissedCandles);
+    }
+
+    [Fact]
+    public void An_x_true_update_is_final_even_if_the_feed_is_lost_right_after_it()
+    {
+        var (coverage, slot) = CoveredSlot();
+        Apply(slot, T0, T0 + Minute - 50, "0.05200000", closed: true);
+        coverage.MarkLost(T0 + Minute - 20);
+
+        slot.Read(T0 + Minute + 5 * Second, long.MaxValue, out var closed);
+        Assert.Equal((true, T0, 0.052), (closed.LastClosed.Known, closed.LastClosed.OpenTime, closed.LastClosed.Close));
+        Assert.Equal(0, closed.MissedCandles);
+
+        // The empty candle after it ended while the feed was lost: nobody knows whether it had trades.
+        slot.Read(T0 + 2 * Minute + 5 * Second, long.MaxValue, out var later);
+        Assert.False(later.LastClosed.Known);
+        Assert.Equal(1, later.MissedCandles);
+    }
+
+    [Fact]
+    public void A_quiet_stream_misses_only_the_candles_that_ended_after_its_feed_was_lost()
+    {
+        var (coverage, slot) = CoveredSlot();
+        Apply(slot, T0, T0 + 10 * Second, "0.05200000");
+        coverage.MarkLost(T0 + 3 * Minute + 20 * Second);
+
+        slot.Read(T0 + 3 * Minute + 50 * Second, long.MaxValue, out var beforeLoss);
+        Assert.Equal((true, T0 + 2 * Minute, 0.052, 0.0, 0L), (beforeLoss.LastClosed.Known, beforeLoss.LastClosed.OpenTime, beforeLoss.LastClosed.Open, beforeLoss.LastClosed.BaseVolume, beforeLoss.LastClosed.Trades));
+        Assert.Equal(0, beforeLoss.MissedCandles);
+
+        slot.Read(T0 + 5 * Minute + 10 * Second, long.MaxValue, out var duringLoss);
+        Assert.False(duringLoss.LastClosed.Known);
+        Assert.Equal(2, duringLoss.MissedCandles); // 10:03 (lost at 10:03:20) and 10:04
+
+        // Resubscribed: the snapshot of the forming candle arrives; the count stays, and the next close is known again.
+        coverage.MarkCovered();
+        Apply(slot, T0 + 5 * Minute, T0 + 5 * Minute + 15 * Second, "0.05200000");
+        slot.Read(T0 + 5 * Minute + 20 * Second, long.MaxValue, out var resubscribed);
+        Assert.Equal(2, resubscribed.MissedCandles);
+        slot.Read(T0 + 6 * Minute, long.MaxValue, out var next);
+        Assert.Equal((true, T0 + 5 * Minute), (next.LastClosed.Known, next.LastClosed.OpenTime));
+        Assert.Equal(2, next.MissedCandles);
+    }
+
+    [Fact]
+    public void A_reported_miss_is_never_taken_back_by_a_late_closing_update()
+    {
+        var (coverage, slot) = CoveredSlot();
+        Apply(slot, T0, T0 + 30 * Second, "0.05200000");
+        coverage.MarkLost(T0 + 45 * Second);
+        coverage.MarkCovered();
+        slot.Read(T0 + Minute + Second, long.MaxValue, out var missed);
+        Assert.Equal(1, missed.MissedCandles);
+
+        Apply(slot, T0, T0 + Minute + 2 * Second, "0.05250000", closed: true);
+        slot.Read(T0 + Minute + 3 * Second, long.MaxValue, out var late);
+        Assert.Equal((true, T0, 0.0525), (late.LastClosed.Known, late.LastClosed.OpenTime, late.LastClosed.Close));
+        Assert.Equal(1, late.MissedCandles);
+
+        Apply(slot, T0 + Minute, T0 + Minute + 4 * Second, "0.05300000");
+        slot.Read(T0 + Minute + 5 * Second, long.MaxValue, out var next);
+        Assert.Equal(1, next.MissedCandles);
+    }
+
+    [Fact]
+    public void Coverage_dates_the_first_loss_after_any_count_unless_it_was_lost_too_often_since()
+    {
+        var coverage = new FeedCoverage();
+        coverage.MarkCovered();
+        Assert.Null(coverage.FirstLossAfter(0));
+        for (var loss = 1; loss <= 9; loss++)
+        {
+            coverage.MarkLost(loss * 1000);
+            coverage.MarkLost(loss * 1000 + 500); // already lost: not another loss
+            coverage.MarkCovered();
+        }
+
+        Assert.Equal(9, coverage.Losses);
+        Assert.Null(coverage.FirstLossAfter(9));
+        Assert.Equal(9000, coverage.FirstLossAfter(8));
+        Assert.Equal(2000, coverage.FirstLossAfter(1));
+        Assert.Equal(long.MinValue, coverage.FirstLossAfter(0));
+    }
+
+    private static (FeedCoverage Coverage, StreamSlot Slot) CoveredSlot()
+    {
+        var store = KlineStoreTests.StoreOf(new StreamId("ETHBTC", "1m"));
+        store.Coverage(0).MarkCovered();
+        return (store.Coverage(0), store.Slots[0]);
+    }
+
+    private static void Apply(StreamSlot slot, long openTime, long eventTime, string close, bool closed = false) =>
+        KlineStoreTests.Apply(slot, CandleRolloverTests.Frame(Calendar, openTime, eventTime, closed).Replace("\"c\":\"0.05200000\"", $"\"c\":\"{close}\"", StringComparison.Ordinal));
+}

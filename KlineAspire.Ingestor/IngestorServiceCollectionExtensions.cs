@@ -13,9 +13,6 @@ namespace KlineAspire.Ingestor;
 
 public static class IngestorServiceCollectionExtensions
 {
-    // Room for the ingestor's own series next to one series per stream.
-    private const int CardinalityHeadroom = 100;
-
     /// <summary>Registers the Binance ingestor: validated options, the store, the connections, metrics and health.</summary>
     public static TBuilder AddKlineIngestor<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -31,30 +28,34 @@ public static class IngestorServiceCollectionExtensions
         services.AddSingleton(provider => new IngestorStart(provider.GetRequiredService<TimeProvider>().GetUtcNow()));
         services.AddSingleton<KlineFrameProcessor>();
         services.AddSingleton<IngestorMetrics>();
-        services.AddSingleton<KlineMetrics>();
+        services.AddSingleton(provider => new KlineMetrics(
+            provider.GetRequiredService<IMeterFactory>().Create(IngestorTelemetry.MeterName),
+            provider.GetRequiredService<KlineStore>(),
+            provider.GetRequiredService<MarketReadings>()));
         services.AddHostedService<IngestorService>();
 
         services.AddHealthChecks().AddCheck<DataFlowHealthCheck>(DataFlowHealthCheck.Name);
 
+        services.AddSingleton(provider => new MetricStreamPolicy(
+            provider.GetRequiredService<IMeterFactory>(),
+            provider.GetRequiredService<StreamPlan>().Streams.Count,
+            KlineSeries.InstrumentsFor(provider.GetRequiredService<IOptions<BinanceOptions>>().Value.Series)));
+
+        // The application's meter provider serves /metrics: every selected series, always.
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(IngestorTelemetry.MeterName)
             .AddPrometheusExporter());
-
-        // The default limit of 2000 series per metric would fold streams into an overflow series; size it from the plan.
         services.ConfigureOpenTelemetryMeterProvider((provider, metrics) =>
         {
-            var limit = provider.GetRequiredService<StreamPlan>().Streams.Count + CardinalityHeadroom;
-            var ownMeters = provider.GetRequiredService<IMeterFactory>();
-            metrics.AddView(instrument =>
-                // Meter providers listen by name process-wide; a second host in the same process (tests, benchmarks)
-                // must not leak its instruments into this one's /metrics.
-                instrument.Meter.Scope is IMeterFactory factory && !ReferenceEquals(factory, ownMeters) ? MetricStreamConfiguration.Drop
-                // Only the per-stream instruments get the raised limit: OpenTelemetry preallocates a metric point per
-                // unit of limit, and the ingestor's own health instruments have a handful of series each.
-                : instrument.Meter.Name == IngestorTelemetry.MeterName && !instrument.Name.StartsWith(IngestorTelemetry.HealthInstrumentPrefix, StringComparison.Ordinal)
-                    ? new MetricStreamConfiguration { CardinalityLimit = Math.Max(2000, limit) }
-                : null);
+            var policy = provider.GetRequiredService<MetricStreamPolicy>();
+            metrics.AddView(instrument => policy.Configure(instrument, marketMeter: IngestorTelemetry.MeterName));
         });
+
+        // OTLP (the Aspire dashboard) gets a meter provider of its own, so that bulk market data stays out of it.
+        if (builder.Configuration.HasOtlpEndpoint())
+        {
+            services.AddHostedService<OtlpMetricsExport>();
+        }
 
         return builder;
     }

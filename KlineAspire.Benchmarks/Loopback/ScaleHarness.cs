@@ -35,9 +35,8 @@ internal static class ScaleHarness
         }
         while (MetricsSamples.Count(exposition, "kline_close_price") < streams && clock.Elapsed < TimeSpan.FromMinutes(5));
 
-        var correct = candles.Count(c => exposition.Contains(
-            $"kline_close_price{{otel_scope_name=\"KlineAspire.Ingestor\",interval=\"{c.Interval}\",symbol=\"{c.Symbol}\"}} {c.Close.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
-            StringComparison.Ordinal));
+        var closes = MetricsSamples.ValuesByLabels(exposition, "kline_close_price");
+        var correct = candles.Count(c => closes.GetValueOrDefault($"interval=\"{c.Interval}\",symbol=\"{c.Symbol}\"") == c.Close.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var overflow = exposition.Contains("otel_metric_overflow", StringComparison.Ordinal);
 
         // Steady state: a minute of scrapes 5 s apart, as a local Prometheus would, then measure. The first scrapes grow

@@ -44,7 +44,7 @@ public static class IngestorServiceCollectionExtensions
         // The application's meter provider serves /metrics: every selected series, always.
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(IngestorTelemetry.MeterName)
-            .AddPrometheusExporter());
+            .AddPrometheusExporter(options => options.ScopeInfoEnabled = false));
         services.ConfigureOpenTelemetryMeterProvider((provider, metrics) =>
         {
             var policy = provider.GetRequiredService<MetricStreamPolicy>();

@@ -24,7 +24,6 @@ internal sealed partial class OtlpMetricsExport(
     ILogger<OtlpMetricsExport> logger) : IHostedService, IDisposable
 {
     private MeterProvider? _provider;
-    private KlineMetrics? _market;
 
     /// <summary>True when the market data goes over OTLP too.</summary>
     public bool IncludesMarketData => policy.PerStreamSeries <= options.Value.OtlpMarketSeriesLimit;
@@ -41,7 +40,8 @@ internal sealed partial class OtlpMetricsExport(
         if (IncludesMarketData)
         {
             marketMeter = IngestorTelemetry.OtlpMarketMeterName;
-            _market = new KlineMetrics(meterFactory.Create(marketMeter), store, new MarketReadings(store, options, time));
+            // Its instruments live as long as the meter, which the host's meter factory owns.
+            _ = new KlineMetrics(meterFactory.Create(marketMeter), store, new MarketReadings(store, options, time));
             metrics.AddMeter(marketMeter);
         }
 
@@ -55,15 +55,12 @@ internal sealed partial class OtlpMetricsExport(
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        _provider?.ForceFlush(timeoutMilliseconds: 2000);
+        // Sends the last export; bounded, so an unreachable receiver cannot hold up shutdown.
+        _provider?.Shutdown(timeoutMilliseconds: 2000);
         return Task.CompletedTask;
     }
 
-    public void Dispose()
-    {
-        _provider?.Dispose();
-        GC.KeepAlive(_market);
-    }
+    public void Dispose() => _provider?.Dispose();
 
     private static partial class Log
     {

@@ -49,7 +49,8 @@ public class OtlpAtScaleTests
     public async Task Below_the_cut_market_data_goes_over_otlp_too()
     {
         await using var receiver = await OtlpReceiver.StartAsync();
-        await using var run = await WholeMarketAsync(receiver, symbols: 2, settings: []);
+        // The dashboard files metrics under their resource: the ingestor's own provider must name the same service.
+        await using var run = await WholeMarketAsync(receiver, symbols: 2, settings: new() { ["OTEL_SERVICE_NAME"] = "ingestor-under-test" });
 
         var exports = await ExportsAfterAsync(receiver, run.DataSince, count: 2);
 
@@ -59,6 +60,7 @@ public class OtlpAtScaleTests
         {
             Assert.True(export.Mentions("kline.close.price"), "market data is missing below the cut");
             Assert.True(export.Mentions("kline.ingestor.messages_received"));
+            Assert.True(export.Mentions("ingestor-under-test"), "the export does not carry the configured service name");
         });
     }
 

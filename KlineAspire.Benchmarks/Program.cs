@@ -8,7 +8,7 @@ using KlineAspire.Benchmarks.Loopback;
 // dotnet run -c Release --project KlineAspire.Benchmarks -- --filter '*' --quick    one launch, 3 warm-ups, 5 iterations
 // dotnet run -c Release --project KlineAspire.Benchmarks -- --smoke                 run every scenario once and verify it
 // dotnet run -c Release --project KlineAspire.Benchmarks -- --loopback [connections] [framesPerConnection]
-// dotnet run -c Release --project KlineAspire.Benchmarks -- --scale [symbols]    every interval of N symbols (default 3000)
+// dotnet run -c Release --project KlineAspire.Benchmarks -- --scale [symbols] [--Key=Value ...]    every interval of N symbols (default 3000), ingestor settings
 if (args.Contains("--smoke"))
 {
     return await Smoke.RunAsync();
@@ -28,7 +28,7 @@ if (args is ["--memory", ..])
 
 if (args is ["--scale", ..])
 {
-    return await ScaleHarness.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3000);
+    return await ScaleHarness.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3000, [.. args.Skip(2)]);
 }
 
 var quick = args.Contains("--quick");

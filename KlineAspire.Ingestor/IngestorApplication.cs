@@ -10,7 +10,8 @@ public static class IngestorApplication
     {
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
-        builder.AddServiceDefaults();
+        // The ingestor sends metrics over OTLP itself (OtlpMetricsExport), without the bulk market data.
+        builder.AddServiceDefaults(exportMetricsOverOtlp: false);
         builder.AddKlineIngestor();
 
         var app = builder.Build();

@@ -14,9 +14,6 @@ namespace KlineAspire.Ingestor;
 
 public static class IngestorServiceCollectionExtensions
 {
-    // Room for the ingestor's own series next to one series per stream.
-    private const int CardinalityHeadroom = 100;
-
     // With symbol patterns the stream set is not known when the meter provider is built, and it changes: every
     // symbol ever listed keeps its series' slot for the process lifetime (cumulative temporality frees none). Binance
     // spot lists about 3,000 symbols in all, fewer trading; 4,000 per interval covers them plus the listings of a long
@@ -38,34 +35,38 @@ public static class IngestorServiceCollectionExtensions
         services.AddSingleton(provider => new IngestorStart(provider.GetRequiredService<TimeProvider>().GetUtcNow()));
         services.AddSingleton<KlineFrameProcessor>();
         services.AddSingleton<IngestorMetrics>();
-        services.AddSingleton<KlineMetrics>();
+        services.AddSingleton(provider => new KlineMetrics(
+            provider.GetRequiredService<IMeterFactory>().Create(IngestorTelemetry.MeterName),
+            provider.GetRequiredService<MarketReadings>()));
         services.AddKlineSymbolSelection();
         services.AddHostedService<IngestorService>();
 
         services.AddHealthChecks().AddCheck<DataFlowHealthCheck>(DataFlowHealthCheck.Name);
 
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(IngestorTelemetry.MeterName)
-            .AddPrometheusExporter());
-
-        // The default limit of 2000 series per metric would fold streams into an overflow series; size it from the plan,
-        // and for the growth patterns allow (literals never change).
-        services.ConfigureOpenTelemetryMeterProvider((provider, metrics) =>
+        services.AddSingleton(provider =>
         {
             var binance = provider.GetRequiredService<IOptions<BinanceOptions>>().Value;
+            var planned = provider.GetRequiredService<StreamPlan>().Streams.Count;
+            // Literal symbols never change; patterns follow listings, so size the series limit for their growth.
             var growth = binance.Symbols.Any(symbol => symbol.Contains(SymbolPattern.Wildcard, StringComparison.Ordinal)) ? binance.Intervals.Count * PatternSymbolAllowance : 0;
-            var limit = provider.GetRequiredService<StreamPlan>().Streams.Count + growth + CardinalityHeadroom;
-            var ownMeters = provider.GetRequiredService<IMeterFactory>();
-            metrics.AddView(instrument =>
-                // Meter providers listen by name process-wide; a second host in the same process (tests, benchmarks)
-                // must not leak its instruments into this one's /metrics.
-                instrument.Meter.Scope is IMeterFactory factory && !ReferenceEquals(factory, ownMeters) ? MetricStreamConfiguration.Drop
-                // Only the per-stream instruments get the raised limit: OpenTelemetry preallocates a metric point per
-                // unit of limit, and the ingestor's own health instruments have a handful of series each.
-                : instrument.Meter.Name == IngestorTelemetry.MeterName && !instrument.Name.StartsWith(IngestorTelemetry.HealthInstrumentPrefix, StringComparison.Ordinal)
-                    ? new MetricStreamConfiguration { CardinalityLimit = Math.Max(2000, limit) }
-                : null);
+            return new MetricStreamPolicy(provider.GetRequiredService<IMeterFactory>(), planned, planned + growth, KlineSeries.InstrumentsFor(binance.Series));
         });
+
+        // The application's meter provider serves /metrics: every selected series, always.
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(IngestorTelemetry.MeterName)
+            .AddPrometheusExporter(options => options.ScopeInfoEnabled = false));
+        services.ConfigureOpenTelemetryMeterProvider((provider, metrics) =>
+        {
+            var policy = provider.GetRequiredService<MetricStreamPolicy>();
+            metrics.AddView(instrument => policy.Configure(instrument, marketMeter: IngestorTelemetry.MeterName));
+        });
+
+        // OTLP (the Aspire dashboard) gets a meter provider of its own, so that bulk market data stays out of it.
+        if (builder.Configuration.HasOtlpEndpoint())
+        {
+            services.AddHostedService<OtlpMetricsExport>();
+        }
 
         return builder;
     }

@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
@@ -24,9 +26,14 @@ public static class Extensions
     /// <summary>Tag on health checks that only say whether the process is responsive.</summary>
     public const string LiveTag = "live";
 
-    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    /// <param name="builder">The application.</param>
+    /// <param name="exportMetricsOverOtlp">
+    /// False when the service sends its metrics over OTLP from a meter provider of its own (the ingestor, whose bulk
+    /// market data must stay out of OTLP); logs and traces still go.
+    /// </param>
+    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder, bool exportMetricsOverOtlp = true) where TBuilder : IHostApplicationBuilder
     {
-        builder.ConfigureOpenTelemetry();
+        builder.ConfigureOpenTelemetry(exportMetricsOverOtlp);
         builder.AddDefaultHealthChecks();
 
         builder.Services.AddServiceDiscovery();
@@ -39,7 +46,7 @@ public static class Extensions
         return builder;
     }
 
-    public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder, bool exportMetricsOverOtlp = true) where TBuilder : IHostApplicationBuilder
     {
         builder.Logging.AddOpenTelemetry(logging =>
         {
@@ -48,11 +55,7 @@ public static class Extensions
         });
 
         builder.Services.AddOpenTelemetry()
-            .WithMetrics(metrics => metrics
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation()
-                .AddRuntimeInstrumentation()
-                .RenameCountGaugesForPrometheus())
+            .WithMetrics(metrics => metrics.AddDefaultMeters())
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddAspNetCoreInstrumentation(options =>
@@ -60,9 +63,20 @@ public static class Extensions
                     options.Filter = context => !IsInfrastructurePath(context.Request.Path))
                 .AddHttpClientInstrumentation());
 
-        builder.AddOpenTelemetryExporters();
+        builder.AddOpenTelemetryExporters(exportMetricsOverOtlp);
         return builder;
     }
+
+    /// <summary>The runtime, ASP.NET Core and HttpClient metrics every service exports.</summary>
+    public static MeterProviderBuilder AddDefaultMeters(this MeterProviderBuilder metrics) => metrics
+        .AddAspNetCoreInstrumentation()
+        .AddHttpClientInstrumentation()
+        .AddRuntimeInstrumentation()
+        .RenameCountGaugesForPrometheus();
+
+    /// <summary>True when an OTLP receiver is configured (the AppHost sets it to the dashboard's).</summary>
+    public static bool HasOtlpEndpoint(this IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 
     /// <summary>
     /// Three runtime gauges end in <c>_count</c>, a suffix Prometheus reserves for histograms and summaries, so
@@ -78,11 +92,22 @@ public static class Extensions
         || path.StartsWithSegments(AlivenessEndpointPath)
         || path.StartsWithSegments(MetricsEndpointPath);
 
-    private static TBuilder AddOpenTelemetryExporters<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    private static TBuilder AddOpenTelemetryExporters<TBuilder>(this TBuilder builder, bool exportMetrics) where TBuilder : IHostApplicationBuilder
     {
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        if (!builder.Configuration.HasOtlpEndpoint())
+        {
+            return builder;
+        }
+
+        if (exportMetrics)
         {
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
+        }
+        else
+        {
+            builder.Services.AddOpenTelemetry()
+                .WithLogging(logging => logging.AddOtlpExporter())
+                .WithTracing(tracing => tracing.AddOtlpExporter());
         }
 
         return builder;

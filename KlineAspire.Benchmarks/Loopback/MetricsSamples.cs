@@ -48,4 +48,33 @@ internal static class MetricsSamples
 
         return count;
     }
+
+    /// <summary>
+    /// Value text of every sample of <paramref name="name"/> by its label text, less the <c>otel_scope_name</c> label
+    /// when the exporter adds one.
+    /// </summary>
+    public static Dictionary<string, string> ValuesByLabels(string exposition, string name)
+    {
+        const string scopeLabel = "otel_scope_name=\"";
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in exposition.AsSpan().EnumerateLines())
+        {
+            if (!line.StartsWith(name) || line.Length <= name.Length || line[name.Length] != '{')
+            {
+                continue;
+            }
+
+            var labels = line[(name.Length + 1)..line.IndexOf('}')];
+            if (labels.StartsWith(scopeLabel))
+            {
+                labels = labels[(labels[scopeLabel.Length..].IndexOf('"') + scopeLabel.Length + 2)..];
+            }
+
+            var value = line[(line.IndexOf('}') + 2)..];
+            var end = value.IndexOf(' ');
+            values[labels.ToString()] = (end < 0 ? value : value[..end]).ToString();
+        }
+
+        return values;
+    }
 }

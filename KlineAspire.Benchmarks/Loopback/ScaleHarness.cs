@@ -11,13 +11,13 @@ internal static class ScaleHarness
 {
     private static readonly string[] AllIntervals = ["1s", "1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d", "3d", "1w", "1M"];
 
-    public static async Task<int> RunAsync(int symbolCount)
+    public static async Task<int> RunAsync(int symbolCount, string[] settings)
     {
         var streams = symbolCount * AllIntervals.Length;
         await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero });
         var symbols = Enumerable.Range(0, symbolCount).Select(i => $"X{i:D5}USDT").ToArray();
         var clock = Stopwatch.StartNew();
-        await using var ingestor = await IngestorProcess.StartAsync(simulator.WebSocketBaseUri, symbols, AllIntervals, "--Binance:NoDataTimeout=00:10:00");
+        await using var ingestor = await IngestorProcess.StartAsync(simulator.WebSocketBaseUri, symbols, AllIntervals, ["--Binance:NoDataTimeout=00:10:00", .. settings]);
         await SimulatorReadiness.WaitForAsync(simulator, streams, connections: 0, TimeSpan.FromMinutes(5));
         var subscribedAfter = clock.Elapsed;
 
@@ -35,14 +35,14 @@ internal static class ScaleHarness
         }
         while (MetricsSamples.Count(exposition, "kline_close_price") < streams && clock.Elapsed < TimeSpan.FromMinutes(5));
 
-        var correct = candles.Count(c => exposition.Contains(
-            $"kline_close_price{{otel_scope_name=\"KlineAspire.Ingestor\",interval=\"{c.Interval}\",symbol=\"{c.Symbol}\"}} {c.Close.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
-            StringComparison.Ordinal));
+        var closes = MetricsSamples.ValuesByLabels(exposition, "kline_close_price");
+        var correct = candles.Count(c => closes.GetValueOrDefault($"interval=\"{c.Interval}\",symbol=\"{c.Symbol}\"") == c.Close.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var overflow = exposition.Contains("otel_metric_overflow", StringComparison.Ordinal);
 
         // Steady state: a minute of scrapes 5 s apart, as a local Prometheus would, then measure. The first scrapes grow
         // the exporter's buffer by doubling; the runtime returns the freed large-object space over the next seconds.
         var timings = new List<double>();
+        var residentSet = new List<long>();
         var size = 0;
         for (var i = 0; i < 12; i++)
         {
@@ -50,6 +50,12 @@ internal static class ScaleHarness
             var scrape = Stopwatch.StartNew();
             size = (await ingestor.ScrapeAsync()).Length;
             timings.Add(scrape.Elapsed.TotalMilliseconds);
+            // RSS swings by tens of MiB with the timing of the last collection: sample the second half, between scrapes.
+            if (i >= 6)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2.5));
+                residentSet.Add(ingestor.Memory.Current);
+            }
         }
 
         GC.KeepAlive(simulator);
@@ -57,16 +63,18 @@ internal static class ScaleHarness
         var final = await ingestor.ScrapeAsync();
         var heap = MetricsSamples.Sum(final, "dotnet_gc_last_collection_heap_size_bytes");
         timings.Sort();
+        residentSet.Sort();
         Console.WriteLine($"""
             scale result
-              streams                {streams:N0} ({symbolCount:N0} symbols × {AllIntervals.Length} intervals)
+              streams                {streams:N0} ({symbolCount:N0} symbols × {AllIntervals.Length} intervals){(settings.Length > 0 ? ", " + string.Join(' ', settings) : "")}
+              per-stream series      {final.AsSpan().Count("symbol=\""):N0} in /metrics
               connections            {simulator.OpenConnections} (peak {simulator.PeakOpenConnections}); all subscribed after {subscribedAfter.TotalSeconds:F1} s
               limit violations       rate {simulator.RateLimitViolations}, streams {simulator.StreamLimitViolations}; max {simulator.MaxObservedIncomingMessagesPerSecond} msgs/s on a connection
               exported close prices  {MetricsSamples.Count(exposition, "kline_close_price"):N0}, correct {correct:N0}
               overflow series        {(overflow ? "PRESENT" : "none")}
               /metrics               {size / 1048576.0:F1} MiB; median {timings[timings.Count / 2]:F0} ms, max {timings[^1]:F0} ms over {timings.Count} scrapes 5 s apart
-              ingestor RSS           {memory.Current / 1048576.0:F0} MiB now, {memory.Peak / 1048576.0:F0} MiB peak
-              managed heap           {heap / 1048576.0:F0} MiB after the last GC
+              ingestor RSS           {residentSet[residentSet.Count / 2] / 1048576.0:F0} MiB median ({residentSet[0] / 1048576.0:F0}–{residentSet[^1] / 1048576.0:F0}) of {residentSet.Count} samples between the last scrapes; {memory.Current / 1048576.0:F0} MiB now, {memory.Peak / 1048576.0:F0} MiB peak
+              managed heap           {heap / 1048576.0:F0} MiB after the last GC ({MetricsSamples.Sum(final, "dotnet_gc_last_collection_heap_fragmentation_size_bytes") / 1048576.0:F0} MiB of it free), GC committed {MetricsSamples.Sum(final, "dotnet_gc_last_collection_memory_committed_size_bytes") / 1048576.0:F0} MiB
             """);
         return correct == streams && !overflow && simulator.RateLimitViolations == 0 && simulator.StreamLimitViolations == 0 ? 0 : 1;
     }

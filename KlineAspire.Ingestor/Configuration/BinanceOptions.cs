@@ -25,6 +25,20 @@ public sealed class BinanceOptions
     public List<string> Intervals { get; set; } = ["1m"];
 
     /// <summary>
+    /// Per-stream series to export: Prometheus metric names and groups (<see cref="Telemetry.KlineSeries"/>).
+    /// Every series costs memory in the ingestor and in Prometheus, per stream.
+    /// </summary>
+    public List<string> Series { get; set; } = [Telemetry.KlineSeries.All];
+
+    /// <summary>
+    /// Per-stream series (streams × selected series) that may also go over OTLP. Above it OTLP carries only the
+    /// ingestor's health, runtime and HTTP metrics: one export must fit the receiver's 4 MiB message limit.
+    /// </summary>
+    public int OtlpMarketSeriesLimit { get; set; } = DefaultOtlpMarketSeriesLimit;
+
+    public const int DefaultOtlpMarketSeriesLimit = 20_000;
+
+    /// <summary>
     /// How long a stream keeps its price after its connection was lost (a reconnect usually takes seconds).
     /// A quiet stream on a healthy connection never goes stale: Binance pushes only on change.
     /// </summary>

@@ -23,6 +23,11 @@ internal sealed class BinanceOptionsSetup(IConfiguration configuration) : IConfi
         {
             options.Intervals = intervals;
         }
+
+        if (ReadList(section.GetSection(nameof(BinanceOptions.Series))) is { } series)
+        {
+            options.Series = series;
+        }
     }
 
     private static List<string>? ReadList(IConfigurationSection section)

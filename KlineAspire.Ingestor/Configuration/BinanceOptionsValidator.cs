@@ -1,5 +1,6 @@
 using KlineAspire.Ingestor.Streams;
 using KlineAspire.Ingestor.Symbols;
+using KlineAspire.Ingestor.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace KlineAspire.Ingestor.Configuration;
@@ -20,6 +21,8 @@ internal sealed class BinanceOptionsValidator : IValidateOptions<BinanceOptions>
         ValidateRestEndpoint(options.RestEndpoint, failures);
         ValidateSymbols(options.Symbols, failures);
         ValidateIntervals(options.Intervals, failures);
+        ValidateSeries(options.Series, failures);
+        RequireRange(failures, nameof(options.OtlpMarketSeriesLimit), options.OtlpMarketSeriesLimit, 0, int.MaxValue);
 
         RequireRange(failures, nameof(options.MaxStreamsPerConnection), options.MaxStreamsPerConnection, 1, BinanceLimits.MaxStreamsPerConnection);
         RequireRange(failures, nameof(options.MaxMessagesPerSecond), options.MaxMessagesPerSecond, 1, BinanceLimits.MaxIncomingMessagesPerSecond);
@@ -101,6 +104,24 @@ internal sealed class BinanceOptionsValidator : IValidateOptions<BinanceOptions>
             if (!KlineCalendar.TryParse(intervals[index], out _))
             {
                 failures.Add($"{Section}:{nameof(BinanceOptions.Intervals)}:{index} = '{intervals[index]}' is not a Binance kline interval; valid (case-sensitive, 1m is a minute and 1M a month; add @+08:00 for the UTC+8 variant): {string.Join(' ', KlineCalendar.Intervals)}.");
+            }
+        }
+    }
+
+    private static void ValidateSeries(List<string> series, List<string> failures)
+    {
+        var valid = $"a group ({string.Join(' ', KlineSeries.Groups)}) or a per-stream metric ({string.Join(' ', KlineSeries.Names)})";
+        if (series.Count == 0)
+        {
+            failures.Add($"{Section}:{nameof(BinanceOptions.Series)} is empty: name {valid}.");
+            return;
+        }
+
+        for (var index = 0; index < series.Count; index++)
+        {
+            if (!KlineSeries.IsKnown(series[index]))
+            {
+                failures.Add($"{Section}:{nameof(BinanceOptions.Series)}:{index} = '{series[index]}' is not a per-stream series: name {valid}.");
             }
         }
     }

@@ -10,6 +10,12 @@ public static class IngestorTelemetry
 
     public const string MeterName = Name;
 
+    /// <summary>
+    /// The market data sent over OTLP, while it fits, comes from instruments of its own with their own reading of the
+    /// store: the OTLP and Prometheus meter providers collect concurrently, and one shared reading would mix them.
+    /// </summary>
+    public const string OtlpMarketMeterName = Name + ".Market";
+
     /// <summary>Instruments about the ingestor itself (no symbol labels) are named <c>kline.ingestor.*</c>.</summary>
     public const string HealthInstrumentPrefix = "kline.ingestor.";
 

@@ -23,10 +23,11 @@ public sealed class KlineMetrics
     private readonly MarketReadings _readings;
     private int _instruments;
 
-    public KlineMetrics(IMeterFactory meterFactory, MarketReadings readings)
+    /// <param name="meter">Prometheus' instruments live on <see cref="IngestorTelemetry.MeterName"/>, OTLP's on <see cref="IngestorTelemetry.OtlpMarketMeterName"/>.</param>
+    /// <param name="readings">One reading per collection of the meter provider that records these instruments.</param>
+    public KlineMetrics(Meter meter, MarketReadings readings)
     {
         _readings = readings;
-        var meter = meterFactory.Create(IngestorTelemetry.MeterName);
 
         // No unit on prices and volumes: the exporter turns a unit into a name suffix, and a quote asset is no unit of Prometheus'.
         Gauge(meter, "kline.open.price", "Open price of the candle currently forming.", static (in StreamReading r) => r.Open);

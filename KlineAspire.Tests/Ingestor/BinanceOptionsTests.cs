@@ -67,12 +67,33 @@ public class BinanceOptionsTests
     [InlineData("Binance:RestEndpoint", "wss://api.binance.com", "Binance:RestEndpoint = 'wss://api.binance.com' is not usable: the scheme 'wss' is not http or https")]
     [InlineData("Binance:RestEndpoint", "https://api.binance.com/?x=1", "Binance:RestEndpoint = 'https://api.binance.com/?x=1' is not usable: it has a query")]
     [InlineData("Binance:SymbolRefreshInterval", "00:00:00", "Binance:SymbolRefreshInterval = '00:00:00' must be a positive duration")]
+    [InlineData("Binance:Series", "", "Binance:Series is empty: name a group (all forming closed prices volumes feed)")]
+    [InlineData("Binance:Series", "feed,kline_close", "Binance:Series:1 = 'kline_close' is not a per-stream series: name a group (all forming closed prices volumes feed) or a per-stream metric (kline_open_price")]
+    [InlineData("Binance:Series", "kline.close.price", "Binance:Series:0 = 'kline.close.price' is not a per-stream series")]
+    [InlineData("Binance:Series", "kline_ingestor_connections", "Binance:Series:0 = 'kline_ingestor_connections' is not a per-stream series")]
+    [InlineData("Binance:OtlpMarketSeriesLimit", "-1", "Binance:OtlpMarketSeriesLimit = '-1' must be between 0 and")]
     public void Bad_values_fail_with_a_message_naming_key_and_value(string key, string value, string expected)
     {
         var settings = new Dictionary<string, string?> { ["Binance:Symbols"] = "BTCUSDT", [key] = value };
         var result = new BinanceOptionsValidator().Validate(null, Bind(settings));
         Assert.True(result.Failed);
         Assert.Contains(expected, result.FailureMessage);
+    }
+
+    [Theory]
+    [InlineData("all", 21)]
+    [InlineData("feed", 3)]
+    [InlineData("kline_close_price,feed", 4)]
+    [InlineData("prices, kline_close_price ,CLOSED", 12)]
+    [InlineData("Binance:Series:array", 2)]
+    public void Series_bind_from_groups_and_names(string value, int instruments)
+    {
+        var settings = value == "Binance:Series:array"
+            ? new Dictionary<string, string?> { ["Binance:Symbols"] = "BTCUSDT", ["Binance:Series:0"] = "kline_close_price", ["Binance:Series:1"] = "kline_feed_up" }
+            : new Dictionary<string, string?> { ["Binance:Symbols"] = "BTCUSDT", ["Binance:Series"] = value };
+        var options = Bind(settings);
+        Assert.True(new BinanceOptionsValidator().Validate(null, options).Succeeded);
+        Assert.Equal(instruments, KlineAspire.Ingestor.Telemetry.KlineSeries.InstrumentsFor(options.Series).Count);
     }
 
     [Fact]
@@ -83,6 +104,7 @@ public class BinanceOptionsTests
         Assert.Equal(BinanceOptions.DefaultEndpoint, options.Endpoint);
         Assert.Equal(4, options.MaxMessagesPerSecond);
         Assert.Equal(1024, options.MaxStreamsPerConnection);
+        Assert.Equal(["all"], options.Series);
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public class OneReadingPerCollectionTests
         var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(T0 + 59_000));
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var factory = services.GetRequiredService<IMeterFactory>();
-        _ = new KlineMetrics(factory, new MarketReadings(store, Options.Create(new BinanceOptions()), clock));
+        _ = new KlineMetrics(factory.Create(IngestorTelemetry.MeterName), new MarketReadings(store, Options.Create(new BinanceOptions()), clock));
 
         var collection = new Dictionary<string, double>();
         var closingUpdate = CandleRolloverTests.Frame(calendar, T0, T0 + 59_500, closed: true).Replace("\"c\":\"0.05200000\"", "\"c\":\"0.05150000\"", StringComparison.Ordinal);

@@ -22,6 +22,8 @@ public class FaultTests
 
         simulator.Faults.Clear();
         await using var client = await RawWebSocketClient.ConnectAsync(simulator.WebSocketBaseUri, "/ws/btcusdt@kline_1m");
+        // The client's handshake can complete a moment before the server has registered the connection.
+        await simulator.WaitForConnectionsAsync(1, RawWebSocketClient.Timeout);
         Assert.Equal(1, simulator.OpenConnections);
     }
 

@@ -25,7 +25,9 @@ internal static class LoopbackHarness
 
         var firstSample = await TimeToFirstSampleAsync(simulator, ingestor, symbols[0]);
 
-        // Every frame distinct (rising event time, changing price) so each one is parsed and applied, not skipped as old.
+        // Every frame distinct (each stream's event time rises by 1 ms a round, price changing) so each one is parsed and
+        // applied, not skipped as old; a round per millisecond keeps every event time within the ingestor's clock
+        // tolerance (a million frames over 100 streams end 10 s ahead).
         Console.WriteLine($"loopback: building {framesPerConnection:N0} frames for each of {connections} connection(s)...");
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var bursts = simulator.Connections.Select(connection =>
@@ -35,7 +37,7 @@ internal static class LoopbackHarness
             for (var i = 0; i < framesPerConnection; i++)
             {
                 var symbol = names[i % names.Length][..names[i % names.Length].IndexOf('@')].ToUpperInvariant();
-                frames[i] = Candle(symbol, now + 1 + i, 100m + (i % 10_000) * 0.01m).ToUtf8(connection.Combined);
+                frames[i] = Candle(symbol, now + 1 + i / names.Length, 100m + (i % 10_000) * 0.01m).ToUtf8(connection.Combined);
             }
 
             return (connection, frames);
@@ -47,7 +49,7 @@ internal static class LoopbackHarness
         var clock = Stopwatch.StartNew();
         var sent = await Task.WhenAll(bursts.Select(b => simulator.SendBurstAsync(b.connection, b.frames, rounds: 1)));
         var sendElapsed = clock.Elapsed;
-        var sentinels = symbols.Select(symbol => Candle(symbol, now + framesPerConnection + 10, Sentinel)).ToList();
+        var sentinels = symbols.Select(symbol => Candle(symbol, now + framesPerConnection / streamsPerConnection + 10, Sentinel)).ToList();
         foreach (var candle in sentinels)
         {
             await simulator.PublishAsync(candle);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using KlineAspire.Ingestor.Streams;
 using KlineAspire.Simulator;
 
 namespace KlineAspire.Benchmarks.Loopback;
@@ -25,6 +26,10 @@ internal static class ScaleHarness
         var candles = symbols.SelectMany((symbol, i) => AllIntervals.Select(interval => LoopbackHarness.Candle(symbol, now, 1000m + i + 0.5m, interval))).ToList();
         foreach (var candle in candles)
         {
+            // The previous candle's closing update first, so the closed-candle series are exported (and measured) too.
+            var calendar = KlineCalendar.Parse(candle.Interval);
+            var previousOpen = calendar.PreviousOpenTime(candle.OpenTime);
+            await simulator.PublishAsync(candle with { EventTime = now - 1, OpenTime = previousOpen, CloseTime = calendar.CloseTime(previousOpen), IsClosed = true });
             await simulator.PublishAsync(candle);
         }
 

@@ -21,11 +21,7 @@ public class ScrapeConsistencyTests
     public async Task Back_to_back_scrapes_under_a_flood_never_show_a_torn_candle()
     {
         await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
-        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, Symbols, ["1h"], configure: builder =>
-            // Every GET renders a fresh collection; the exporter's 300 ms cache would hide most of them.
-            builder.Services.Configure<PrometheusAspNetCoreOptions>(options => options.ScrapeResponseCacheDurationMilliseconds = 0));
-        await simulator.WaitForSubscribedStreamsAsync(Symbols.Length, Timeout);
-
+        await using var ingestor = await StartFloodedAsync(simulator);
         await using var flood = Flood.Start(simulator);
         await ingestor.WaitForMetricsAsync(m => m.All("kline_close_price").Count() == Symbols.Length, "every stream has a candle");
 
@@ -59,9 +55,7 @@ public class ScrapeConsistencyTests
     {
         ExternalTool.Prometheus.Require();
         await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
-        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, Symbols, ["1h"], configure: builder =>
-            builder.Services.Configure<PrometheusAspNetCoreOptions>(options => options.ScrapeResponseCacheDurationMilliseconds = 0));
-        await simulator.WaitForSubscribedStreamsAsync(Symbols.Length, Timeout);
+        await using var ingestor = await StartFloodedAsync(simulator);
         await using var flood = Flood.Start(simulator);
         await ingestor.WaitForMetricsAsync(m => m.All("kline_close_price").Count() == Symbols.Length, "every stream has a candle");
 
@@ -86,6 +80,16 @@ public class ScrapeConsistencyTests
         Assert.True(samples.Single(s => s.Labels["symbol"] == Symbols[0] && s.Labels["__name__"] == "kline_close_price").Points.Select(p => p.Value).Distinct().Count() > 5,
             "the stored closes changed between scrapes");
         Assert.Empty(torn);
+    }
+
+    /// <summary>An ingestor of the test's streams, subscribed, whose every GET renders a fresh collection.</summary>
+    private static async Task<RunningIngestor> StartFloodedAsync(BinanceSimulator simulator)
+    {
+        var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, Symbols, ["1h"], configure: builder =>
+            // The exporter's 300 ms response cache would hide most collections.
+            builder.Services.Configure<PrometheusAspNetCoreOptions>(options => options.ScrapeResponseCacheDurationMilliseconds = 0));
+        await simulator.WaitForSubscribedStreamsAsync(Symbols.Length, Timeout);
+        return ingestor;
     }
 
     /// <summary>Publishes updates to every stream as fast as the simulator takes them, alternating two price levels.</summary>

@@ -75,7 +75,7 @@ internal sealed class ConnectionSupervisor(
                     continue;
                 }
 
-                _coverage.MarkLost(connection.DroppedAtUnixMs ?? time.GetUtcNow().ToUnixTimeMilliseconds());
+                _coverage.MarkLost(LostAt(connection, reason));
                 if (connection.Age >= StableAfter)
                 {
                     _backoff.Reset();
@@ -106,6 +106,18 @@ internal sealed class ConnectionSupervisor(
             await CloseOnShutdownAsync(current).ConfigureAwait(false);
             await CloseOnShutdownAsync(retiring).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// When the feed was lost: when the socket dropped, or, for a connection that went silent and then failed its
+    /// probe, when it last delivered anything; the probe only found out later. Closed candles ending in between are
+    /// then known to have been missed rather than published with stale values.
+    /// </summary>
+    private long LostAt(BinanceConnection connection, string reason)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        return connection.DroppedAtUnixMs
+            ?? (reason == DisconnectReason.ProbeFailed ? now - (long)connection.SinceLastMessage.TotalMilliseconds : now);
     }
 
     private async Task CloseOnShutdownAsync((BinanceConnection Connection, ConnectionTrace Trace)? live)

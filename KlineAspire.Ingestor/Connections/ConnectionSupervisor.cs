@@ -83,11 +83,7 @@ internal sealed class ConnectionSupervisor(
 
                 var delay = _backoff.Next();
                 Log.Disconnected(logger, connection.Name, reason, connection.Age, delay);
-                trace.Event("binance.reconnect", reason, ("kline.reconnect.delay_seconds", delay.TotalSeconds), ("kline.connection.age_seconds", connection.Age.TotalSeconds));
-                trace.End(reason, error: true);
-                await connection.CloseAsync(reason).ConfigureAwait(false);
-                trace.Dispose();
-                await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+                await BackOffAsync(connection, trace, reason, delay, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -127,9 +123,26 @@ internal sealed class ConnectionSupervisor(
             return;
         }
 
-        await connection.CloseAsync("shutdown").ConfigureAwait(false);
+        await EndAsync(connection, trace, "shutdown", error: false).ConfigureAwait(false);
         Log.ClosedOnShutdown(logger, connection.Name);
-        trace.End("shutdown", error: false);
+    }
+
+    /// <summary>
+    /// Gives up on a connection that failed: the reconnect decision becomes a span, the connection is closed and its
+    /// lifetime span ends with the reason, and the next attempt waits out the backoff.
+    /// </summary>
+    private async Task BackOffAsync(BinanceConnection connection, ConnectionTrace trace, string reason, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        trace.Event("binance.reconnect", reason, ("kline.reconnect.delay_seconds", delay.TotalSeconds), ("kline.connection.age_seconds", connection.Age.TotalSeconds));
+        await EndAsync(connection, trace, reason, error: true).ConfigureAwait(false);
+        await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Closes a connection with a close frame and ends its lifetime span with the reason.</summary>
+    private static async Task EndAsync(BinanceConnection connection, ConnectionTrace trace, string reason, bool error)
+    {
+        await connection.CloseAsync(reason).ConfigureAwait(false);
+        trace.End(reason, error);
         trace.Dispose();
     }
 
@@ -186,11 +199,7 @@ internal sealed class ConnectionSupervisor(
             metrics.Reconnect(reason);
             var delay = _backoff.Next();
             Log.AttemptFailed(logger, connection.Name, reason, exception.Message, delay);
-            trace.Event("binance.reconnect", reason, ("kline.reconnect.delay_seconds", delay.TotalSeconds));
-            trace.End(reason, error: true);
-            await connection.CloseAsync(reason).ConfigureAwait(false);
-            trace.Dispose();
-            await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+            await BackOffAsync(connection, trace, reason, delay, cancellationToken).ConfigureAwait(false);
             return false;
         }
         catch
@@ -219,13 +228,13 @@ internal sealed class ConnectionSupervisor(
 
             if (connection.SinceLastMessage >= options.NoDataTimeout && !await ProbeAsync(connection, trace, cancellationToken).ConfigureAwait(false))
             {
-                return connection.Ended.IsCompleted ? await connection.Ended.ConfigureAwait(false) : DisconnectReason.ProbeFailed;
+                return await EndedOrAsync(connection, DisconnectReason.ProbeFailed).ConfigureAwait(false);
             }
 
             var changed = assignment.Changed;
             if (assignment.Version != assignment.AppliedVersion && !await ApplyChangesAsync(connection, trace, cancellationToken).ConfigureAwait(false))
             {
-                return connection.Ended.IsCompleted ? await connection.Ended.ConfigureAwait(false) : DisconnectReason.SubscribeFailed;
+                return await EndedOrAsync(connection, DisconnectReason.SubscribeFailed).ConfigureAwait(false);
             }
 
             // Wakes at once when the connection ends, announces shutdown or its streams change; otherwise looks at age and silence again.
@@ -233,6 +242,10 @@ internal sealed class ConnectionSupervisor(
             cancellationToken.ThrowIfCancellationRequested();
         }
     }
+
+    /// <summary>A request failed: if the connection ended meanwhile, that is the reason; otherwise <paramref name="reason"/>.</summary>
+    private static async Task<string> EndedOrAsync(BinanceConnection connection, string reason) =>
+        connection.Ended.IsCompleted ? await connection.Ended.ConfigureAwait(false) : reason;
 
     /// <summary>Subscribes and unsubscribes on the live connection; false when that failed and the connection must be replaced.</summary>
     private async Task<bool> ApplyChangesAsync(BinanceConnection connection, ConnectionTrace trace, CancellationToken cancellationToken)

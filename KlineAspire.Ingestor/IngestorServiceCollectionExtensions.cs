@@ -14,12 +14,6 @@ namespace KlineAspire.Ingestor;
 
 public static class IngestorServiceCollectionExtensions
 {
-    // With symbol patterns the stream set is not known when the meter provider is built, and it changes: every
-    // symbol ever listed keeps its series' slot for the process lifetime (cumulative temporality frees none). Binance
-    // spot lists about 3,000 symbols in all, fewer trading; 4,000 per interval covers them plus the listings of a long
-    // run. Past it, new series fold into otel_metric_overflow="true" until a restart.
-    private const int PatternSymbolAllowance = 4000;
-
     /// <summary>Registers the Binance ingestor: validated options, the store, the connections, metrics and health.</summary>
     public static TBuilder AddKlineIngestor<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -47,9 +41,7 @@ public static class IngestorServiceCollectionExtensions
         {
             var binance = provider.GetRequiredService<IOptions<BinanceOptions>>().Value;
             var planned = provider.GetRequiredService<StreamPlan>().Streams.Count;
-            // Literal symbols never change; patterns follow listings, so size the series limit for their growth.
-            var growth = binance.Symbols.Any(symbol => symbol.Contains(SymbolPattern.Wildcard, StringComparison.Ordinal)) ? binance.Intervals.Count * PatternSymbolAllowance : 0;
-            return new MetricStreamPolicy(provider.GetRequiredService<IMeterFactory>(), planned, planned + growth, KlineSeries.InstrumentsFor(binance.Series));
+            return new MetricStreamPolicy(provider.GetRequiredService<IMeterFactory>(), planned, provider.GetRequiredService<StreamCapacity>().Streams, KlineSeries.InstrumentsFor(binance.Series));
         });
 
         // The application's meter provider serves /metrics: every selected series, always.

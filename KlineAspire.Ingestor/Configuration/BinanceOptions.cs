@@ -22,6 +22,14 @@ public sealed class BinanceOptions
     /// <summary>How often exchangeInfo is read again so patterns follow listings and delistings.</summary>
     public TimeSpan SymbolRefreshInterval { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// With patterns: symbols that listings may add during one run beyond those matched at startup. Each symbol a run
+    /// has ever held keeps one metric point per interval and series until the process restarts, and OpenTelemetry
+    /// allocates them all up front, so this is memory reserved, not a soft target. Listings past it are deferred to
+    /// the next start, with a warning and <c>kline_ingestor_deferred_streams</c>.
+    /// </summary>
+    public int ListingHeadroom { get; set; } = 200;
+
     public List<string> Intervals { get; set; } = ["1m"];
 
     /// <summary>

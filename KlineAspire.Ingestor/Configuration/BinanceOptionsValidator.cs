@@ -23,6 +23,7 @@ internal sealed class BinanceOptionsValidator : IValidateOptions<BinanceOptions>
         ValidateIntervals(options.Intervals, failures);
         ValidateSeries(options.Series, failures);
         RequireRange(failures, nameof(options.OtlpMarketSeriesLimit), options.OtlpMarketSeriesLimit, 0, int.MaxValue);
+        RequireRange(failures, nameof(options.ListingHeadroom), options.ListingHeadroom, 0, StreamCapacity.MaxSymbols);
 
         RequireRange(failures, nameof(options.MaxStreamsPerConnection), options.MaxStreamsPerConnection, 1, BinanceLimits.MaxStreamsPerConnection);
         RequireRange(failures, nameof(options.MaxMessagesPerSecond), options.MaxMessagesPerSecond, 1, BinanceLimits.MaxIncomingMessagesPerSecond);

@@ -10,6 +10,11 @@ namespace KlineAspire.Ingestor.Streams;
 /// selected symbols: new streams go to connections with room (the least loaded first) or onto new connections,
 /// removed ones are unsubscribed on their connection before they leave the store, and a connection left with
 /// nothing is closed. No change moves a flowing stream, so no unaffected connection reconnects.
+/// <para>
+/// A stream that ever joined keeps its series' room for the rest of the run (see <see cref="StreamCapacity"/>), so a
+/// symbol that leaves and comes back costs nothing more, and new streams past the capacity are deferred, not added:
+/// they would otherwise show another stream's value in an overflow series.
+/// </para>
 /// </summary>
 public sealed class StreamCatalog
 {
@@ -17,13 +22,18 @@ public sealed class StreamCatalog
     private readonly BinanceOptions _options;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Channel<ConnectionAssignment> _opened = Channel.CreateUnbounded<ConnectionAssignment>();
+    private readonly HashSet<StreamId> _everHeld;
+    private readonly int _capacity;
     private List<ConnectionAssignment> _assignments;
     private int _nextIndex;
+    private int _deferred;
 
-    public StreamCatalog(StreamPlan plan, KlineStore store, IOptions<BinanceOptions> options)
+    public StreamCatalog(StreamPlan plan, KlineStore store, IOptions<BinanceOptions> options, StreamCapacity capacity)
     {
         _store = store;
         _options = options.Value;
+        _capacity = capacity.Streams;
+        _everHeld = [.. plan.Streams];
         _assignments = plan.Connections.Select(connection => new ConnectionAssignment(connection.Index, connection.Streams, store.Coverage(connection.Index))).ToList();
         _nextIndex = plan.Connections.Count;
         foreach (var assignment in _assignments)
@@ -36,6 +46,9 @@ public sealed class StreamCatalog
     public ChannelReader<ConnectionAssignment> Opened => _opened.Reader;
 
     public IReadOnlyList<ConnectionAssignment> Assignments => Volatile.Read(ref _assignments);
+
+    /// <summary>Selected streams left out of the last change because the run's capacity is used up.</summary>
+    public int Deferred => Volatile.Read(ref _deferred);
 
     /// <summary>Makes the live set the streams of <paramref name="symbols"/> at the configured intervals.</summary>
     public async Task<CatalogChange> ApplyAsync(IEnumerable<string> symbols, CancellationToken cancellationToken)
@@ -72,7 +85,8 @@ public sealed class StreamCatalog
                 assignments = [.. assignments.Where(assignment => assignment.Count > 0)];
             }
 
-            var added = wanted.Where(stream => !current.Contains(stream)).ToList();
+            var (added, deferred) = WithinCapacity(wanted.Where(stream => !current.Contains(stream)));
+            Volatile.Write(ref _deferred, deferred);
             var (toExisting, toNew) = StreamPlanner.Place(assignments.Select(assignment => assignment.Count).ToList(), added, _options.MaxStreamsPerConnection);
             for (var index = 0; index < assignments.Count; index++)
             {
@@ -98,12 +112,32 @@ public sealed class StreamCatalog
                 _opened.Writer.TryWrite(assignment);
             }
 
-            return new CatalogChange(added.Count, removed.Count, opened.Count, closed, _store.Count);
+            return new CatalogChange(added.Count, removed.Count, opened.Count, closed, _store.Count, deferred, _capacity);
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>Streams held before take no new room; new ones join in order while room is left.</summary>
+    private (List<StreamId> Added, int Deferred) WithinCapacity(IEnumerable<StreamId> candidates)
+    {
+        var added = new List<StreamId>();
+        var deferred = 0;
+        foreach (var stream in candidates)
+        {
+            if (_everHeld.Contains(stream) || _everHeld.Count < _capacity && _everHeld.Add(stream))
+            {
+                added.Add(stream);
+            }
+            else
+            {
+                deferred++;
+            }
+        }
+
+        return (added, deferred);
     }
 
     /// <summary>
@@ -135,7 +169,9 @@ public sealed class StreamCatalog
 }
 
 /// <summary>What one change of the selection did.</summary>
-public sealed record CatalogChange(int Added, int Removed, int ConnectionsOpened, int ConnectionsClosed, int Streams)
+/// <param name="Deferred">Selected streams not added because the run's <see cref="StreamCapacity"/> is used up.</param>
+/// <param name="Capacity">Distinct streams the run may hold.</param>
+public sealed record CatalogChange(int Added, int Removed, int ConnectionsOpened, int ConnectionsClosed, int Streams, int Deferred, int Capacity)
 {
     public bool IsEmpty => Added == 0 && Removed == 0;
 }

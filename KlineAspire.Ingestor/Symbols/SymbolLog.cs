@@ -27,6 +27,12 @@ internal static partial class SymbolLog
     [LoggerMessage(108, LogLevel.Information, "Symbols selected: {Symbols}; {Added} streams added, {Removed} removed, {Opened} connections opened, {Closed} closed; {Streams} streams in all")]
     public static partial void SelectionApplied(ILogger logger, int symbols, int added, int removed, int opened, int closed, int streams);
 
+    [LoggerMessage(110, LogLevel.Warning, "{Deferred} selected streams are not subscribed: this run has room for {Capacity} distinct streams ({Basis}), all taken. They join at the next start; raise Binance:ListingHeadroom to keep more room")]
+    public static partial void StreamsDeferred(ILogger logger, int deferred, int capacity, string basis);
+
+    [LoggerMessage(111, LogLevel.Information, "Room for {Capacity} distinct streams this run ({Basis})")]
+    public static partial void Capacity(ILogger logger, int capacity, string basis);
+
     [LoggerMessage(109, LogLevel.Critical, "The configuration is invalid, stopping: {Failures}")]
     public static partial void UnknownLiteralsStopping(ILogger logger, string failures);
 }

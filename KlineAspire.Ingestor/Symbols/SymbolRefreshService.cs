@@ -22,6 +22,7 @@ internal sealed class SymbolRefreshService(
     IOptions<StartupListing> startupListing,
     ExchangeInfoClient exchangeInfo,
     StreamCatalog catalog,
+    StreamCapacity capacity,
     SymbolRefreshState state,
     SymbolRefreshMetrics metrics,
     FatalSymbolError fatal,
@@ -37,6 +38,11 @@ internal sealed class SymbolRefreshService(
     {
         // Read (and its literals checked) by startup validation, before any hosted service started.
         var startup = startupListing.Value;
+        if (_selector.HasPatterns)
+        {
+            SymbolLog.Capacity(logger, capacity.Streams, capacity.Basis);
+        }
+
         if (startup.Listed is { } listed)
         {
             await ApplyAsync(listed, cancellationToken).ConfigureAwait(false);
@@ -135,6 +141,11 @@ internal sealed class SymbolRefreshService(
             if (!change.IsEmpty || !_resolved)
             {
                 SymbolLog.SelectionApplied(logger, selection.Symbols.Count, change.Added, change.Removed, change.ConnectionsOpened, change.ConnectionsClosed, change.Streams);
+            }
+
+            if (change.Deferred > 0)
+            {
+                SymbolLog.StreamsDeferred(logger, change.Deferred, change.Capacity, capacity.Basis);
             }
         }
 

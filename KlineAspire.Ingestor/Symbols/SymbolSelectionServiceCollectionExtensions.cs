@@ -17,7 +17,15 @@ internal static class SymbolSelectionServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddKlineSymbolSelection(this IServiceCollection services)
     {
-        services.AddSingleton(provider => new StreamCatalog(provider.GetRequiredService<StreamPlan>(), provider.GetRequiredService<KlineStore>(), provider.GetRequiredService<IOptions<BinanceOptions>>()));
+        services.AddSingleton(provider => StreamCapacity.For(
+            provider.GetRequiredService<IOptions<BinanceOptions>>().Value,
+            provider.GetRequiredService<StreamPlan>(),
+            provider.GetRequiredService<IOptions<StartupListing>>().Value));
+        services.AddSingleton(provider => new StreamCatalog(
+            provider.GetRequiredService<StreamPlan>(),
+            provider.GetRequiredService<KlineStore>(),
+            provider.GetRequiredService<IOptions<BinanceOptions>>(),
+            provider.GetRequiredService<StreamCapacity>()));
         services.AddSingleton<SymbolRefreshState>();
         services.AddSingleton<FatalSymbolError>();
         services.AddSingleton(provider => new RestWeightBudget(BinanceLimits.ExchangeInfoWeight, provider.GetRequiredService<TimeProvider>()));

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using KlineAspire.Ingestor.Streams;
 using KlineAspire.Ingestor.Symbols;
 
 namespace KlineAspire.Ingestor.Telemetry;
@@ -8,7 +9,7 @@ public sealed class SymbolRefreshMetrics
 {
     private readonly Counter<long> _refreshes;
 
-    public SymbolRefreshMetrics(IMeterFactory meterFactory, SymbolRefreshState state, RestWeightBudget budget)
+    public SymbolRefreshMetrics(IMeterFactory meterFactory, SymbolRefreshState state, RestWeightBudget budget, StreamCatalog catalog)
     {
         var meter = meterFactory.Create(IngestorTelemetry.MeterName);
         _refreshes = meter.CreateCounter<long>("kline.ingestor.symbol_refreshes", unit: "{refresh}",
@@ -18,6 +19,8 @@ public sealed class SymbolRefreshMetrics
             unit: "s", description: "When exchangeInfo was last read and applied, Unix seconds; absent until the first success.");
         meter.CreateObservableGauge("kline.ingestor.rest.used_weight", () => budget.UsedWeight, unit: "{weight}",
             description: "REST request weight the IP address had used in the current minute, as Binance last reported it (X-MBX-USED-WEIGHT-1M).");
+        meter.CreateObservableGauge("kline.ingestor.deferred_streams", () => catalog.Deferred, unit: "{stream}",
+            description: "Selected streams not subscribed because this run's room for distinct streams (sized at startup: symbols selected then + Binance:ListingHeadroom) is taken; they join at the next start.");
     }
 
     public void Refreshed(bool succeeded) =>

@@ -72,6 +72,7 @@ public class BinanceOptionsTests
     [InlineData("Binance:Series", "kline.close.price", "Binance:Series:0 = 'kline.close.price' is not a per-stream series")]
     [InlineData("Binance:Series", "kline_ingestor_connections", "Binance:Series:0 = 'kline_ingestor_connections' is not a per-stream series")]
     [InlineData("Binance:OtlpMarketSeriesLimit", "-1", "Binance:OtlpMarketSeriesLimit = '-1' must be between 0 and")]
+    [InlineData("Binance:ListingHeadroom", "-1", "Binance:ListingHeadroom = '-1' must be between 0 and 100000")]
     public void Bad_values_fail_with_a_message_naming_key_and_value(string key, string value, string expected)
     {
         var settings = new Dictionary<string, string?> { ["Binance:Symbols"] = "BTCUSDT", [key] = value };

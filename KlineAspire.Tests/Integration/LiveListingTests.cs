@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using KlineAspire.Simulator;
 using KlineAspire.Tests.Infrastructure;
 using KlineAspire.Tests.Simulator;
@@ -19,10 +20,13 @@ public class LiveListingTests
         options.UpdatePeriod = TimeSpan.FromMilliseconds(200);
     });
 
-    private static Task<RunningIngestor> StartIngestorAsync(BinanceSimulator simulator) =>
+    private static Task<RunningIngestor> StartIngestorAsync(BinanceSimulator simulator, params (string Key, string Value)[] more) =>
         RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["*USDT"], ["1m", "1h"], SymbolSelectionTests.Rest(simulator,
+        [
             ("Binance:SymbolRefreshInterval", "00:00:02"),
-            ("Binance:MaxStreamsPerConnection", MaxStreams.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+            ("Binance:MaxStreamsPerConnection", MaxStreams.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            .. more,
+        ]));
 
     private static bool Priced(MetricsText metrics, string symbol) =>
         metrics.Kline("kline_close_price", symbol, "1m") is not null && metrics.Kline("kline_close_price", symbol, "1h") is not null;
@@ -92,5 +96,39 @@ public class LiveListingTests
         Assert.Equal(6, metrics.Value("kline_ingestor_configured_streams"));
         Assert.Equal(2, simulator.ConnectionAttempts);
         Assert.Equal(0, simulator.RateLimitViolations);
+    }
+
+    [Fact]
+    public async Task Listings_past_the_runs_room_are_deferred_with_a_warning_and_never_fold_into_an_overflow_series()
+    {
+        await using var simulator = await StartSimulatorAsync();
+        // Four *USDT symbols at startup and room for one more: 5 symbols × 2 intervals = 10 distinct streams this run.
+        await using var ingestor = await StartIngestorAsync(simulator, ("Binance:ListingHeadroom", "1"));
+        await simulator.WaitForSubscribedStreamsAsync(8, Timeout);
+
+        simulator.Symbols.List(new ExchangeSymbol("EEEUSDT", "TRADING", "EEE", "USDT"));
+        await ingestor.WaitForMetricsAsync(m => Priced(m, "EEEUSDT"), "the listing within the headroom flows", Timeout);
+
+        simulator.Symbols.List(new ExchangeSymbol("FFFUSDT", "TRADING", "FFF", "USDT"));
+        var metrics = await ingestor.WaitForMetricsAsync(m => m.Value("kline_ingestor_deferred_streams") == 2, "the listing past the headroom is deferred", Timeout);
+        Assert.True(Gone(metrics, "FFFUSDT"));
+        Assert.Equal(10, metrics.Value("kline_ingestor_configured_streams"));
+        Assert.Contains(ingestor.Logs.GetSnapshot(), r => r.Level == LogLevel.Warning
+            && r.Message.StartsWith("2 selected streams are not subscribed: this run has room for 10 distinct streams (4 symbols selected at startup + ListingHeadroom 1, × 2 intervals)", StringComparison.Ordinal));
+
+        // A symbol that leaves keeps its room for the run (its metric points stay allocated): the room is not handed to
+        // the deferred listing, and the symbol's return takes no new room.
+        simulator.Symbols.Delist("BBBUSDT");
+        await ingestor.WaitForMetricsAsync(m => Gone(m, "BBBUSDT"), "the delisting is applied", Timeout);
+        simulator.Symbols.List(new ExchangeSymbol("BBBUSDT", "TRADING", "BBB", "USDT"));
+        metrics = await ingestor.WaitForMetricsAsync(m => Priced(m, "BBBUSDT"), "the returning symbol flows again", Timeout);
+        Assert.Equal(2, metrics.Value("kline_ingestor_deferred_streams"));
+        Assert.True(Gone(metrics, "FFFUSDT"));
+
+        Assert.DoesNotContain("otel_metric_overflow", await ingestor.ScrapeRawAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(simulator.SubscribedStreams, s => s.StartsWith("fffusdt", StringComparison.Ordinal));
+        Assert.Equal(0, metrics.Sum("kline_ingestor_reconnects_total"));
+        Assert.Equal(0, simulator.RateLimitViolations);
+        Assert.Equal(0, simulator.StreamLimitViolations);
     }
 }

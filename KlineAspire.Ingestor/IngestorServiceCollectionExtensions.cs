@@ -40,8 +40,7 @@ public static class IngestorServiceCollectionExtensions
         services.AddSingleton(provider =>
         {
             var binance = provider.GetRequiredService<IOptions<BinanceOptions>>().Value;
-            var planned = provider.GetRequiredService<StreamPlan>().Streams.Count;
-            return new MetricStreamPolicy(provider.GetRequiredService<IMeterFactory>(), planned, provider.GetRequiredService<StreamCapacity>().Streams, KlineSeries.InstrumentsFor(binance.Series));
+            return new MetricStreamPolicy(provider.GetRequiredService<IMeterFactory>(), provider.GetRequiredService<StreamCapacity>().Streams, KlineSeries.InstrumentsFor(binance.Series));
         });
 
         // The application's meter provider serves /metrics: every selected series, always.

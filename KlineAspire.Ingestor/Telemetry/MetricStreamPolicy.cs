@@ -8,15 +8,18 @@ namespace KlineAspire.Ingestor.Telemetry;
 /// the OTLP provider. Dropping an instrument here is free: OpenTelemetry then neither listens to it nor allocates
 /// its metric points.
 /// </summary>
-/// <param name="streams">Streams planned at startup: what one export carries now.</param>
-/// <param name="streamCapacity">Streams the process may ever hold (with listings, more than at startup): the series limit.</param>
-internal sealed class MetricStreamPolicy(IMeterFactory ownMeters, int streams, int streamCapacity, IReadOnlySet<string> selectedSeries)
+/// <param name="streamCapacity">Distinct streams the run may ever hold (<see cref="Streams.StreamCapacity"/>): the series limit.</param>
+internal sealed class MetricStreamPolicy(IMeterFactory ownMeters, int streamCapacity, IReadOnlySet<string> selectedSeries)
 {
     // Room for the ingestor's own series next to one series per stream.
     private const int CardinalityHeadroom = 100;
 
-    /// <summary>Per-stream series one export carries: streams × selected per-stream series.</summary>
-    public long PerStreamSeries => (long)streams * selectedSeries.Count;
+    /// <summary>
+    /// The most per-stream series one export can carry in this run: its room for streams × selected per-stream series.
+    /// With patterns the streams at startup may be none at all (exchangeInfo answers later) and listings add more;
+    /// the room bounds both, so a decision taken on it holds for the whole run.
+    /// </summary>
+    public long PerStreamSeries => (long)streamCapacity * selectedSeries.Count;
 
     /// <param name="instrument">The instrument a provider asks about.</param>
     /// <param name="marketMeter">The meter whose per-stream instruments this provider records, or null for none.</param>

@@ -12,7 +12,7 @@ namespace KlineAspire.Ingestor.Telemetry;
 /// not per reader: on the application's provider the OTLP reader would hold, and send every second, each series
 /// Prometheus gets. One export must fit the receiver's message limit (the Aspire dashboard takes 4 MiB), so this
 /// provider always carries the health, runtime and HTTP metrics, and the market data only while
-/// streams × selected series stay within <see cref="BinanceOptions.OtlpMarketSeriesLimit"/>.
+/// the run's room for streams × selected series stays within <see cref="BinanceOptions.OtlpMarketSeriesLimit"/>.
 /// </summary>
 internal sealed partial class OtlpMetricsExport(
     IConfiguration configuration,
@@ -64,7 +64,7 @@ internal sealed partial class OtlpMetricsExport(
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Information, Message = "OTLP metrics: health, runtime and HTTP; market data ({PerStreamSeries} per-stream series, limit Binance:OtlpMarketSeriesLimit = {Limit}) {MarketData}.")]
+        [LoggerMessage(Level = LogLevel.Information, Message = "OTLP metrics: health, runtime and HTTP; market data (at most {PerStreamSeries} per-stream series this run, limit Binance:OtlpMarketSeriesLimit = {Limit}) {MarketData}.")]
         public static partial void OtlpMetrics(ILogger logger, long perStreamSeries, int limit, string marketData);
     }
 }

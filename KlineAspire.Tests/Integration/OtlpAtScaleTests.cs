@@ -46,6 +46,25 @@ public class OtlpAtScaleTests
     }
 
     [Fact]
+    public async Task With_patterns_the_cut_is_taken_on_the_runs_room_before_any_stream_exists()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        // Nothing is subscribed when the decision is taken: the 8,000 streams come from exchangeInfo through the pattern.
+        await using var run = await WholeMarketAsync(receiver, symbols: 500, settings: [], pattern: true);
+
+        var exports = await ExportsAfterAsync(receiver, run.DataSince, count: 3);
+
+        Assert.DoesNotContain(receiver.MetricsExports, export => !export.Accepted);
+        Assert.All(exports, export =>
+        {
+            Assert.False(export.Mentions("kline.close.price"), "market data went over OTLP although the run has room for 8,000+ streams");
+            Assert.True(export.Mentions("kline.ingestor.messages_received"));
+        });
+        Assert.Contains(run.Ingestor.Logs.GetSnapshot(), r => r.Message.Contains($"at most {(500 + 200) * AllIntervals.Length * 21:D} per-stream series this run", StringComparison.Ordinal)
+            && r.Message.EndsWith("left out (Prometheus only).", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Below_the_cut_market_data_goes_over_otlp_too()
     {
         await using var receiver = await OtlpReceiver.StartAsync();
@@ -65,12 +84,13 @@ public class OtlpAtScaleTests
     }
 
     /// <summary>Every interval of <paramref name="symbols"/> symbols, each stream with a candle in /metrics.</summary>
-    private static async Task<ScaleRun> WholeMarketAsync(OtlpReceiver receiver, int symbols, Dictionary<string, string> settings)
+    /// <param name="pattern">Select the symbols with <c>*USDT</c> over the simulator's exchangeInfo instead of naming them.</param>
+    private static async Task<ScaleRun> WholeMarketAsync(OtlpReceiver receiver, int symbols, Dictionary<string, string> settings, bool pattern = false)
     {
-        var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
         var names = Enumerable.Range(0, symbols).Select(i => $"S{i:D4}USDT").ToArray();
-        var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, names, AllIntervals,
-            new Dictionary<string, string>(receiver.IngestorSettings(ExportInterval).Concat(settings)));
+        var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero, Symbols = [.. names] }, TestContext.Current.CancellationToken);
+        var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, pattern ? ["*USDT"] : names, AllIntervals,
+            new Dictionary<string, string>(receiver.IngestorSettings(ExportInterval).Concat(settings).Concat(SymbolSelectionTests.Rest(simulator))));
         var streams = names.Length * AllIntervals.Length;
         await simulator.WaitForSubscribedStreamsAsync(streams, TimeSpan.FromSeconds(60));
         foreach (var name in names)

@@ -18,6 +18,7 @@ internal sealed class IngestorService(
     KlineFrameProcessor processor,
     IngestorMetrics metrics,
     KlineMetrics marketMetrics,
+    MetricStreamPolicy series,
     IngestorStart start,
     ILogger<IngestorService> logger,
     ILoggerFactory loggerFactory,
@@ -33,6 +34,11 @@ internal sealed class IngestorService(
         var attemptBudget = new SlidingWindowLimiter(settings.MaxConnectionAttempts, BinanceLimits.ConnectionAttemptWindow, time);
         var assignments = catalog.Assignments;
         Log.Plan(logger, assignments.Sum(assignment => assignment.Count), assignments.Count, EndpointUri.CombinedStream(settings.Endpoint));
+        if (series.PerStreamSeries > MetricStreamPolicy.Budget)
+        {
+            // About 62 bytes of exposition a series.
+            Log.ManySeries(logger, series.PerStreamSeries, series.Streams, series.SeriesPerStream, MetricStreamPolicy.Budget, series.PerStreamSeries * 62 / (1024 * 1024));
+        }
 
         var connectionLogger = loggerFactory.CreateLogger<ConnectionSupervisor>();
         var running = new List<Task>();

@@ -3,7 +3,7 @@ namespace KlineAspire.Ingestor.Symbols;
 /// <summary>Structured log events of symbol selection (source-generated).</summary>
 internal static partial class SymbolLog
 {
-    [LoggerMessage(101, LogLevel.Warning, "exchangeInfo could not be read from {Address} ({Reason}); starting with the {Count} literal symbols unchecked. A symbol Binance does not list would stay silent")]
+    [LoggerMessage(101, LogLevel.Warning, "exchangeInfo could not be read from {Address} ({Reason}); starting with the {Count} literal symbols unchecked until it answers; a symbol it does not list then stops the ingestor")]
     public static partial void LiteralsUnchecked(ILogger logger, Uri address, string reason, int count);
 
     [LoggerMessage(102, LogLevel.Warning, "exchangeInfo could not be read from {Address} ({Reason}); the symbol patterns wait for it, the {Count} literal symbols start now")]

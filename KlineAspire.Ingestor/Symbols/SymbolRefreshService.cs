@@ -15,7 +15,9 @@ namespace KlineAspire.Ingestor.Symbols;
 /// <item>With patterns, it reads exchangeInfo again every <c>SymbolRefreshInterval</c> and hands the selection to the
 /// <see cref="StreamCatalog"/>. Failures retry with backoff and jitter inside the <see cref="RestWeightBudget"/>;
 /// meanwhile the last known set stays in force. Until the first success, readiness says what it is waiting for.</item>
-/// <item>With literals only, there is nothing to follow: no refresh, as before patterns existed.</item>
+/// <item>With literals only, there is nothing to follow: no refresh, as before patterns existed. If exchangeInfo could
+/// not be read at startup, it is read (with the same backoff) until it answers once, and an unlisted literal then stops
+/// the ingestor with the startup error.</item>
 /// </list>
 /// </summary>
 internal sealed class SymbolRefreshService(
@@ -67,7 +69,9 @@ internal sealed class SymbolRefreshService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!_selector.HasPatterns)
+        // Literals checked at startup have nothing to follow. Unchecked ones (REST was down) are checked once it answers:
+        // an unlisted literal is the same configuration error then as at startup.
+        if (!_selector.HasPatterns && _resolved)
         {
             return;
         }
@@ -90,6 +94,11 @@ internal sealed class SymbolRefreshService(
                     }
 
                     await ApplyAsync(listed, stoppingToken).ConfigureAwait(false);
+                    if (!_selector.HasPatterns)
+                    {
+                        return;
+                    }
+
                     backoff.Reset();
                     delay = settings.SymbolRefreshInterval;
                 }
@@ -102,11 +111,13 @@ internal sealed class SymbolRefreshService(
                     {
                         SymbolLog.KeepingLastKnownSet(logger, exchangeInfo.Address, exception.Message, catalog.Assignments.Sum(a => a.Count), delay);
                     }
-                    else
+                    else if (_selector.HasPatterns)
                     {
                         state.Waiting($"waiting for exchangeInfo from {exchangeInfo.Address}: {exception.Message}");
                         SymbolLog.StillWaiting(logger, exchangeInfo.Address, exception.Message, delay);
                     }
+
+                    // Unchecked literals stream meanwhile, as the startup warning said; failures count in symbol_refreshes_total.
                 }
             }
         }

@@ -109,4 +109,45 @@ public class SymbolSelectionTests
         (_, body) = await ingestor.HealthAsync();
         Assert.DoesNotContain("waiting for exchangeInfo", body);
     }
+
+    [Fact]
+    public async Task Literals_started_unchecked_are_checked_when_rest_answers_and_an_unlisted_one_then_stops_the_ingestor()
+    {
+        await using var simulator = await SimulatorHost.StartAsync(options => options.Symbols = Universe);
+        simulator.Faults.RestFailsWith = 503;
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT", "NOPEUSDT"], ["1m"],
+            Rest(simulator, ("Binance:ReconnectBaseDelay", "00:00:00.100"), ("Binance:ReconnectMaxDelay", "00:00:00.500")));
+        await simulator.WaitForSubscribedStreamsAsync(2, Timeout);
+        await ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_symbol_refreshes_total", ("result", "failure")) >= 2, "exchangeInfo is retried", Timeout);
+        // Unchecked literals do not hold readiness: only patterns wait for exchangeInfo.
+        Assert.DoesNotContain("exchangeInfo", (await ingestor.HealthAsync()).Body);
+        Assert.False(ingestor.App.Lifetime.ApplicationStopping.IsCancellationRequested);
+
+        simulator.Faults.RestFailsWith = null;
+        await SimulatorHost.WaitUntilAsync(() => ingestor.App.Lifetime.ApplicationStopping.IsCancellationRequested, "the ingestor stops on the unlisted literal", Timeout);
+        Assert.Contains(ingestor.Logs.GetSnapshot(), r => r.Level == LogLevel.Critical && r.Message.Contains("Binance:Symbols:1 = 'NOPEUSDT' is not listed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Listed_literals_started_unchecked_keep_streaming_once_rest_answers_and_rest_is_then_left_alone()
+    {
+        await using var simulator = await SimulatorHost.StartAsync(options => options.Symbols = Universe);
+        simulator.Faults.RestFailsWith = 503;
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT", "ETHUSDT"], ["1m"],
+            Rest(simulator, ("Binance:ReconnectBaseDelay", "00:00:00.100"), ("Binance:ReconnectMaxDelay", "00:00:00.500"), ("Binance:SymbolRefreshInterval", "00:00:00.500")));
+        await simulator.WaitForSubscribedStreamsAsync(2, Timeout);
+
+        simulator.Faults.RestFailsWith = null;
+        var metrics = await ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_symbol_refreshes_total", ("result", "success")) == 1, "exchangeInfo answers once", Timeout);
+        var reads = metrics.Sum("kline_ingestor_symbol_refreshes_total");
+        await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
+        metrics = await ingestor.ScrapeAsync();
+
+        // Checked once: no refresh follows, whatever the interval, and nothing stopped or reconnected.
+        Assert.Equal(reads, metrics.Sum("kline_ingestor_symbol_refreshes_total"));
+        Assert.False(ingestor.App.Lifetime.ApplicationStopping.IsCancellationRequested);
+        Assert.Equal(["btcusdt@kline_1m", "ethusdt@kline_1m"], simulator.SubscribedStreams.Order());
+        Assert.Equal(1, simulator.ConnectionAttempts);
+        Assert.Equal(0, metrics.Sum("kline_ingestor_reconnects_total"));
+    }
 }

@@ -15,10 +15,14 @@ internal static class ScaleHarness
     public static async Task<int> RunAsync(int symbolCount, string[] settings)
     {
         var streams = symbolCount * AllIntervals.Length;
-        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero });
         var symbols = Enumerable.Range(0, symbolCount).Select(i => $"X{i:D5}USDT").ToArray();
+        // exchangeInfo lists exactly these symbols: literals are checked against it, and --pattern selects them all with *USDT.
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero, Symbols = [.. symbols] });
+        var pattern = settings.Contains("--pattern");
+        settings = [.. settings.Where(setting => setting != "--pattern")];
         var clock = Stopwatch.StartNew();
-        await using var ingestor = await IngestorProcess.StartAsync(simulator.WebSocketBaseUri, symbols, AllIntervals, ["--Binance:NoDataTimeout=00:10:00", .. settings]);
+        await using var ingestor = await IngestorProcess.StartAsync(simulator.WebSocketBaseUri, pattern ? ["*USDT"] : symbols, AllIntervals,
+            ["--Binance:NoDataTimeout=00:10:00", $"--Binance:RestEndpoint={simulator.HttpBaseUri}", .. settings]);
         await SimulatorReadiness.WaitForAsync(simulator, streams, connections: 0, TimeSpan.FromMinutes(5));
         var subscribedAfter = clock.Elapsed;
 
@@ -71,7 +75,7 @@ internal static class ScaleHarness
         residentSet.Sort();
         Console.WriteLine($"""
             scale result
-              streams                {streams:N0} ({symbolCount:N0} symbols × {AllIntervals.Length} intervals){(settings.Length > 0 ? ", " + string.Join(' ', settings) : "")}
+              streams                {streams:N0} ({symbolCount:N0} symbols{(pattern ? " selected by *USDT from exchangeInfo" : "")} × {AllIntervals.Length} intervals){(settings.Length > 0 ? ", " + string.Join(' ', settings) : "")}
               per-stream series      {final.AsSpan().Count("symbol=\""):N0} in /metrics
               connections            {simulator.OpenConnections} (peak {simulator.PeakOpenConnections}); all subscribed after {subscribedAfter.TotalSeconds:F1} s
               limit violations       rate {simulator.RateLimitViolations}, streams {simulator.StreamLimitViolations}; max {simulator.MaxObservedIncomingMessagesPerSecond} msgs/s on a connection

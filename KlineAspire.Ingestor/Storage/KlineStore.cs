@@ -36,14 +36,25 @@ public sealed class KlineStore
     public int Version => _snapshot.Version;
 
     /// <summary>Adds streams carried by a connection with <paramref name="coverage"/>; streams already stored are left as they are.</summary>
-    public void Add(IEnumerable<StreamId> streams, FeedCoverage coverage)
+    public void Add(IEnumerable<StreamId> streams, FeedCoverage coverage) => Add([(streams, coverage)]);
+
+    /// <summary>
+    /// Adds the streams of several connections as one change. Each change copies the whole stream set (readers never
+    /// lock), so a listing that opens 47 connections at once makes one copy, not 47 large ones left to the GC.
+    /// </summary>
+    public void Add(IReadOnlyList<(IEnumerable<StreamId> Streams, FeedCoverage Coverage)> connections)
     {
         lock (_writeGate)
         {
             var current = _snapshot;
-            var added = streams.Where(stream => !current.ByKey.Dictionary.ContainsKey(stream.Key)).DistinctBy(stream => stream.Key)
-                .Select(stream => new StreamSlot(stream, coverage));
-            _snapshot = new Snapshot([.. current.Slots, .. added], current.Version + 1);
+            var added = connections
+                .SelectMany(connection => connection.Streams.Select(stream => (Stream: stream, connection.Coverage)))
+                .Where(entry => !current.ByKey.Dictionary.ContainsKey(entry.Stream.Key)).DistinctBy(entry => entry.Stream.Key)
+                .Select(entry => new StreamSlot(entry.Stream, entry.Coverage)).ToList();
+            if (added.Count > 0)
+            {
+                _snapshot = new Snapshot([.. current.Slots, .. added], current.Version + 1);
+            }
         }
     }
 

@@ -88,22 +88,19 @@ public sealed class StreamCatalog
             var (added, deferred) = WithinCapacity(wanted.Where(stream => !current.Contains(stream)));
             Volatile.Write(ref _deferred, deferred);
             var (toExisting, toNew) = StreamPlanner.Place(assignments.Select(assignment => assignment.Count).ToList(), added, _options.MaxStreamsPerConnection);
+            var opened = toNew.Select(streams => new ConnectionAssignment(_nextIndex++, streams, new FeedCoverage())).ToList();
+
+            // In the store before any subscription, so the first update finds its slot; one change for all connections.
+            _store.Add([
+                .. assignments.Select((assignment, index) => ((IEnumerable<StreamId>)toExisting[index], assignment.Coverage)),
+                .. opened.Select(assignment => ((IEnumerable<StreamId>)assignment.Streams, assignment.Coverage)),
+            ]);
             for (var index = 0; index < assignments.Count; index++)
             {
                 if (toExisting[index].Count > 0)
                 {
-                    // In the store before the subscription, so the first update finds its slot.
-                    _store.Add(toExisting[index], assignments[index].Coverage);
                     assignments[index].Change(toExisting[index], new HashSet<StreamId>());
                 }
-            }
-
-            var opened = new List<ConnectionAssignment>();
-            foreach (var streams in toNew)
-            {
-                var assignment = new ConnectionAssignment(_nextIndex++, streams, new FeedCoverage());
-                _store.Add(streams, assignment.Coverage);
-                opened.Add(assignment);
             }
 
             Volatile.Write(ref _assignments, [.. assignments, .. opened]);

@@ -19,7 +19,7 @@ internal sealed class MetricStreamPolicy(IMeterFactory ownMeters, int streamCapa
     /// 300 ms: OpenTelemetry keeps ~200 bytes of bookkeeping per series and renders ~0.5 µs per series, whatever the
     /// GC settings (docs/performance.md).
     /// </summary>
-    public const long Budget = 400_000;
+    public const long Budget = 300_000;
 
     /// <summary>Distinct streams the run may hold.</summary>
     public int Streams => streamCapacity;

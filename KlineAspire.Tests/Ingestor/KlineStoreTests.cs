@@ -54,6 +54,28 @@ public class KlineStoreTests
     }
 
     [Fact]
+    public void The_streams_of_several_connections_join_as_one_change_each_with_its_connections_coverage()
+    {
+        var store = StoreOf(new StreamId("BTCUSDT", "1m"));
+        var version = store.Version;
+        FeedCoverage first = new(), second = new();
+
+        store.Add([
+            ([new StreamId("AAAUSDT", "1m"), new StreamId("BTCUSDT", "1m")], first),
+            ([new StreamId("BBBUSDT", "1m"), new StreamId("AAAUSDT", "1m")], second),
+        ]);
+        store.Add([([new StreamId("BTCUSDT", "1m")], second)]);
+
+        // One copy of the stream set for both connections; a change that adds nothing makes none.
+        Assert.Equal(version + 1, store.Version);
+        Assert.Equal(["BTCUSDT", "AAAUSDT", "BBBUSDT"], store.Slots.Select(slot => slot.Id.Symbol));
+        Assert.True(store.TryGetSlot("AAAUSDT"u8, "1m"u8, false, out var aaa));
+        Assert.Same(first, aaa.Coverage);
+        Assert.True(store.TryGetSlot("BBBUSDT"u8, "1m"u8, false, out var bbb));
+        Assert.Same(second, bbb.Coverage);
+    }
+
+    [Fact]
     public void Older_updates_never_roll_a_stream_back_and_closes_count_once()
     {
         var slot = Covered(StoreOf(new StreamId("XRPUSDT", "1m"))).Slots[0];

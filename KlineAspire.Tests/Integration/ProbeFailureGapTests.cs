@@ -1,0 +1,146 @@
+using System.Globalization;
+using KlineAspire.Simulator;
+using KlineAspire.Tests.Infrastructure;
+using KlineAspire.Tests.Simulator;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using OpenTelemetry.Exporter;
+
+namespace KlineAspire.Tests.Integration;
+
+/// <summary>
+/// A half-dead connection is known dead only when its LIST_SUBSCRIPTIONS probe goes unanswered, seconds after its last
+/// message, and its feed is then dated lost from that message. A candle whose interval ended in between is shown closed
+/// until the probe fails, then withdrawn and counted missed once. The ingestor and the simulator share a fake clock,
+/// so a minute boundary can be put exactly between the last message and the failed probe, and every value is exact.
+/// </summary>
+public class ProbeFailureGapTests
+{
+    private const string Symbol = "BTCUSDT";
+    private const string Interval = "1m";
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan NoDataTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan SubscribeTimeout = TimeSpan.FromSeconds(5);
+    private static readonly DateTimeOffset Minute0 = DateTimeOffset.Parse("2026-11-29T10:00:00Z", CultureInfo.InvariantCulture);
+
+    // The clock moves in small steps, each followed by a pause in real time for the ingestor to act on it (its watch
+    // loop, the probe deadline, the backoff are timers on this clock), so nothing fires long after it is due.
+    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(20);
+
+    [Fact]
+    public async Task A_candle_that_ended_between_the_last_message_and_the_failed_probe_is_shown_closed_until_the_probe_fails_then_counted_missed()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var time = new FakeTimeProvider(Minute0 + TimeSpan.FromSeconds(58));
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, time, cancellation);
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, [Symbol], [Interval],
+            new Dictionary<string, string>
+            {
+                ["Binance:NoDataTimeout"] = NoDataTimeout.ToString(),
+                ["Binance:SubscribeTimeout"] = SubscribeTimeout.ToString(),
+                // The first backoff is 1-2 s, several steps: the replacement cannot connect, and find the server still
+                // silent, before the test has seen the probe fail and lifted the fault.
+                ["Binance:ReconnectBaseDelay"] = "00:00:02",
+                ["Binance:ReconnectMaxDelay"] = "00:00:04",
+            },
+            builder =>
+            {
+                builder.Services.AddSingleton<TimeProvider>(time);
+                // Every scrape must be a collection at the clock's current instant, not the exporter's cached response.
+                builder.Services.Configure<PrometheusAspNetCoreOptions>(options => options.ScrapeResponseCacheDurationMilliseconds = 0);
+            });
+        await simulator.WaitForSubscribedStreamsAsync(1, Timeout);
+
+        // 10:00:58: the connection's last message, an update of the 10:00 candle. Then the server goes half-dead:
+        // the socket stays open, nothing more arrives, not even the answer to a probe.
+        var lastSeen = Stamped(Candles.Make(Symbol, Interval, 1, openTime: Minute0.ToUnixTimeMilliseconds()), time);
+        await simulator.PublishAsync(lastSeen);
+        await ingestor.WaitForMetricsAsync(m => MetricsAssert.HasClose(m, lastSeen), "the last update arrives");
+        simulator.Faults.StopSending = true;
+
+        // 10:01:01: the candle's minute is over and the connection, silent for 3 s, is not even probed yet. Nothing
+        // says the feed is dead, so the candle is closed.
+        await AdvanceToAsync(time, Minute0 + TimeSpan.FromSeconds(61), cancellation);
+        var before = await ingestor.ScrapeAsync();
+        MetricsAssert.ShowsClosedCandle(before, lastSeen);
+        Assert.Equal(0, before.Value("kline_ingestor_missed_candles_total"));
+        Assert.Equal(0, before.Sum("kline_ingestor_reconnects_total"));
+
+        // The probe, sent after NoDataTimeout of silence, goes unanswered for SubscribeTimeout (10:01:08 at the
+        // earliest); the connection is replaced and its feed dated lost from 10:00:58, before the candle ended.
+        var scrapes = await AdvanceUntilAsync(time, ingestor, m => m.Kline("kline_closed_close_price", Symbol, Interval) is null,
+            Minute0 + TimeSpan.FromSeconds(90), "the failed probe withdraws the closed candle", cancellation);
+        Assert.All(scrapes.Where(m => m.Sum("kline_ingestor_probes_total", ("result", "failed")) == 0), m => MetricsAssert.ShowsClosedCandle(m, lastSeen));
+        Assert.True(time.GetUtcNow() >= Minute0 + TimeSpan.FromSeconds(58) + NoDataTimeout + SubscribeTimeout,
+            $"withdrawn at {time.GetUtcNow():HH:mm:ss.fff}, before the probe could have failed");
+        var after = scrapes[^1];
+        MetricsAssert.HasNoClosedCandle(after, Symbol, Interval);
+        Assert.Equal(1, after.Value("kline_ingestor_missed_candles_total"));
+        Assert.Equal(1, after.Value("kline_ingestor_reconnects_total", ("reason", "probe_failed")));
+        Assert.Equal(1, after.Sum("kline_ingestor_reconnects_total"));
+        Assert.Equal(1, after.Kline("kline_candles_closed_total", Symbol, Interval));
+        // Withdrawn because the candle was missed, not because the stream went stale: StaleAfter (2 min) has not
+        // passed since the loss, and the forming candle is still served.
+        Assert.Equal(1, after.Kline("kline_feed_up", Symbol, Interval));
+        Assert.Equal(Candles.AsDouble(lastSeen.Close), after.Kline("kline_close_price", Symbol, Interval));
+
+        // The server answers again: the replacement subscribes and delivers the 10:01 candle. The closed series stay
+        // absent while it forms (its predecessor was missed) and the miss is not counted again.
+        simulator.Faults.Clear();
+        await AdvanceUntilAsync(time, ingestor, m => m.Sum("kline_ingestor_connection_attempts_total", ("result", "success")) == 2,
+            Minute0 + TimeSpan.FromSeconds(110), "the replacement connection subscribes", cancellation);
+        var next = Stamped(Candles.Make(Symbol, Interval, 2, openTime: (Minute0 + TimeSpan.FromMinutes(1)).ToUnixTimeMilliseconds()), time);
+        await simulator.PublishAsync(next);
+        var resumed = await ingestor.WaitForMetricsAsync(m => MetricsAssert.HasClose(m, next), "the replacement delivers the next candle");
+        MetricsAssert.HasNoClosedCandle(resumed, Symbol, Interval);
+        Assert.Equal(1, resumed.Value("kline_ingestor_missed_candles_total"));
+
+        // 10:02:00.5: the 10:01 candle closed on a covered feed, so it is published; the miss stays counted once.
+        await AdvanceToAsync(time, Minute0 + TimeSpan.FromSeconds(120.5), cancellation);
+        var closed = await ingestor.ScrapeAsync();
+        MetricsAssert.ShowsClosedCandle(closed, next);
+        Assert.Equal(1, closed.Value("kline_ingestor_missed_candles_total"));
+        Assert.Equal(2, closed.Kline("kline_candles_closed_total", Symbol, Interval));
+        Assert.Equal(1, closed.Sum("kline_ingestor_reconnects_total"));
+    }
+
+    /// <summary>The candle stamped with the shared clock's now: the ingestor rejects event times far from receipt.</summary>
+    private static KlineCandle Stamped(KlineCandle candle, FakeTimeProvider time) => candle with { EventTime = time.GetUtcNow().ToUnixTimeMilliseconds() };
+
+    private static async Task AdvanceToAsync(FakeTimeProvider time, DateTimeOffset target, CancellationToken cancellation)
+    {
+        while (time.GetUtcNow() < target)
+        {
+            var left = target - time.GetUtcNow();
+            time.Advance(left < Step ? left : Step);
+            await Task.Delay(Settle, cancellation);
+        }
+    }
+
+    /// <summary>
+    /// Scrapes, then moves the clock a step, until a scrape meets the condition; returns every scrape taken, the
+    /// matching one last. Fails once the clock has passed <paramref name="deadline"/>.
+    /// </summary>
+    private static async Task<IReadOnlyList<MetricsText>> AdvanceUntilAsync(FakeTimeProvider time, RunningIngestor ingestor, Func<MetricsText, bool> condition,
+        DateTimeOffset deadline, string because, CancellationToken cancellation)
+    {
+        var scrapes = new List<MetricsText>();
+        while (true)
+        {
+            var metrics = await ingestor.ScrapeAsync();
+            scrapes.Add(metrics);
+            if (condition(metrics))
+            {
+                return scrapes;
+            }
+
+            Assert.True(time.GetUtcNow() < deadline, $"by {deadline:HH:mm:ss} on the shared clock, {because}. Last scrape:{Environment.NewLine}{KlineLines(metrics)}");
+            time.Advance(Step);
+            await Task.Delay(Settle, cancellation);
+        }
+    }
+
+    private static string KlineLines(MetricsText metrics) =>
+        string.Join(Environment.NewLine, metrics.Raw.Split('\n').Where(line => line.StartsWith("kline", StringComparison.Ordinal)));
+}

@@ -131,4 +131,33 @@ public class LiveListingTests
         Assert.Equal(0, simulator.RateLimitViolations);
         Assert.Equal(0, simulator.StreamLimitViolations);
     }
+
+    [Fact]
+    public async Task A_real_prometheus_gets_new_listings_and_loses_delisted_symbols_while_data_flows()
+    {
+        ExternalTool.Prometheus.Require();
+        await using var simulator = await StartSimulatorAsync();
+        await using var ingestor = await StartIngestorAsync(simulator);
+        await simulator.WaitForSubscribedStreamsAsync(8, Timeout);
+        await using var prometheus = await PrometheusServer.StartAsync("ingestor", ingestor.BaseAddress, TimeSpan.FromMilliseconds(500));
+
+        async Task<string[]> SymbolsInPrometheusAsync(string promql) =>
+            [.. (await prometheus.QueryAsync(promql)).Select(s => $"{s.Labels["symbol"]}@{s.Labels["interval"]}").Order(StringComparer.Ordinal)];
+        static string[] Streams(params string[] symbols) => [.. symbols.SelectMany(s => new[] { $"{s}@1h", $"{s}@1m" }).Order(StringComparer.Ordinal)];
+
+        await Eventually.MatchAsync(() => SymbolsInPrometheusAsync("kline_close_price"), s => s.SequenceEqual(Streams("AAAUSDT", "BBBUSDT", "CCCUSDT", "DDDUSDT")), Timeout, "Prometheus has the first symbols");
+
+        simulator.Symbols.List(new ExchangeSymbol("EEEUSDT", "TRADING", "EEE", "USDT"));
+        simulator.Symbols.Delist("BBBUSDT");
+
+        // A delisted stream's series end with a staleness marker at the next scrape: gone from instant queries, prices and feed state alike.
+        var expected = Streams("AAAUSDT", "CCCUSDT", "DDDUSDT", "EEEUSDT");
+        await Eventually.MatchAsync(() => SymbolsInPrometheusAsync("kline_close_price"), s => s.SequenceEqual(expected), Timeout, "Prometheus gets the listing and loses the delisting");
+        Assert.Equal(expected, await SymbolsInPrometheusAsync("kline_feed_up == 1"));
+        Assert.Empty(await prometheus.QueryAsync("kline_feed_up{symbol=\"BBBUSDT\"}"));
+        Assert.Equal(8, Assert.Single(await prometheus.QueryAsync("kline_ingestor_configured_streams")).Value);
+        Assert.Equal(0, Assert.Single(await prometheus.QueryAsync("sum(kline_ingestor_reconnects_total) or vector(0)")).Value);
+        Assert.Equal(0, simulator.RateLimitViolations);
+        Assert.Equal(0, simulator.StreamLimitViolations);
+    }
 }

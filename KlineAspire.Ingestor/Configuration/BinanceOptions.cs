@@ -39,8 +39,8 @@ public sealed class BinanceOptions
     public List<string> Series { get; set; } = [Telemetry.KlineSeries.All];
 
     /// <summary>
-    /// Per-stream series (streams × selected series) that may also go over OTLP. Above it OTLP carries only the
-    /// ingestor's health, runtime and HTTP metrics: one export must fit the receiver's 4 MiB message limit.
+    /// Per-stream series (the run's room for streams × selected series) that may also go over OTLP. Above it OTLP
+    /// carries only the ingestor's health, runtime and HTTP metrics: one export must fit the receiver's 4 MiB message limit.
     /// </summary>
     public int OtlpMarketSeriesLimit { get; set; } = DefaultOtlpMarketSeriesLimit;
 

@@ -35,6 +35,10 @@ public class ContainerEntrypointTests
         }
 
         Assert.DoesNotContain("\"health\":\"err\"", rules);
+
+        // The counters are stored; the _created samples OpenMetrics adds to each are not (one extra series per stream).
+        await Eventually.MatchAsync(() => prometheus.QueryAsync("kline_candles_closed_total"), r => r.Count == 1, Timeout, "the per-stream counter is stored");
+        Assert.Empty(await prometheus.QueryAsync("{__name__=~\".+_created\"}"));
     }
 
     private const string RemoteWriteUrl =

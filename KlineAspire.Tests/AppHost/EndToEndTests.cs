@@ -47,6 +47,9 @@ public class EndToEndTests
 
         var up = await PrometheusApi.QueryAsync(prometheus, "up{job=\"ingestor\"}");
         Assert.Equal(1, Assert.Single(up).Value);
+        // Counters are stored without the _created series an OpenMetrics scrape adds to each.
+        Assert.NotEmpty(await PrometheusApi.QueryAsync(prometheus, "kline_ingestor_messages_received_total"));
+        Assert.Empty(await PrometheusApi.QueryAsync(prometheus, "{__name__=~\".+_created\"}"));
 
         // The shipped alerting rules are loaded, and a healthy live feed fires none of them.
         var rules = await prometheus.GetStringAsync("/api/v1/rules", ct);

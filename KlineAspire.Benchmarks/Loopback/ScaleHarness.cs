@@ -19,10 +19,17 @@ internal static class ScaleHarness
         // exchangeInfo lists exactly these symbols: literals are checked against it, and --pattern selects them all with *USDT.
         await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero, Symbols = [.. symbols] });
         var pattern = settings.Contains("--pattern");
-        settings = [.. settings.Where(setting => setting != "--pattern")];
+        var openMetrics = settings.Contains("--openmetrics");
+        settings = [.. settings.Where(setting => setting is not ("--pattern" or "--openmetrics"))];
         var clock = Stopwatch.StartNew();
         await using var ingestor = await IngestorProcess.StartAsync(simulator.WebSocketBaseUri, pattern ? ["*USDT"] : symbols, AllIntervals,
             ["--Binance:NoDataTimeout=00:10:00", $"--Binance:RestEndpoint={simulator.HttpBaseUri}", .. settings]);
+        if (openMetrics)
+        {
+            // What Prometheus asks for: the exporter then renders OpenMetrics, with a _created sample after every counter.
+            ingestor.Http.DefaultRequestHeaders.Accept.ParseAdd("application/openmetrics-text;version=1.0.0");
+        }
+
         await SimulatorReadiness.WaitForAsync(simulator, streams, connections: 0, TimeSpan.FromMinutes(5));
         var subscribedAfter = clock.Elapsed;
 
@@ -75,7 +82,7 @@ internal static class ScaleHarness
         residentSet.Sort();
         Console.WriteLine($"""
             scale result
-              streams                {streams:N0} ({symbolCount:N0} symbols{(pattern ? " selected by *USDT from exchangeInfo" : "")} × {AllIntervals.Length} intervals){(settings.Length > 0 ? ", " + string.Join(' ', settings) : "")}
+              streams                {streams:N0} ({symbolCount:N0} symbols{(pattern ? " selected by *USDT from exchangeInfo" : "")} × {AllIntervals.Length} intervals){(settings.Length > 0 ? ", " + string.Join(' ', settings) : "")}{(openMetrics ? ", scraped as OpenMetrics" : "")}
               per-stream series      {final.AsSpan().Count("symbol=\""):N0} in /metrics
               connections            {simulator.OpenConnections} (peak {simulator.PeakOpenConnections}); all subscribed after {subscribedAfter.TotalSeconds:F1} s
               limit violations       rate {simulator.RateLimitViolations}, streams {simulator.StreamLimitViolations}; max {simulator.MaxObservedIncomingMessagesPerSecond} msgs/s on a connection

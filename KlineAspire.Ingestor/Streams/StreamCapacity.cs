@@ -23,9 +23,8 @@ public sealed record StreamCapacity(int Streams, string Basis)
     /// <summary>The most symbols one run may reserve room for.</summary>
     public const int MaxSymbols = 100_000;
 
-    public static StreamCapacity For(BinanceOptions options, StreamPlan plan, StartupListing listing)
+    public static StreamCapacity For(BinanceOptions options, SymbolSelector selector, StreamPlan plan, StartupListing listing)
     {
-        var selector = new SymbolSelector(SymbolPattern.FromConfiguration(options.Symbols));
         if (!selector.HasPatterns)
         {
             // Literal symbols never change during a run.

@@ -21,6 +21,7 @@ namespace KlineAspire.Ingestor.Symbols;
 /// </list>
 /// </summary>
 internal sealed class SymbolRefreshService(
+    SymbolSelector selector,
     IOptions<StartupListing> startupListing,
     ExchangeInfoClient exchangeInfo,
     StreamCatalog catalog,
@@ -33,14 +34,13 @@ internal sealed class SymbolRefreshService(
     ILogger<SymbolRefreshService> logger,
     TimeProvider time) : BackgroundService
 {
-    private readonly SymbolSelector _selector = new(SymbolPattern.FromConfiguration(options.Value.Symbols));
     private bool _resolved;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         // Read (and its literals checked) by startup validation, before any hosted service started.
         var startup = startupListing.Value;
-        if (_selector.HasPatterns)
+        if (selector.HasPatterns)
         {
             SymbolLog.Capacity(logger, capacity.Streams, capacity.Basis);
         }
@@ -53,14 +53,14 @@ internal sealed class SymbolRefreshService(
         {
             var reason = startup.Unavailable ?? "not read";
             metrics.Refreshed(succeeded: false);
-            if (_selector.HasPatterns)
+            if (selector.HasPatterns)
             {
                 state.Waiting($"waiting for exchangeInfo from {exchangeInfo.Address}: {reason}");
-                SymbolLog.WaitingForExchangeInfo(logger, exchangeInfo.Address, reason, _selector.Literals.Count);
+                SymbolLog.WaitingForExchangeInfo(logger, exchangeInfo.Address, reason, selector.Literals.Count);
             }
             else
             {
-                SymbolLog.LiteralsUnchecked(logger, exchangeInfo.Address, reason, _selector.Literals.Count);
+                SymbolLog.LiteralsUnchecked(logger, exchangeInfo.Address, reason, selector.Literals.Count);
             }
         }
 
@@ -71,7 +71,7 @@ internal sealed class SymbolRefreshService(
     {
         // Literals checked at startup have nothing to follow. Unchecked ones (REST was down) are checked once it answers:
         // an unlisted literal is the same configuration error then as at startup.
-        if (!_selector.HasPatterns && _resolved)
+        if (!selector.HasPatterns && _resolved)
         {
             return;
         }
@@ -87,14 +87,14 @@ internal sealed class SymbolRefreshService(
                 try
                 {
                     var listed = await exchangeInfo.GetSymbolsAsync(stoppingToken).ConfigureAwait(false);
-                    if (!_resolved && _selector.Select(listed).UnknownLiterals.Count > 0)
+                    if (!_resolved && selector.Select(listed).UnknownLiterals.Count > 0)
                     {
                         StopOnUnknownLiterals(listed);
                         return;
                     }
 
                     await ApplyAsync(listed, stoppingToken).ConfigureAwait(false);
-                    if (!_selector.HasPatterns)
+                    if (!selector.HasPatterns)
                     {
                         return;
                     }
@@ -111,7 +111,7 @@ internal sealed class SymbolRefreshService(
                     {
                         SymbolLog.KeepingLastKnownSet(logger, exchangeInfo.Address, exception.Message, catalog.Assignments.Sum(a => a.Count), delay);
                     }
-                    else if (_selector.HasPatterns)
+                    else if (selector.HasPatterns)
                     {
                         state.Waiting($"waiting for exchangeInfo from {exchangeInfo.Address}: {exception.Message}");
                         SymbolLog.StillWaiting(logger, exchangeInfo.Address, exception.Message, delay);
@@ -129,7 +129,7 @@ internal sealed class SymbolRefreshService(
 
     private async Task ApplyAsync(IReadOnlyList<ListedSymbol> listed, CancellationToken cancellationToken)
     {
-        var selection = _selector.Select(listed);
+        var selection = selector.Select(listed);
         foreach (var pattern in selection.EmptyPatterns)
         {
             SymbolLog.PatternMatchesNothing(logger, pattern.Index, pattern.Text);
@@ -146,7 +146,7 @@ internal sealed class SymbolRefreshService(
             SymbolLog.LiteralDelisted(logger, literal.Index, literal.Text);
         }
 
-        if (_selector.HasPatterns)
+        if (selector.HasPatterns)
         {
             var change = await catalog.ApplyAsync(selection.Symbols, cancellationToken).ConfigureAwait(false);
             if (!change.IsEmpty || !_resolved)
@@ -168,7 +168,7 @@ internal sealed class SymbolRefreshService(
     /// <summary>exchangeInfo answered only after the start: the same error as at startup, reported when the host has stopped.</summary>
     private void StopOnUnknownLiterals(IReadOnlyList<ListedSymbol> listed)
     {
-        var exception = new UnknownSymbolsException(UnknownSymbols.Failures(_selector.Select(listed).UnknownLiterals, exchangeInfo.Address));
+        var exception = new UnknownSymbolsException(UnknownSymbols.Failures(selector.Select(listed).UnknownLiterals, exchangeInfo.Address));
         fatal.Exception = exception;
         SymbolLog.UnknownLiteralsStopping(logger, exception.Message);
         lifetime.StopApplication();

@@ -17,8 +17,11 @@ internal static class SymbolSelectionServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddKlineSymbolSelection(this IServiceCollection services)
     {
+        // Resolved only once the Binance settings are known to be valid (the startup validator builds its own, before that is known).
+        services.AddSingleton(provider => new SymbolSelector(SymbolPattern.FromConfiguration(provider.GetRequiredService<IOptions<BinanceOptions>>().Value.Symbols)));
         services.AddSingleton(provider => StreamCapacity.For(
             provider.GetRequiredService<IOptions<BinanceOptions>>().Value,
+            provider.GetRequiredService<SymbolSelector>(),
             provider.GetRequiredService<StreamPlan>(),
             provider.GetRequiredService<IOptions<StartupListing>>().Value));
         services.AddSingleton(provider => new StreamCatalog(

@@ -15,7 +15,7 @@ public class StreamCapacityTests
     private static StreamCapacity For(string[] symbols, string[] intervals, int headroom, IReadOnlyList<ListedSymbol>? listed)
     {
         var options = new BinanceOptions { Symbols = [.. symbols], Intervals = [.. intervals], ListingHeadroom = headroom };
-        return StreamCapacity.For(options, StreamPlanner.Plan(options), new StartupListing { Listed = listed });
+        return StreamCapacity.For(options, new SymbolSelector(SymbolPattern.FromConfiguration(options.Symbols)), StreamPlanner.Plan(options), new StartupListing { Listed = listed });
     }
 
     [Theory]

@@ -39,8 +39,8 @@ public sealed record StreamCapacity(int Streams, string Basis)
                 $"{selected} symbols selected at startup + ListingHeadroom {options.ListingHeadroom}, × {intervals} intervals");
         }
 
-        var symbols = Math.Max(selector.Literals.Count, UnlistedPatternSymbols) + options.ListingHeadroom;
-        return new StreamCapacity(checked(symbols * intervals),
-            $"exchangeInfo unread at startup: {UnlistedPatternSymbols} symbols + ListingHeadroom {options.ListingHeadroom}, × {intervals} intervals");
+        var assumed = Math.Max(selector.Literals.Count, UnlistedPatternSymbols);
+        return new StreamCapacity(checked((assumed + options.ListingHeadroom) * intervals),
+            $"exchangeInfo unread at startup: {assumed} symbols + ListingHeadroom {options.ListingHeadroom}, × {intervals} intervals");
     }
 }

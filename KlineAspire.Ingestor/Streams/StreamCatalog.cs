@@ -109,7 +109,7 @@ public sealed class StreamCatalog
                 _opened.Writer.TryWrite(assignment);
             }
 
-            return new CatalogChange(added.Count, removed.Count, opened.Count, closed, _store.Count, deferred, _capacity);
+            return new CatalogChange(added.Count, removed.Count, opened.Count, closed, _store.Count, deferred);
         }
         finally
         {
@@ -167,8 +167,7 @@ public sealed class StreamCatalog
 
 /// <summary>What one change of the selection did.</summary>
 /// <param name="Deferred">Selected streams not added because the run's <see cref="StreamCapacity"/> is used up.</param>
-/// <param name="Capacity">Distinct streams the run may hold.</param>
-public sealed record CatalogChange(int Added, int Removed, int ConnectionsOpened, int ConnectionsClosed, int Streams, int Deferred, int Capacity)
+public sealed record CatalogChange(int Added, int Removed, int ConnectionsOpened, int ConnectionsClosed, int Streams, int Deferred)
 {
     public bool IsEmpty => Added == 0 && Removed == 0;
 }

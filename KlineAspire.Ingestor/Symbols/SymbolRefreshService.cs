@@ -156,7 +156,7 @@ internal sealed class SymbolRefreshService(
 
             if (change.Deferred > 0)
             {
-                SymbolLog.StreamsDeferred(logger, change.Deferred, change.Capacity, capacity.Basis);
+                SymbolLog.StreamsDeferred(logger, change.Deferred, capacity.Streams, capacity.Basis);
             }
         }
 

@@ -47,7 +47,7 @@ internal sealed class SymbolRefreshService(
 
         if (startup.Listed is { } listed)
         {
-            await ApplyAsync(listed, cancellationToken).ConfigureAwait(false);
+            await ApplyAsync(listed, selector.Select(listed), cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -87,13 +87,14 @@ internal sealed class SymbolRefreshService(
                 try
                 {
                     var listed = await exchangeInfo.GetSymbolsAsync(stoppingToken).ConfigureAwait(false);
-                    if (!_resolved && selector.Select(listed).UnknownLiterals.Count > 0)
+                    var selection = selector.Select(listed);
+                    if (!_resolved && selection.UnknownLiterals.Count > 0)
                     {
-                        StopOnUnknownLiterals(listed);
+                        StopOnUnknownLiterals(selection.UnknownLiterals);
                         return;
                     }
 
-                    await ApplyAsync(listed, stoppingToken).ConfigureAwait(false);
+                    await ApplyAsync(listed, selection, stoppingToken).ConfigureAwait(false);
                     if (!selector.HasPatterns)
                     {
                         return;
@@ -127,9 +128,8 @@ internal sealed class SymbolRefreshService(
         }
     }
 
-    private async Task ApplyAsync(IReadOnlyList<ListedSymbol> listed, CancellationToken cancellationToken)
+    private async Task ApplyAsync(IReadOnlyList<ListedSymbol> listed, SymbolSelection selection, CancellationToken cancellationToken)
     {
-        var selection = selector.Select(listed);
         foreach (var pattern in selection.EmptyPatterns)
         {
             SymbolLog.PatternMatchesNothing(logger, pattern.Index, pattern.Text);
@@ -166,9 +166,9 @@ internal sealed class SymbolRefreshService(
     }
 
     /// <summary>exchangeInfo answered only after the start: the same error as at startup, reported when the host has stopped.</summary>
-    private void StopOnUnknownLiterals(IReadOnlyList<ListedSymbol> listed)
+    private void StopOnUnknownLiterals(IReadOnlyList<SymbolPattern> unknownLiterals)
     {
-        var exception = new UnknownSymbolsException(UnknownSymbols.Failures(selector.Select(listed).UnknownLiterals, exchangeInfo.Address));
+        var exception = new UnknownSymbolsException(UnknownSymbols.Failures(unknownLiterals, exchangeInfo.Address));
         fatal.Exception = exception;
         SymbolLog.UnknownLiteralsStopping(logger, exception.Message);
         lifetime.StopApplication();

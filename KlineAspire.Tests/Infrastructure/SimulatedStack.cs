@@ -1,5 +1,7 @@
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace KlineAspire.Tests.Infrastructure;
 
@@ -24,6 +26,8 @@ public static class SimulatedStack
                 $"--Market:Symbols={string.Join(',', symbols)}",
                 $"--Market:Intervals={string.Join(',', intervals)}",
             ], ct).WaitAsync(StartTimeout, ct);
+        // The tests poll Prometheus ten times a second; four lines a request would bury a failure's own output.
+        appHost.Services.AddLogging(logging => logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning));
         configure?.Invoke(appHost);
         var app = await appHost.BuildAsync(ct).WaitAsync(StartTimeout, ct);
         try

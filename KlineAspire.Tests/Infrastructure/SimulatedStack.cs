@@ -26,7 +26,7 @@ public static class SimulatedStack
                 $"--Market:Symbols={string.Join(',', symbols)}",
                 $"--Market:Intervals={string.Join(',', intervals)}",
             ], ct).WaitAsync(StartTimeout, ct);
-        // The tests poll Prometheus ten times a second; four lines a request would bury a failure's own output.
+        // The tests poll Prometheus ten times a second; four log lines a request would fill the run's console output.
         appHost.Services.AddLogging(logging => logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning));
         configure?.Invoke(appHost);
         var app = await appHost.BuildAsync(ct).WaitAsync(StartTimeout, ct);

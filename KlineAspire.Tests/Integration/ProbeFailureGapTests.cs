@@ -24,9 +24,12 @@ public class ProbeFailureGapTests
     private static readonly DateTimeOffset Minute0 = DateTimeOffset.Parse("2026-11-29T10:00:00Z", CultureInfo.InvariantCulture);
 
     // The clock moves in small steps, each followed by a pause in real time for the ingestor to act on it (its watch
-    // loop, the probe deadline, the backoff are timers on this clock), so nothing fires long after it is due.
+    // loop, the probe deadline, the backoff are timers on this clock), so nothing fires long after it is due. It stands
+    // still whenever the test waits for a real exchange of messages (a subscription, a delivered update): on a busy
+    // machine that can take longer than a deadline would last on a clock that keeps moving.
     private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan FeedEvery = TimeSpan.FromSeconds(3);
 
     [Fact]
     public async Task A_candle_that_ended_between_the_last_message_and_the_failed_probe_is_shown_closed_until_the_probe_fails_then_counted_missed()
@@ -70,7 +73,7 @@ public class ProbeFailureGapTests
         // The probe, sent after NoDataTimeout of silence, goes unanswered for SubscribeTimeout (10:01:08 at the
         // earliest); the connection is replaced and its feed dated lost from 10:00:58, before the candle ended.
         var scrapes = await AdvanceUntilAsync(time, ingestor, m => m.Kline("kline_closed_close_price", Symbol, Interval) is null,
-            Minute0 + TimeSpan.FromSeconds(90), "the failed probe withdraws the closed candle", cancellation);
+            Minute0 + TimeSpan.FromSeconds(100), "the failed probe withdraws the closed candle", cancellation);
         Assert.All(scrapes.Where(m => m.Sum("kline_ingestor_probes_total", ("result", "failed")) == 0), m => MetricsAssert.ShowsClosedCandle(m, lastSeen));
         Assert.True(time.GetUtcNow() >= Minute0 + TimeSpan.FromSeconds(58) + NoDataTimeout + SubscribeTimeout,
             $"withdrawn at {time.GetUtcNow():HH:mm:ss.fff}, before the probe could have failed");
@@ -87,17 +90,26 @@ public class ProbeFailureGapTests
 
         // The server answers again: the replacement subscribes and delivers the 10:01 candle. The closed series stay
         // absent while it forms (its predecessor was missed) and the miss is not counted again.
+        // The clock runs out the backoff until the replacement reaches the server, then stands still while it subscribes.
         simulator.Faults.Clear();
-        await AdvanceUntilAsync(time, ingestor, m => m.Sum("kline_ingestor_connection_attempts_total", ("result", "success")) == 2,
-            Minute0 + TimeSpan.FromSeconds(110), "the replacement connection subscribes", cancellation);
+        var attempts = simulator.ConnectionAttempts;
+        while (simulator.ConnectionAttempts == attempts)
+        {
+            Assert.True(time.GetUtcNow() < Minute0 + TimeSpan.FromSeconds(115), "the replacement connection reaches the server after its backoff");
+            time.Advance(Step);
+            await Task.Delay(Settle, cancellation);
+        }
+
+        await ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_connection_attempts_total", ("result", "success")) == 2, "the replacement connection subscribes");
         var next = Stamped(Candles.Make(Symbol, Interval, 2, openTime: (Minute0 + TimeSpan.FromMinutes(1)).ToUnixTimeMilliseconds()), time);
         await simulator.PublishAsync(next);
         var resumed = await ingestor.WaitForMetricsAsync(m => MetricsAssert.HasClose(m, next), "the replacement delivers the next candle");
         MetricsAssert.HasNoClosedCandle(resumed, Symbol, Interval);
         Assert.Equal(1, resumed.Value("kline_ingestor_missed_candles_total"));
 
-        // 10:02:00.5: the 10:01 candle closed on a covered feed, so it is published; the miss stays counted once.
-        await AdvanceToAsync(time, Minute0 + TimeSpan.FromSeconds(120.5), cancellation);
+        // 10:02:00.5: the 10:01 candle closed on a covered feed, so it is published; the miss stays counted once. The
+        // candle is sent again every few seconds on the way, so the connection is never silent long enough to be probed.
+        await AdvanceFeedingAsync(time, simulator, ingestor, next, Minute0 + TimeSpan.FromSeconds(120.5), cancellation);
         var closed = await ingestor.ScrapeAsync();
         MetricsAssert.ShowsClosedCandle(closed, next);
         Assert.Equal(1, closed.Value("kline_ingestor_missed_candles_total"));
@@ -112,6 +124,33 @@ public class ProbeFailureGapTests
     {
         while (time.GetUtcNow() < target)
         {
+            var left = target - time.GetUtcNow();
+            time.Advance(left < Step ? left : Step);
+            await Task.Delay(Settle, cancellation);
+        }
+    }
+
+    /// <summary>
+    /// Moves the clock to <paramref name="target"/>, sending the forming candle again (stamped now) whenever the
+    /// connection has been silent for <see cref="FeedEvery"/>, and standing still until the ingestor has it. The last
+    /// one goes out before the candle's close, so the connection stays well inside <see cref="NoDataTimeout"/>.
+    /// </summary>
+    private static async Task AdvanceFeedingAsync(FakeTimeProvider time, BinanceSimulator simulator, RunningIngestor ingestor, KlineCandle candle,
+        DateTimeOffset target, CancellationToken cancellation)
+    {
+        var lastSent = time.GetUtcNow();
+        var lastUpdateBefore = DateTimeOffset.FromUnixTimeMilliseconds(candle.CloseTime) - Step;
+        while (time.GetUtcNow() < target)
+        {
+            if (time.GetUtcNow() - lastSent >= FeedEvery && time.GetUtcNow() <= lastUpdateBefore)
+            {
+                var update = Stamped(candle, time);
+                await simulator.PublishAsync(update);
+                await ingestor.WaitForMetricsAsync(m => m.Kline("kline_last_update_timestamp_seconds", Symbol, Interval) == update.EventTime / 1000.0,
+                    "the repeated update arrives");
+                lastSent = time.GetUtcNow();
+            }
+
             var left = target - time.GetUtcNow();
             time.Advance(left < Step ? left : Step);
             await Task.Delay(Settle, cancellation);

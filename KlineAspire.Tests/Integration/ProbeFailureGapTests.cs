@@ -89,15 +89,15 @@ public class ProbeFailureGapTests
         Assert.Equal(Candles.AsDouble(lastSeen.Close), after.Kline("kline_close_price", Symbol, Interval));
 
         // The server answers again: the replacement subscribes and delivers the 10:01 candle. The closed series stay
-        // absent while it forms (its predecessor was missed) and the miss is not counted again.
-        // The clock runs out the backoff until the replacement reaches the server, then stands still while it subscribes.
+        // absent while it forms (its predecessor was missed) and the miss is not counted again. The clock runs out the
+        // backoff until the replacement reaches the server, then stands still while it subscribes.
         simulator.Faults.Clear();
         var attempts = simulator.ConnectionAttempts;
+        var reachedBy = Minute0 + TimeSpan.FromSeconds(115);
         while (simulator.ConnectionAttempts == attempts)
         {
-            Assert.True(time.GetUtcNow() < Minute0 + TimeSpan.FromSeconds(115), "the replacement connection reaches the server after its backoff");
-            time.Advance(Step);
-            await Task.Delay(Settle, cancellation);
+            Assert.True(time.GetUtcNow() < reachedBy, "the replacement connection reaches the server after its backoff");
+            await StepTowardAsync(time, reachedBy, cancellation);
         }
 
         await ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_connection_attempts_total", ("result", "success")) == 2, "the replacement connection subscribes");
@@ -124,10 +124,16 @@ public class ProbeFailureGapTests
     {
         while (time.GetUtcNow() < target)
         {
-            var left = target - time.GetUtcNow();
-            time.Advance(left < Step ? left : Step);
-            await Task.Delay(Settle, cancellation);
+            await StepTowardAsync(time, target, cancellation);
         }
+    }
+
+    /// <summary>Moves the clock one <see cref="Step"/> (less if <paramref name="target"/> is nearer), then lets the ingestor act on it.</summary>
+    private static async Task StepTowardAsync(FakeTimeProvider time, DateTimeOffset target, CancellationToken cancellation)
+    {
+        var left = target - time.GetUtcNow();
+        time.Advance(left < Step ? left : Step);
+        await Task.Delay(Settle, cancellation);
     }
 
     /// <summary>
@@ -151,9 +157,7 @@ public class ProbeFailureGapTests
                 lastSent = time.GetUtcNow();
             }
 
-            var left = target - time.GetUtcNow();
-            time.Advance(left < Step ? left : Step);
-            await Task.Delay(Settle, cancellation);
+            await StepTowardAsync(time, target, cancellation);
         }
     }
 
@@ -175,8 +179,7 @@ public class ProbeFailureGapTests
             }
 
             Assert.True(time.GetUtcNow() < deadline, $"by {deadline:HH:mm:ss} on the shared clock, {because}. Last scrape:{Environment.NewLine}{KlineLines(metrics)}");
-            time.Advance(Step);
-            await Task.Delay(Settle, cancellation);
+            await StepTowardAsync(time, deadline, cancellation);
         }
     }
 

@@ -35,12 +35,10 @@ public sealed class KlineStore
     /// <summary>Increases with every change of the stream set.</summary>
     public int Version => _snapshot.Version;
 
-    /// <summary>Adds streams carried by a connection with <paramref name="coverage"/>; streams already stored are left as they are.</summary>
-    public void Add(IEnumerable<StreamId> streams, FeedCoverage coverage) => Add([(streams, coverage)]);
-
     /// <summary>
-    /// Adds the streams of several connections as one change. Each change copies the whole stream set (readers never
-    /// lock), so a listing that opens 47 connections at once makes one copy, not 47 large ones left to the GC.
+    /// Adds the streams of several connections as one change, each with its connection's coverage; streams already
+    /// stored are left as they are. Each change copies the whole stream set (readers never lock), so a listing that
+    /// opens 47 connections at once makes one copy, not 47 large ones left to the GC.
     /// </summary>
     public void Add(IReadOnlyList<(IEnumerable<StreamId> Streams, FeedCoverage Coverage)> connections)
     {

@@ -40,7 +40,7 @@ public class KlineStoreTests
         Assert.True(store.TryGetSlot("BTCUSDT"u8, "1m"u8, false, out var btc));
         var coverage = new FeedCoverage();
 
-        store.Add([new StreamId("NEWUSDT", "1m"), new StreamId("BTCUSDT", "1m")], coverage);
+        store.Add([([new StreamId("NEWUSDT", "1m"), new StreamId("BTCUSDT", "1m")], coverage)]);
         store.Remove([new StreamId("ETHUSDT", "1m")]);
 
         Assert.Equal(["BTCUSDT", "NEWUSDT"], store.Slots.Select(slot => slot.Id.Symbol));

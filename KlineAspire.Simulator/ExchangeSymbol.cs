@@ -13,7 +13,8 @@ public sealed record ExchangeSymbol(string Symbol, string Status, string BaseAss
         "PRE_TRADING", Trading, "POST_TRADING", "END_OF_DAY", "HALT", "AUCTION_MATCH", "BREAK",
     };
 
-    private static readonly string[] QuoteAssets = ["FDUSD", "USDT", "USDC", "BTC", "ETH", "BNB", "TRY", "EUR"];
+    /// <summary>The quote assets a symbol is split at when its listing does not name base and quote.</summary>
+    public static readonly IReadOnlyList<string> QuoteAssets = ["FDUSD", "USDT", "USDC", "BTC", "ETH", "BNB", "TRY", "EUR"];
 
     [JsonIgnore]
     public bool IsTrading => Status == Trading;

@@ -40,6 +40,19 @@ public sealed class SimulatorOptions
     /// </summary>
     public List<string> Symbols { get; set; } = [];
 
+    /// <summary>
+    /// Symbols listed on top of the universe, in the form of <see cref="Symbols"/>, without making it strict: the AppHost
+    /// lists the market's literal symbols here so that any watch list streams offline. A symbol with no known quote
+    /// asset is split before its last three characters, as Binance's fiat pairs (<c>BTCGBP</c>) are.
+    /// </summary>
+    public List<string> ExtraSymbols { get; set; } = [];
+
+    /// <summary>
+    /// Generated trading symbols listed on top of the universe (<see cref="Simulator.SyntheticSymbols"/>), so that patterns
+    /// such as <c>*USDT</c> select from an exchange of the size being rehearsed.
+    /// </summary>
+    public int SyntheticSymbols { get; set; }
+
     /// <summary>Symbols whose streams are quiet markets: one update after each SUBSCRIBE, then none.</summary>
     public List<string> QuietSymbols { get; set; } = [];
 

@@ -6,7 +6,9 @@ namespace KlineAspire.Simulator;
 /// The symbols the exchange lists and which of them trade. Configured (<see cref="SimulatorOptions.Symbols"/>), the
 /// universe is strict: only listed <c>TRADING</c> symbols stream. Unconfigured, it lists
 /// <see cref="DefaultSymbols"/> and is open: any other well-formed symbol trades too, so clients can subscribe to
-/// made-up symbols, while listed non-trading and delisted symbols stay silent.
+/// made-up symbols, while listed non-trading and delisted symbols stay silent. Either way the synthetic symbols
+/// (<see cref="SimulatorOptions.SyntheticSymbols"/>) and then <see cref="SimulatorOptions.ExtraSymbols"/> are listed on
+/// top, the latter replacing a listing of the same symbol.
 /// </summary>
 public sealed class SymbolUniverse
 {
@@ -23,7 +25,27 @@ public sealed class SymbolUniverse
         {
             if (!ExchangeSymbol.TryParse(text, out var symbol, out var error))
             {
-                throw new InvalidOperationException($"{SimulatorOptions.SectionName}:{nameof(SimulatorOptions.Symbols)}: {error}");
+                throw Invalid(nameof(SimulatorOptions.Symbols), error);
+            }
+
+            _listed[symbol!.Symbol] = symbol;
+        }
+
+        if (options.SyntheticSymbols < 0)
+        {
+            throw Invalid(nameof(SimulatorOptions.SyntheticSymbols), $"{options.SyntheticSymbols} is not a count of symbols (0 or more).");
+        }
+
+        foreach (var symbol in SyntheticSymbols.Generate(options.SyntheticSymbols))
+        {
+            _listed[symbol.Symbol] = symbol;
+        }
+
+        foreach (var text in options.ExtraSymbols)
+        {
+            if (!TryParseExtra(text, out var symbol, out var error))
+            {
+                throw Invalid(nameof(SimulatorOptions.ExtraSymbols), error);
             }
 
             _listed[symbol!.Symbol] = symbol;
@@ -56,4 +78,22 @@ public sealed class SymbolUniverse
         _delisted[symbol] = 0;
         return _listed.TryRemove(symbol, out _);
     }
+
+    // A watch list may name a pair whose quote asset the simulator does not know (BTCGBP, BTCJPY). Refusing it would stop
+    // the offline run; most of Binance's other quote assets are three-letter fiat codes, so split there instead.
+    private static bool TryParseExtra(string text, out ExchangeSymbol? symbol, out string error)
+    {
+        if (ExchangeSymbol.TryParse(text, out symbol, out error))
+        {
+            return true;
+        }
+
+        var parts = text.Split(':', 2, StringSplitOptions.TrimEntries);
+        var name = parts[0].ToUpperInvariant();
+        return name.Length > 3
+            && ExchangeSymbol.TryCreate(name, parts.Length == 2 ? parts[1].ToUpperInvariant() : ExchangeSymbol.Trading, name[..^3], name[^3..], out symbol, out _);
+    }
+
+    private static InvalidOperationException Invalid(string setting, string error) =>
+        new($"{SimulatorOptions.SectionName}:{setting}: {error}");
 }

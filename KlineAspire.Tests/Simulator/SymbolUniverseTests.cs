@@ -88,6 +88,119 @@ public class SymbolUniverseTests
     }
 
     [Fact]
+    public async Task Extra_symbols_are_listed_as_trading_on_top_of_the_default_universe_which_stays_open()
+    {
+        await using var simulator = await SimulatorHost.StartAsync(o => o.ExtraSymbols = ["S272USDT", "abcbtc", "BTCGBP", "LUNAUSDT"]);
+        using var http = SimulatorHttp.Client(simulator);
+        await using var client = await RawWebSocketClient.ConnectAsync(simulator.WebSocketBaseUri, "/ws");
+
+        var symbols = SymbolsOf(await ExchangeInfoAsync(http));
+        Assert.Contains("""{"symbol":"S272USDT","status":"TRADING","baseAsset":"S272","quoteAsset":"USDT"}""", symbols);
+        Assert.Contains("""{"symbol":"ABCBTC","status":"TRADING","baseAsset":"ABC","quoteAsset":"BTC"}""", symbols);
+        // No known quote asset: split as a three-letter fiat pair rather than refused.
+        Assert.Contains("""{"symbol":"BTCGBP","status":"TRADING","baseAsset":"BTC","quoteAsset":"GBP"}""", symbols);
+        // Asked for, the default universe's LUNAUSDT (BREAK) trades.
+        Assert.Contains("""{"symbol":"LUNAUSDT","status":"TRADING","baseAsset":"LUNA","quoteAsset":"USDT"}""", symbols);
+        Assert.Contains("""{"symbol":"BTTCTRY","status":"HALT","baseAsset":"BTTC","quoteAsset":"TRY"}""", symbols);
+        Assert.Equal(SymbolUniverse.DefaultSymbols.Count + 3, symbols.Count);
+
+        // The narrowed query the ingestor's check of literal symbols can make finds them too.
+        var asked = await http.GetRestAsync("/api/v3/exchangeInfo?symbols=%5B%22S272USDT%22,%22ABCBTC%22%5D");
+        Assert.Equal("S272USDT,ABCBTC", string.Join(',', asked.Json.GetProperty("symbols").EnumerateArray().Select(s => s.GetProperty("symbol").GetString())));
+
+        // Still open: a made-up symbol that nobody listed streams next to the listed ones.
+        Assert.Equal("""{"result":null,"id":1}""", await client.RequestAsync("""{"method":"SUBSCRIBE","params":["s272usdt@kline_1m","sym0001usdt@kline_1m"],"id":1}"""));
+        var listed = Candles.Make("S272USDT", "1m", 1);
+        var madeUp = Candles.Make("SYM0001USDT", "1m", 1);
+        await simulator.PublishAsync(listed);
+        await simulator.PublishAsync(madeUp);
+        Assert.Equal(listed.ToRawJson(), await client.ReceiveTextAsync());
+        Assert.Equal(madeUp.ToRawJson(), await client.ReceiveTextAsync());
+    }
+
+    [Fact]
+    public async Task Extra_symbols_on_a_configured_universe_keep_it_strict()
+    {
+        await using var simulator = await SimulatorHost.StartAsync(o =>
+        {
+            o.Symbols = ["BTCUSDT"];
+            o.ExtraSymbols = ["S272USDT"];
+        });
+        using var http = SimulatorHttp.Client(simulator);
+        await using var client = await RawWebSocketClient.ConnectAsync(simulator.WebSocketBaseUri, "/ws");
+
+        Assert.Equal(["BTCUSDT", "S272USDT"], SymbolsOf(await ExchangeInfoAsync(http)).Select(s => JsonDocument.Parse(s).RootElement.GetProperty("symbol").GetString()));
+
+        Assert.Equal("""{"result":null,"id":1}""", await client.RequestAsync("""{"method":"SUBSCRIBE","params":["sym0001usdt@kline_1m","s272usdt@kline_1m"],"id":1}"""));
+        await simulator.PublishAsync(Candles.Make("SYM0001USDT", "1m", 1));
+        var listed = Candles.Make("S272USDT", "1m", 1);
+        await simulator.PublishAsync(listed);
+        Assert.Equal(listed.ToRawJson(), await client.ReceiveTextAsync());
+        Assert.Equal(["s272usdt@kline_1m"], simulator.SentUpdates.Keys);
+    }
+
+    [Fact]
+    public async Task Synthetic_symbols_add_the_chosen_number_of_trading_symbols_cycling_through_the_quote_assets()
+    {
+        await using var simulator = await SimulatorHost.StartAsync(o =>
+        {
+            o.Symbols = ["BTCUSDT"];
+            o.SyntheticSymbols = 20;
+        });
+        using var http = SimulatorHttp.Client(simulator);
+
+        var reply = await http.GetRestAsync("/api/v3/exchangeInfo?symbolStatus=TRADING");
+        var listed = reply.Json.GetProperty("symbols").EnumerateArray()
+            .Select(s => (Symbol: s.GetProperty("symbol").GetString()!, Base: s.GetProperty("baseAsset").GetString()!, Quote: s.GetProperty("quoteAsset").GetString()!))
+            .ToList();
+
+        Assert.Equal(21, listed.Count);
+        // Eight quote assets: symbols 0-7 share base S0, 8-15 base S1, 16-19 base S2.
+        Assert.Equal(
+            ["S0FDUSD", "S0USDT", "S0USDC", "S0BTC", "S0ETH", "S0BNB", "S0TRY", "S0EUR", "S1FDUSD"],
+            SyntheticSymbols.Generate(9).Select(s => s.Symbol));
+        Assert.All(SyntheticSymbols.Generate(20), synthetic => Assert.Contains((synthetic.Symbol, synthetic.BaseAsset, synthetic.QuoteAsset), listed));
+        Assert.Equal(["S0USDT", "S1USDT", "S2USDT"], listed.Select(s => s.Symbol).Where(s => s.StartsWith('S') && s.EndsWith("USDT", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        Assert.Contains(("S2BTC", "S2", "BTC"), listed);
+        Assert.DoesNotContain(listed, s => s.Symbol == "S2ETH");
+        Assert.True(simulator.Symbols.IsTrading("S2BTC"));
+    }
+
+    [Fact]
+    public void The_same_count_of_synthetic_symbols_gives_the_same_names_and_a_larger_count_only_adds_names()
+    {
+        var small = SyntheticSymbols.Generate(100).ToList();
+        var large = SyntheticSymbols.Generate(4_000).ToList();
+
+        Assert.Equal(small, SyntheticSymbols.Generate(100));
+        Assert.Equal(small, large.Take(100));
+        Assert.Equal(4_000, large.Select(s => s.Symbol).Distinct(StringComparer.Ordinal).Count());
+        Assert.All(large, s => Assert.True(ExchangeSymbol.IsWellFormed(s.Symbol), s.Symbol));
+        Assert.Equal(500, large.Count(s => s.QuoteAsset == "USDT"));
+    }
+
+    [Theory]
+    [InlineData(nameof(SimulatorOptions.ExtraSymbols), "BTC@USDT", "Simulator:ExtraSymbols: 'BTC@USDT' is not a Binance symbol")]
+    [InlineData(nameof(SimulatorOptions.ExtraSymbols), "BTC", "Simulator:ExtraSymbols: 'BTC' does not end in a known quote asset")]
+    [InlineData(nameof(SimulatorOptions.ExtraSymbols), "S272USDT:SLEEPING", "Simulator:ExtraSymbols: 'SLEEPING' is not a Binance symbol status")]
+    [InlineData(nameof(SimulatorOptions.SyntheticSymbols), "-1", "Simulator:SyntheticSymbols: -1 is not a count of symbols")]
+    public void A_bad_listing_setting_stops_the_simulator_naming_the_setting(string setting, string value, string message)
+    {
+        var options = new SimulatorOptions();
+        if (setting == nameof(SimulatorOptions.ExtraSymbols))
+        {
+            options.ExtraSymbols = [value];
+        }
+        else
+        {
+            options.SyntheticSymbols = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var error = Assert.Throws<InvalidOperationException>(() => new SymbolUniverse(options));
+        Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Listing_halting_and_delisting_at_run_time_start_and_stop_the_feed_and_show_in_exchange_info_at_once()
     {
         await using var simulator = await SimulatorHost.StartAsync(o =>

@@ -14,7 +14,8 @@ internal sealed partial record KlineSettings(
     int PrometheusPort,
     string ScrapeInterval,
     bool PrometheusExternal,
-    string? PrometheusExecutable)
+    string? PrometheusExecutable,
+    int SyntheticSymbols)
 {
     public const string DefaultSymbols = "BTCUSDT,ETHUSDT,BNBUSDT,SOLUSDT,XRPUSDT";
 
@@ -34,6 +35,9 @@ internal sealed partial record KlineSettings(
         var external = configuration["Prometheus:External"] is { Length: > 0 } externalText
             ? bool.TryParse(externalText, out var e) ? e : throw Invalid("Prometheus:External", externalText, "true or false")
             : false;
+        var synthetic = configuration["Simulator:SyntheticSymbols"] is { Length: > 0 } syntheticText
+            ? int.TryParse(syntheticText, out var n) && n >= 0 ? n : throw Invalid("Simulator:SyntheticSymbols", syntheticText, "a count of symbols, 0 or more")
+            : 0;
         return new KlineSettings(
             feed,
             configuration["Market:Symbols"] is { Length: > 0 } symbols ? symbols : DefaultSymbols,
@@ -42,7 +46,8 @@ internal sealed partial record KlineSettings(
             port,
             interval,
             external,
-            configuration["Prometheus:Executable"]);
+            configuration["Prometheus:Executable"],
+            synthetic);
     }
 
     private static T ParseEnum<T>(IConfiguration configuration, string key, T fallback)

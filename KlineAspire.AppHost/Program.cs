@@ -9,10 +9,11 @@ var ingestor = builder.AddProject<Projects.KlineAspire_Ingestor>("ingestor")
     .WithMarket(market)
     .WithHttpHealthCheck("/health");
 
-// Offline: a Binance-compatible simulator stands in for the exchange (--Feed simulated)
+// Offline: a Binance-compatible simulator stands in for the exchange (--Feed simulated), listing what the market asks for
 if (settings.Feed == KlineFeed.Simulated)
 {
     var simulator = builder.AddProject<Projects.KlineAspire_Simulator>("binance-simulator")
+        .WithMarketListing(market, settings)
         .WithHttpHealthCheck("/health");
     ingestor.WithSimulatedFeed(simulator);
 }

@@ -97,6 +97,50 @@ public class EndToEndTests
         Assert.True(Assert.Single(refreshes).Value >= 2);
     }
 
+    /// <summary>
+    /// The offline exchange lists what the market asks for: literal symbols it has never heard of, and a pattern's
+    /// selection from a synthetic universe of the chosen size. Before it did, the ingestor stopped at startup with
+    /// "'S272USDT' is not listed by exchangeInfo".
+    /// </summary>
+    [Fact]
+    public async Task An_offline_run_streams_custom_symbols_and_a_pattern_over_the_synthetic_universe()
+    {
+        ExternalTool.Prometheus.Require();
+        var ct = TestContext.Current.CancellationToken;
+        // 24 synthetic symbols: three bases (S0, S1, S2) in each of the eight quote assets, so *BNB selects three of them;
+        // nothing in the default universe ends in BNB.
+        await using var app = await SimulatedStack.StartAsync(["S272USDT", "abcbtc", "*BNB"], ["1m"], settings: ["--Simulator:SyntheticSymbols=24"]);
+        // In ordinal order, as the assertions sort: '7' comes before 'B'.
+        string[] expected = ["ABCBTC", "S0BNB", "S1BNB", "S272USDT", "S2BNB"];
+
+        using var simulator = app.CreateHttpClient("binance-simulator");
+        await Eventually.MatchAsync(() => LastSentAsync(simulator), last => last.Count == expected.Length, DataTimeout, "the simulator feeds every selected stream");
+        // Degraded (started, no kline yet) already counts as healthy to Aspire; data flowing on every stream is Healthy.
+        using var ingestor = app.CreateHttpClient("ingestor");
+        await Eventually.MatchAsync(
+            async () => JsonDocument.Parse(await ingestor.GetStringAsync("/health", ct)).RootElement.GetProperty("status").GetString(),
+            status => status == "Healthy", DataTimeout, "the ingestor reports Healthy");
+        using (var pause = await simulator.PostAsync("/api/feed/pause", content: null, ct))
+        {
+            pause.EnsureSuccessStatusCode();
+        }
+
+        var lastSent = await LastSentAsync(simulator);
+        Assert.Equal(expected, lastSent.Select(c => c.Symbol).Order(StringComparer.Ordinal));
+        bool ShowsLastSent(IEnumerable<(string Symbol, double Close)> closes) =>
+            closes.Select(c => $"{c.Symbol}={c.Close}").Order(StringComparer.Ordinal)
+                .SequenceEqual(lastSent.Select(c => $"{c.Symbol}={Candles.AsDouble(c.Close)}").Order(StringComparer.Ordinal));
+        var because = $"the last close of every stream: {string.Join(", ", lastSent.Select(c => $"{c.Symbol}={c.Close}"))}";
+
+        await Eventually.MatchAsync(
+            async () => MetricsText.Parse(await ingestor.GetStringAsync("/metrics", ct)).All("kline_close_price").Select(s => (s.Labels["symbol"], s.Value)).ToList(),
+            ShowsLastSent, DataTimeout, $"the ingestor's /metrics shows {because}");
+        using var prometheus = app.CreateHttpClient("prometheus");
+        await Eventually.MatchAsync(
+            async () => (await PrometheusApi.QueryAsync(prometheus, "kline_close_price")).Select(r => (r.Labels["symbol"], r.Value)).ToList(),
+            ShowsLastSent, DataTimeout, $"Prometheus shows {because}");
+    }
+
     private static Task WaitForSymbolsAsync(HttpClient prometheus, string[] symbols, string because) =>
         Eventually.MatchAsync(
             async () => (await PrometheusApi.QueryAsync(prometheus, "kline_close_price")).Select(r => r.Labels["symbol"]).Order(StringComparer.Ordinal).ToList(),

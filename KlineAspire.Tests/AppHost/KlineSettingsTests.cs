@@ -20,6 +20,7 @@ public class KlineSettingsTests
         Assert.Equal(9090, settings.PrometheusPort);
         Assert.Equal("5s", settings.ScrapeInterval);
         Assert.False(settings.PrometheusExternal);
+        Assert.Equal(0, settings.SyntheticSymbols);
     }
 
     [Fact]
@@ -37,11 +38,28 @@ public class KlineSettingsTests
     [InlineData("Prometheus:Port", "70000")]
     [InlineData("Prometheus:ScrapeInterval", "five seconds")]
     [InlineData("Prometheus:External", "yes")]
+    [InlineData("Simulator:SyntheticSymbols", "-1")]
+    [InlineData("Simulator:SyntheticSymbols", "many")]
     public void A_bad_value_names_the_key_and_the_value(string key, string value)
     {
         var error = Assert.Throws<InvalidOperationException>(() => Read((key, value)));
 
         Assert.Contains($"'{key}'", error.Message);
         Assert.Contains($"'{value}'", error.Message);
+    }
+
+    [Fact]
+    public void The_offline_exchange_size_is_read_from_the_simulator_key()
+    {
+        Assert.Equal(4_000, Read(("Simulator:SyntheticSymbols", "4000")).SyntheticSymbols);
+    }
+
+    [Theory]
+    [InlineData("BTCUSDT,ETHUSDT", "BTCUSDT,ETHUSDT")]
+    [InlineData(" s272usdt , *USDT,ABCBTC,BTC*,S272USDT,", "S272USDT,ABCBTC")]
+    [InlineData("*", "")]
+    public void The_literal_symbols_are_the_entries_without_a_wildcard_in_upper_case(string symbols, string literals)
+    {
+        Assert.Equal(literals, string.Join(',', MarketSymbols.Literals(symbols)));
     }
 }

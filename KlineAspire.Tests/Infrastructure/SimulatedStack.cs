@@ -14,7 +14,12 @@ public static class SimulatedStack
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(2);
 
     /// <param name="configure">Changes to the model before it is built, e.g. an ingestor setting the AppHost does not expose.</param>
-    public static async Task<DistributedApplication> StartAsync(IReadOnlyCollection<string> symbols, IReadOnlyCollection<string> intervals, Action<IDistributedApplicationTestingBuilder>? configure = null)
+    /// <param name="settings">More AppHost settings for its command line, e.g. <c>--Simulator:SyntheticSymbols=24</c>.</param>
+    public static async Task<DistributedApplication> StartAsync(
+        IReadOnlyCollection<string> symbols,
+        IReadOnlyCollection<string> intervals,
+        Action<IDistributedApplicationTestingBuilder>? configure = null,
+        IReadOnlyCollection<string>? settings = null)
     {
         var ct = TestContext.Current.CancellationToken;
         var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.KlineAspire_AppHost>(
@@ -25,6 +30,7 @@ public static class SimulatedStack
                 "--Prometheus:ScrapeInterval=1s",
                 $"--Market:Symbols={string.Join(',', symbols)}",
                 $"--Market:Intervals={string.Join(',', intervals)}",
+                .. settings ?? [],
             ], ct).WaitAsync(StartTimeout, ct);
         // The tests poll Prometheus ten times a second; four log lines a request would fill the run's console output.
         appHost.Services.AddLogging(logging => logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning));

@@ -14,6 +14,13 @@ public sealed class BinanceOptions
     public string RestEndpoint { get; set; } = DefaultRestEndpoint;
 
     /// <summary>
+    /// The deadline of one exchangeInfo request, from sending it to the last byte of the answer parsed. A request past
+    /// it is a failed refresh (<c>timeout</c>), retried with backoff. At startup, when the host serves nothing yet, at
+    /// most <see cref="Symbols.StartupListingSetup.MaxWait"/> of it is waited for.
+    /// </summary>
+    public TimeSpan RestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// Symbols, normalised to upper case. Required. An entry with <c>*</c> (<c>*USDT</c>, <c>BTC*</c>, <c>*</c>) is a
     /// pattern over the symbols exchangeInfo lists as TRADING; the others are literal symbols.
     /// </summary>

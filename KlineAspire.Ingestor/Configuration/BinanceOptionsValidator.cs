@@ -14,6 +14,9 @@ internal sealed class BinanceOptionsValidator : IValidateOptions<BinanceOptions>
     private const string Section = BinanceOptions.SectionName;
     private const int MaxSymbolLength = 32;
 
+    // Longer than any answer should take, and far inside what a cancellation timer can be set to.
+    private static readonly TimeSpan MaxRestTimeout = TimeSpan.FromMinutes(10);
+
     public ValidateOptionsResult Validate(string? name, BinanceOptions options)
     {
         var failures = new List<string>();
@@ -33,6 +36,10 @@ internal sealed class BinanceOptionsValidator : IValidateOptions<BinanceOptions>
         RequirePositive(failures, nameof(options.StaleAfter), options.StaleAfter);
         // Any positive interval is safe for the address: RestWeightBudget caps exchangeInfo requests however short it is.
         RequirePositive(failures, nameof(options.SymbolRefreshInterval), options.SymbolRefreshInterval);
+        if (options.RestTimeout <= TimeSpan.Zero || options.RestTimeout > MaxRestTimeout)
+        {
+            failures.Add($"{Section}:{nameof(options.RestTimeout)} = '{options.RestTimeout}' must be positive and at most {MaxRestTimeout} (hh:mm:ss).");
+        }
 
         RequirePositive(failures, nameof(options.ClockTolerance), options.ClockTolerance);
         RequirePositive(failures, nameof(options.StartupGrace), options.StartupGrace);

@@ -17,14 +17,29 @@ public sealed class ExchangeInfoClient(IHttpClientFactory httpClients, RestWeigh
 
     public Uri Address { get; } = RestEndpointUri.ExchangeInfo(options.Value.RestEndpoint);
 
-    /// <summary>Every listed symbol with its status; throws <see cref="ExchangeInfoUnavailableException"/> with the reason when it cannot.</summary>
-    public async Task<IReadOnlyList<ListedSymbol>> GetSymbolsAsync(CancellationToken cancellationToken)
+    /// <summary>The deadline of one request, from sending it to the answer parsed (<c>Binance:RestTimeout</c>).</summary>
+    public TimeSpan RequestTimeout { get; } = options.Value.RestTimeout;
+
+    /// <summary>Every listed symbol with its status, within <see cref="RequestTimeout"/>; see <see cref="GetSymbolsAsync(TimeSpan, CancellationToken)"/>.</summary>
+    public Task<IReadOnlyList<ListedSymbol>> GetSymbolsAsync(CancellationToken cancellationToken) => GetSymbolsAsync(RequestTimeout, cancellationToken);
+
+    /// <summary>
+    /// Every listed symbol with its status. Any failure to get them, whatever the layer (status, connection, a body cut
+    /// or stalled, an answer that is not exchangeInfo), throws <see cref="ExchangeInfoUnavailableException"/> with the
+    /// reason; only the caller's own cancellation passes through as <see cref="OperationCanceledException"/>.
+    /// </summary>
+    /// <param name="deadline">For the whole request, body included; the wait for the weight budget comes before it.</param>
+    public async Task<IReadOnlyList<ListedSymbol>> GetSymbolsAsync(TimeSpan deadline, CancellationToken cancellationToken)
     {
         await budget.AcquireAsync(cancellationToken).ConfigureAwait(false);
         var http = httpClients.CreateClient(HttpClientName);
+        // With ResponseHeadersRead, HttpClient.Timeout ends at the headers; the answer is megabytes, so its deadline must
+        // run until the last byte is parsed, or a body that stalls would hold the refresh forever.
+        using var request = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        request.CancelAfter(deadline);
         try
         {
-            using var response = await http.GetAsync(Address, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            using var response = await http.GetAsync(Address, HttpCompletionOption.ResponseHeadersRead, request.Token).ConfigureAwait(false);
             budget.Observe((int)response.StatusCode, UsedWeight(response), RetryAfter(response));
             if (!response.IsSuccessStatusCode)
             {
@@ -34,29 +49,34 @@ public sealed class ExchangeInfoClient(IHttpClientFactory httpClients, RestWeigh
                     418 => "this IP address is banned for exceeding the request-weight limit; nothing is sent until the ban ends",
                     _ => response.ReasonPhrase ?? "error",
                 };
-                throw new ExchangeInfoUnavailableException($"HTTP {(int)response.StatusCode} ({meaning})");
+                throw new ExchangeInfoUnavailableException(ExchangeInfoFailure.HttpStatus, $"HTTP {(int)response.StatusCode} ({meaning})");
             }
 
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            var info = await JsonSerializer.DeserializeAsync(body, ExchangeInfoJsonContext.Default.ExchangeInfoResponse, cancellationToken).ConfigureAwait(false);
+            await using var body = await response.Content.ReadAsStreamAsync(request.Token).ConfigureAwait(false);
+            var info = await JsonSerializer.DeserializeAsync(body, ExchangeInfoJsonContext.Default.ExchangeInfoResponse, request.Token).ConfigureAwait(false);
             if (info?.Symbols is not { } symbols)
             {
-                throw new ExchangeInfoUnavailableException("the answer has no 'symbols' list");
+                throw new ExchangeInfoUnavailableException(ExchangeInfoFailure.Unreadable, "the answer has no 'symbols' list");
             }
 
-            return symbols.Where(s => !string.IsNullOrEmpty(s.Symbol)).Select(s => new ListedSymbol(s.Symbol!, s.Status ?? string.Empty)).ToList();
+            return symbols.OfType<ExchangeInfoSymbol>().Where(s => !string.IsNullOrEmpty(s.Symbol)).Select(s => new ListedSymbol(s.Symbol!, s.Status ?? string.Empty)).ToList();
         }
         catch (HttpRequestException exception)
         {
-            throw new ExchangeInfoUnavailableException(exception.Message, exception);
+            throw new ExchangeInfoUnavailableException(ExchangeInfoFailure.Transport, exception.Message, exception);
+        }
+        catch (IOException exception)
+        {
+            // Past the headers the connection fails as an IOException (HttpIOException among them), not an HttpRequestException.
+            throw new ExchangeInfoUnavailableException(ExchangeInfoFailure.Transport, $"the connection failed while the answer was read: {exception.Message}", exception);
         }
         catch (JsonException exception)
         {
-            throw new ExchangeInfoUnavailableException($"unreadable answer: {exception.Message}", exception);
+            throw new ExchangeInfoUnavailableException(ExchangeInfoFailure.Unreadable, $"unreadable answer: {exception.Message}", exception);
         }
-        catch (TaskCanceledException exception) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new ExchangeInfoUnavailableException($"no answer within {http.Timeout}", exception);
+            throw new ExchangeInfoUnavailableException(ExchangeInfoFailure.Timeout, $"no complete answer within {deadline}", exception);
         }
     }
 
@@ -73,10 +93,7 @@ public sealed class ExchangeInfoClient(IHttpClientFactory httpClients, RestWeigh
         };
 }
 
-/// <summary>exchangeInfo could not be read; the message says why, for logs and readiness.</summary>
-public sealed class ExchangeInfoUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
-
-internal sealed record ExchangeInfoResponse([property: JsonPropertyName("symbols")] List<ExchangeInfoSymbol>? Symbols);
+internal sealed record ExchangeInfoResponse([property: JsonPropertyName("symbols")] List<ExchangeInfoSymbol?>? Symbols);
 
 internal sealed record ExchangeInfoSymbol(
     [property: JsonPropertyName("symbol")] string? Symbol,

@@ -12,4 +12,7 @@ public sealed class StartupListing
 
     /// <summary>Why exchangeInfo could not be read, when it could not.</summary>
     public string? Unavailable { get; set; }
+
+    /// <summary>The kind of failure when exchangeInfo could not be read, for the metric.</summary>
+    public ExchangeInfoFailure? Failure { get; set; }
 }

@@ -10,7 +10,7 @@ namespace KlineAspire.Ingestor.Symbols;
 internal sealed class StartupListingSetup(ExchangeInfoClient exchangeInfo, IOptions<BinanceOptions> binance) : IConfigureOptions<StartupListing>
 {
     // The host serves nothing while this runs (not even /health): keep it short; the refresh service retries later.
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(10);
 
     public void Configure(StartupListing options)
     {
@@ -24,18 +24,15 @@ internal sealed class StartupListingSetup(ExchangeInfoClient exchangeInfo, IOpti
             return;
         }
 
-        using var timeout = new CancellationTokenSource(Timeout);
         try
         {
-            options.Listed = exchangeInfo.GetSymbolsAsync(timeout.Token).GetAwaiter().GetResult();
+            // No caller token: the deadline is the only way this ends early, and the client reports it as a failure like any other.
+            options.Listed = exchangeInfo.GetSymbolsAsync(exchangeInfo.RequestTimeout < MaxWait ? exchangeInfo.RequestTimeout : MaxWait, CancellationToken.None).GetAwaiter().GetResult();
         }
         catch (ExchangeInfoUnavailableException exception)
         {
             options.Unavailable = exception.Message;
-        }
-        catch (OperationCanceledException)
-        {
-            options.Unavailable = $"no answer within {Timeout}";
+            options.Failure = exception.Failure;
         }
     }
 }

@@ -33,6 +33,9 @@ internal static partial class SymbolLog
     [LoggerMessage(111, LogLevel.Information, "Room for {Capacity} distinct streams this run ({Basis})")]
     public static partial void Capacity(ILogger logger, int capacity, string basis);
 
+    [LoggerMessage(112, LogLevel.Information, "exchangeInfo from {Address} still cannot be read ({Reason}); the {Count} literal symbols stream unchecked meanwhile, retrying in {Delay}")]
+    public static partial void LiteralsStillUnchecked(ILogger logger, Uri address, string reason, int count, TimeSpan delay);
+
     [LoggerMessage(109, LogLevel.Critical, "The configuration is invalid, stopping: {Failures}")]
     public static partial void UnknownLiteralsStopping(ILogger logger, string failures);
 }

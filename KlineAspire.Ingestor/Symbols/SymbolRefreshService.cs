@@ -52,7 +52,11 @@ internal sealed class SymbolRefreshService(
         else
         {
             var reason = startup.Unavailable ?? "not read";
-            metrics.Refreshed(succeeded: false);
+            if (startup.Failure is { } failure)
+            {
+                metrics.Failed(failure);
+            }
+
             if (selector.HasPatterns)
             {
                 state.Waiting($"waiting for exchangeInfo from {exchangeInfo.Address}: {reason}");
@@ -105,7 +109,7 @@ internal sealed class SymbolRefreshService(
                 }
                 catch (ExchangeInfoUnavailableException exception)
                 {
-                    metrics.Refreshed(succeeded: false);
+                    metrics.Failed(exception.Failure);
                     // Never longer than the regular interval: a failure must not make the next look later than a success would.
                     delay = Min(backoff.Next(), settings.SymbolRefreshInterval);
                     if (_resolved)
@@ -117,8 +121,11 @@ internal sealed class SymbolRefreshService(
                         state.Waiting($"waiting for exchangeInfo from {exchangeInfo.Address}: {exception.Message}");
                         SymbolLog.StillWaiting(logger, exchangeInfo.Address, exception.Message, delay);
                     }
-
-                    // Unchecked literals stream meanwhile, as the startup warning said; failures count in symbol_refreshes_total.
+                    else
+                    {
+                        // Unchecked literals stream meanwhile, as the startup warning said: progress, not a new problem.
+                        SymbolLog.LiteralsStillUnchecked(logger, exchangeInfo.Address, exception.Message, selector.Literals.Count, delay);
+                    }
                 }
             }
         }
@@ -162,7 +169,7 @@ internal sealed class SymbolRefreshService(
 
         _resolved = true;
         state.Succeeded(time.GetUtcNow());
-        metrics.Refreshed(succeeded: true);
+        metrics.Succeeded();
     }
 
     /// <summary>exchangeInfo answered only after the start: the same error as at startup, reported when the host has stopped.</summary>

@@ -9,8 +9,6 @@ namespace KlineAspire.Ingestor.Symbols;
 
 internal static class SymbolSelectionServiceCollectionExtensions
 {
-    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
-
     /// <summary>
     /// exchangeInfo, symbol patterns and the live stream set. Register before the connections, so the refresh
     /// service has applied the startup selection when they start.
@@ -42,7 +40,9 @@ internal static class SymbolSelectionServiceCollectionExtensions
         // The service defaults give every client the standard resilience handler, whose retries would send requests
         // the weight budget never sees (into a 429, or a 418 ban). This client has none: its caller retries, within budget.
         // (RemoveAllResilienceHandlers says the same, but is still marked for evaluation only.)
-        services.AddHttpClient(ExchangeInfoClient.HttpClientName, http => http.Timeout = RequestTimeout)
+        // Its timeout would end at the headers (ExchangeInfoClient reads the body as a stream): the client's own deadline,
+        // Binance:RestTimeout, covers the whole request instead.
+        services.AddHttpClient(ExchangeInfoClient.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigureAdditionalHttpMessageHandlers((handlers, _) =>
             {
                 for (var index = handlers.Count - 1; index >= 0; index--)

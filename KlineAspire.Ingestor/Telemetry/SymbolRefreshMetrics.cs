@@ -13,7 +13,7 @@ public sealed class SymbolRefreshMetrics
     {
         var meter = meterFactory.Create(IngestorTelemetry.MeterName);
         _refreshes = meter.CreateCounter<long>("kline.ingestor.symbol_refreshes", unit: "{refresh}",
-            description: "Reads of exchangeInfo to select symbols, by result (success, failure). After a failure the last known set stays in force.");
+            description: "Reads of exchangeInfo to select symbols, by result (success, failure) and, for failures, reason (http_status, transport, timeout, unreadable). After a failure the last known set stays in force.");
         meter.CreateObservableGauge("kline.ingestor.symbol_refresh.last_success_timestamp",
             () => state.LastSuccess is { } at ? [new Measurement<double>(at.ToUnixTimeMilliseconds() / 1000.0)] : Array.Empty<Measurement<double>>(),
             unit: "s", description: "When exchangeInfo was last read and applied, Unix seconds; absent until the first success.");
@@ -23,6 +23,8 @@ public sealed class SymbolRefreshMetrics
             description: "Selected streams not subscribed because this run's room for distinct streams (sized at startup: symbols selected then + Binance:ListingHeadroom) is taken; they join at the next start.");
     }
 
-    public void Refreshed(bool succeeded) =>
-        _refreshes.Add(1, new KeyValuePair<string, object?>("result", succeeded ? "success" : "failure"));
+    public void Succeeded() => _refreshes.Add(1, new KeyValuePair<string, object?>("result", "success"));
+
+    public void Failed(ExchangeInfoFailure failure) =>
+        _refreshes.Add(1, new KeyValuePair<string, object?>("result", "failure"), new KeyValuePair<string, object?>("reason", failure.Label()));
 }

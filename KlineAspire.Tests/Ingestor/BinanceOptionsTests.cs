@@ -67,6 +67,8 @@ public class BinanceOptionsTests
     [InlineData("Binance:RestEndpoint", "wss://api.binance.com", "Binance:RestEndpoint = 'wss://api.binance.com' is not usable: the scheme 'wss' is not http or https")]
     [InlineData("Binance:RestEndpoint", "https://api.binance.com/?x=1", "Binance:RestEndpoint = 'https://api.binance.com/?x=1' is not usable: it has a query")]
     [InlineData("Binance:SymbolRefreshInterval", "00:00:00", "Binance:SymbolRefreshInterval = '00:00:00' must be a positive duration")]
+    [InlineData("Binance:RestTimeout", "00:00:00", "Binance:RestTimeout = '00:00:00' must be positive and at most 00:10:00")]
+    [InlineData("Binance:RestTimeout", "1.00:00:00", "Binance:RestTimeout = '1.00:00:00' must be positive and at most 00:10:00")]
     [InlineData("Binance:Series", "", "Binance:Series is empty: name a group (all forming closed prices volumes feed)")]
     [InlineData("Binance:Series", "feed,kline_close", "Binance:Series:1 = 'kline_close' is not a per-stream series: name a group (all forming closed prices volumes feed) or a per-stream metric (kline_open_price")]
     [InlineData("Binance:Series", "kline.close.price", "Binance:Series:0 = 'kline.close.price' is not a per-stream series")]

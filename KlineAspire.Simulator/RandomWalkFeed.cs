@@ -1,6 +1,9 @@
 namespace KlineAspire.Simulator;
 
-/// <summary>Publishes a random-walk update for every subscribed kline stream each <see cref="SimulatorOptions.UpdatePeriod"/>.</summary>
+/// <summary>
+/// Publishes a random-walk update for every subscribed kline stream each <see cref="SimulatorOptions.UpdatePeriod"/>,
+/// and each candle's final update <see cref="SimulatorOptions.FinalUpdateDelay"/> after its close.
+/// </summary>
 internal sealed class RandomWalkFeed(
     SimulatorOptions options,
     FeedGate gate,
@@ -18,15 +21,37 @@ internal sealed class RandomWalkFeed(
             return;
         }
 
-        var walk = new RandomWalk(options.Seed);
-        using var timer = new PeriodicTimer(period, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        var walk = new RandomWalk(options.Seed, options.FinalUpdateDelay);
+        var nextStep = time.GetUtcNow() + period;
+        while (!stoppingToken.IsCancellationRequested)
         {
+            // Between steps the feed wakes when a candle ends (its late trades are counted then) and when a final
+            // update falls due; while paused only the steps matter, as nothing is sent.
+            var wake = nextStep;
+            if (!gate.Paused && walk.NextDue is { } due && DateTimeOffset.FromUnixTimeMilliseconds(due) < wake)
+            {
+                wake = DateTimeOffset.FromUnixTimeMilliseconds(due);
+            }
+
+            var wait = wake - time.GetUtcNow();
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, time, stoppingToken);
+            }
+
+            var now = time.GetUtcNow();
+            var step = now >= nextStep;
+            if (step)
+            {
+                // As a periodic timer does, a step that is late is not made up for.
+                nextStep = now - nextStep >= period ? now + period : nextStep + period;
+            }
+
             try
             {
                 await gate.RunTickAsync(async () =>
                 {
-                    var (moving, unchanged) = NextUpdates(walk);
+                    var (moving, unchanged) = NextUpdates(walk, now.ToUnixTimeMilliseconds(), step);
                     await publisher.PublishBatchAsync(moving);
                     await publisher.OfferQuietAsync(unchanged);
                 });
@@ -38,9 +63,8 @@ internal sealed class RandomWalkFeed(
         }
     }
 
-    private (List<KlineCandle> Moving, List<KlineCandle> Unchanged) NextUpdates(RandomWalk walk)
+    private (List<KlineCandle> Moving, List<KlineCandle> Unchanged) NextUpdates(RandomWalk walk, long now, bool step)
     {
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var moving = new List<string>();
         var unchanged = new List<KlineCandle>();
         foreach (var stream in connections.SubscribedStreams)
@@ -49,7 +73,10 @@ internal sealed class RandomWalkFeed(
             // subscriber gets its one update (the publisher lets one through per subscription).
             if (quiet.IsQuiet(stream) && publisher.LastSent.TryGetValue(stream, out var last))
             {
-                unchanged.Add(last with { EventTime = now });
+                if (step)
+                {
+                    unchanged.Add(last with { EventTime = now });
+                }
             }
             else
             {
@@ -57,6 +84,6 @@ internal sealed class RandomWalkFeed(
             }
         }
 
-        return (walk.Step(moving, now), unchanged);
+        return (walk.Advance(moving, now, step), unchanged);
     }
 }

@@ -8,8 +8,18 @@ public sealed class SimulatorOptions
 {
     public const string SectionName = "Simulator";
 
-    /// <summary>How often the random-walk feed updates every subscribed stream. Zero turns the feed off (tests publish by hand).</summary>
+    /// <summary>
+    /// How often the random-walk feed trades and pushes every subscribed stream: Binance's pace (at most every 2 s) by
+    /// default; tests shorten it to see more updates. Zero turns the feed off (tests publish by hand).
+    /// </summary>
     public TimeSpan UpdatePeriod { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long after a candle's close its final update (<c>x:true</c>) goes out, carrying the trades made since its
+    /// last push; the stream's next candle is pushed only after it, as on Binance, whose final update comes with the
+    /// stream's next push, a moment after the close.
+    /// </summary>
+    public TimeSpan FinalUpdateDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Binance pings every 20 s.</summary>
     public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(20);

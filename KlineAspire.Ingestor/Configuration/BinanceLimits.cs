@@ -5,6 +5,12 @@ public static class BinanceLimits
 {
     public const int MaxStreamsPerConnection = 1024;
     public const int MaxIncomingMessagesPerSecond = 5;
+
+    /// <summary>
+    /// Control messages this client may send per second on one connection: Binance's limit counts the pongs the socket
+    /// sends on its own too, so one message a second stays in reserve for them.
+    /// </summary>
+    public const int MaxClientMessagesPerSecond = MaxIncomingMessagesPerSecond - 1;
     public const int MaxConnectionAttemptsPerWindow = 300;
     public static readonly TimeSpan ConnectionAttemptWindow = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan MaxConnectionAge = TimeSpan.FromHours(24);

@@ -73,9 +73,9 @@ public sealed class BinanceOptions
 
     /// <summary>
     /// Messages this client sends per second on one connection. Binance drops a connection above 5, counting the
-    /// pongs the socket sends on its own, so the default keeps one message a second in reserve for them.
+    /// pongs the socket sends on its own, so at most 4 are allowed, keeping one a second in reserve for them.
     /// </summary>
-    public int MaxMessagesPerSecond { get; set; } = BinanceLimits.MaxIncomingMessagesPerSecond - 1;
+    public int MaxMessagesPerSecond { get; set; } = BinanceLimits.MaxClientMessagesPerSecond;
 
     /// <summary>Streams named in one SUBSCRIBE request.</summary>
     public int SubscribeBatchSize { get; set; } = 200;

@@ -29,7 +29,11 @@ internal sealed class BinanceOptionsValidator : IValidateOptions<BinanceOptions>
         RequireRange(failures, nameof(options.ListingHeadroom), options.ListingHeadroom, 0, StreamCapacity.MaxSymbols);
 
         RequireRange(failures, nameof(options.MaxStreamsPerConnection), options.MaxStreamsPerConnection, 1, BinanceLimits.MaxStreamsPerConnection);
-        RequireRange(failures, nameof(options.MaxMessagesPerSecond), options.MaxMessagesPerSecond, 1, BinanceLimits.MaxIncomingMessagesPerSecond);
+        if (options.MaxMessagesPerSecond is < 1 or > BinanceLimits.MaxClientMessagesPerSecond)
+        {
+            failures.Add($"{Section}:{nameof(options.MaxMessagesPerSecond)} = '{options.MaxMessagesPerSecond}' must be between 1 and {BinanceLimits.MaxClientMessagesPerSecond}: Binance closes a connection that sends more than {BinanceLimits.MaxIncomingMessagesPerSecond} messages a second, and the pongs the socket sends on its own count too.");
+        }
+
         RequireRange(failures, nameof(options.SubscribeBatchSize), options.SubscribeBatchSize, 1, BinanceLimits.MaxStreamsPerConnection);
         RequireRange(failures, nameof(options.MaxConnectionAttempts), options.MaxConnectionAttempts, 1, BinanceLimits.MaxConnectionAttemptsPerWindow);
 

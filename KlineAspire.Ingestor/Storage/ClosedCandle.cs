@@ -7,7 +7,7 @@ namespace KlineAspire.Ingestor.Storage;
 /// </summary>
 public struct ClosedCandle
 {
-    /// <summary>The values are those of a candle that closed on a covered feed (or by its <c>x:true</c> update).</summary>
+    /// <summary>The values are final: the candle closed by its <c>x:true</c> update, or on a feed covered until its final update could no longer come.</summary>
     public bool Known;
 
     public long OpenTime;

@@ -1,5 +1,6 @@
 using KlineAspire.Ingestor.Configuration;
 using KlineAspire.Ingestor.Parsing;
+using KlineAspire.Ingestor.Streams;
 using KlineAspire.Ingestor.Telemetry;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +19,7 @@ public sealed class KlineFrameProcessor(KlineStore store, IngestorMetrics metric
         {
             case FrameKind.Kline when store.TryGetSlot(frame.Symbol, frame.Interval, frame.Utc8, out var slot):
                 var receivedAt = time.GetUtcNow().ToUnixTimeMilliseconds();
-                if (!IsPlausible(ref frame, receivedAt))
+                if (!IsPlausible(ref frame, slot.Calendar, receivedAt))
                 {
                     metrics.InvalidFrame(frame.Reason);
                     break;
@@ -41,19 +42,29 @@ public sealed class KlineFrameProcessor(KlineStore store, IngestorMetrics metric
 
     /// <summary>
     /// A stored update is only ever replaced by a newer one, so a single frame stamped far in the future would
-    /// freeze its stream until restart. An event time far from receipt, or a candle that opens after its own event,
-    /// is no update Binance sends.
+    /// freeze its stream until restart, and one whose candle opened long ago would count every candle since as
+    /// closed. An event time far from receipt is no update Binance sends, nor is a candle off its interval's calendar,
+    /// later than the candle forming at the event, or earlier than the one forming <c>ClockTolerance</c> before it: a
+    /// final update that comes a moment after its candle's close names the previous candle, and is still accepted.
     /// </summary>
-    private bool IsPlausible(ref ParsedFrame frame, long receivedAtUnixMs)
+    private bool IsPlausible(ref ParsedFrame frame, KlineCalendar calendar, long receivedAtUnixMs)
     {
         if (Math.Abs(receivedAtUnixMs - frame.EventTime) > _toleranceMs)
         {
             return KlineFrameParser.Fail(ref frame, InvalidFrameReason.InvalidValue, "E");
         }
 
-        if (frame.OpenTime > frame.EventTime + _toleranceMs || frame.CloseTime < frame.OpenTime)
+        // The event time is now known to be near the clock, so the calendar works on sane instants from here on.
+        var openTime = frame.OpenTime;
+        if (openTime > calendar.OpenTimeAt(frame.EventTime) || openTime < calendar.OpenTimeAt(frame.EventTime - _toleranceMs)
+            || calendar.OpenTimeAt(openTime) != openTime)
         {
             return KlineFrameParser.Fail(ref frame, InvalidFrameReason.InvalidValue, "k.t");
+        }
+
+        if (frame.CloseTime != calendar.CloseTime(openTime))
+        {
+            return KlineFrameParser.Fail(ref frame, InvalidFrameReason.InvalidValue, "k.T");
         }
 
         return true;

@@ -2,8 +2,9 @@ namespace KlineAspire.Ingestor.Storage;
 
 /// <summary>
 /// One stream as it stands at one instant: every value comes from the same stored update, judged against the
-/// same "now". The forming candle is the stored one, or, once its interval has ended without a newer update,
-/// the empty candle that follows it. The last closed candle comes from the same update and the same "now".
+/// same "now". The forming candle is the stored one, or, once its interval has ended without a newer update on a feed
+/// covered since, the empty candle that follows it. The last closed candle comes from the same update and the same
+/// "now": the latest one whose values are final.
 /// </summary>
 public struct StreamReading
 {
@@ -33,10 +34,10 @@ public struct StreamReading
     public double TakerBuyQuoteVolume;
     public long Trades;
 
-    /// <summary>The most recently closed candle: by <c>x:true</c>, or because its interval ended.</summary>
+    /// <summary>The most recently closed candle whose values are final: by <c>x:true</c>, by the next candle's update, or <see cref="StreamSlot.FinalUpdateGrace"/> after its interval ended.</summary>
     public ClosedCandle LastClosed;
 
-    /// <summary>Closed candles whose final update may have been missed while the feed was lost; never decreases.</summary>
+    /// <summary>Closed candles whose final update may have been missed while the feed was lost (before their grace ended); never decreases.</summary>
     public long MissedCandles;
 
     /// <summary>Prices and volumes are served only for a stream with data whose feed is up: old prices never pass as live.</summary>

@@ -10,6 +10,16 @@ namespace KlineAspire.Ingestor.Storage;
 /// </summary>
 public sealed class StreamSlot
 {
+    /// <summary>
+    /// How long a candle closed by time, without <c>x:true</c>, waits after its end on a covered feed before it is
+    /// published as closed: Binance pushes a candle's last trades only in its final update, a moment after the close,
+    /// with the stream's next push (at most 2 s later, 1 s for <c>1s</c>). Justified in docs/binance-protocol.md, "The
+    /// final update".
+    /// </summary>
+    public static readonly TimeSpan FinalUpdateGrace = TimeSpan.FromSeconds(5);
+
+    private static readonly long FinalUpdateGraceMs = (long)FinalUpdateGrace.TotalMilliseconds;
+
     private readonly Lock _gate = new();
     private long _eventTime;
     private long _openTime;
@@ -27,10 +37,12 @@ public sealed class StreamSlot
     private long _updatesApplied;
     private bool _hasData;
 
-    // Closed candles. A candle's final values are its last update's, trusted only if that update was x:true or the
-    // feed stayed covered from it to the candle's end: losses are counted by the coverage, and the count at the
-    // update dates the first loss after it. Coverage counts losses of a subscribed connection only; an update that
-    // arrives while a connection is still subscribing is judged by the losses after it, which start once it covers.
+    // Closed candles. A candle's final values are its last update's, trusted once the candle is settled: by its x:true,
+    // by the next candle's first update on a feed covered since (Binance sends a candle's final update before the next
+    // candle's), or by the feed staying covered for FinalUpdateGrace after the candle's end. Losses are counted by the
+    // coverage, and the count at the update dates the first loss after it. Coverage counts losses of a subscribed
+    // connection only; an update that arrives while a connection is still subscribing is judged by the losses after
+    // it, which start once it covers.
     private bool _storedIsFinal;
     private int _lossesAtUpdate;
     private ClosedCandle _closedBeforeStored;
@@ -79,10 +91,12 @@ public sealed class StreamSlot
                 // The stored candle is over: it closes now if x:true never came, and so do the empty candles between.
                 _closedCandles += ClosesBefore(frame.OpenTime);
                 _lastCountedOpenTime = Calendar.PreviousOpenTime(frame.OpenTime);
+                // On a feed covered since the stored update, this update proves that no final update is still to come
+                // for the candles before it: each one's last update is final.
                 var gap = Coverage.FirstLossAfter(_lossesAtUpdate);
-                _closedBeforeStored = LastClosedBefore(frame.OpenTime, gap);
+                _closedBeforeStored = JudgeClosed(frame.OpenTime, gap is { } lostAt ? GraceBefore(lostAt) : frame.OpenTime, gap is not null, out var missed);
                 // A miss once reported stays counted, even if a late x:true turned up for it: counters never go back.
-                _missedCandles = Math.Max(_missedCandles + MissedBefore(frame.OpenTime, gap), _missedReported);
+                _missedCandles = Math.Max(_missedCandles + missed, _missedReported);
             }
 
             _eventTime = frame.EventTime;
@@ -118,39 +132,36 @@ public sealed class StreamSlot
     }
 
     /// <summary>
-    /// The last candle that closed before the one opening at <paramref name="openTime"/>: the stored candle, the
-    /// empty one after it, or the one closed before it; unknown if the feed was lost (from <paramref name="gap"/> on)
-    /// before that candle ended without its x:true having come.
+    /// The last closed candle known before the one opening at <paramref name="openTime"/>: the stored candle, an empty
+    /// one after it, or the one closed before it. Candles that ended by <paramref name="settledThrough"/> are settled
+    /// (the stored one also by its x:true); a candle that ended unsettled after the feed was <paramref name="lost"/>
+    /// is missed (counted in <paramref name="missed"/>) and leaves the closed candle unknown, a gap rather than an
+    /// earlier candle shown again. Unsettled while the feed is covered, a candle is still awaiting its final update,
+    /// and the closed candle before it stays.
     /// </summary>
-    private ClosedCandle LastClosedBefore(long openTime, long? gap)
+    private ClosedCandle JudgeClosed(long openTime, long settledThrough, bool lost, out long missed)
     {
-        if (openTime <= _openTime)
+        long? settled = _storedIsFinal ? _openTime : null;
+        var through = Math.Min(settledThrough, openTime);
+        if (through >= Calendar.NextOpenTime(_openTime))
         {
-            return _storedIsFinal ? Stored() : _closedBeforeStored;
+            settled = Calendar.PreviousOpenTime(Calendar.OpenTimeAt(through));
         }
 
-        var previous = Calendar.PreviousOpenTime(openTime);
-        if (gap < openTime && !(previous == _openTime && _storedIsFinal))
+        var firstUnsettled = settled is { } last ? Calendar.NextOpenTime(last) : _openTime;
+        missed = lost ? Calendar.CandlesBetween(firstUnsettled, openTime) : 0;
+        if (missed > 0)
         {
             return default;
         }
 
-        return previous == _openTime ? Stored() : ClosedCandle.Empty(previous, _close);
+        return settled is not { } closed ? _closedBeforeStored
+            : closed == _openTime ? Stored()
+            : ClosedCandle.Empty(closed, _close);
     }
 
-    /// <summary>Candles from the stored one up to the one opening at <paramref name="openTime"/> that ended after the feed was lost at <paramref name="gap"/>, without x:true.</summary>
-    private long MissedBefore(long openTime, long? gap)
-    {
-        if (gap is not { } lostAt || openTime <= _openTime)
-        {
-            return 0;
-        }
-
-        var storedEnd = Calendar.NextOpenTime(_openTime);
-        var stored = !_storedIsFinal && lostAt < storedEnd ? 1 : 0;
-        var firstMissedEmpty = lostAt < storedEnd ? storedEnd : Calendar.OpenTimeAt(lostAt);
-        return stored + Calendar.CandlesBetween(firstMissedEmpty, openTime);
-    }
+    /// <summary>The end a candle needed by <paramref name="lostAt"/> to have had its grace on a covered feed.</summary>
+    private static long GraceBefore(long lostAt) => lostAt < long.MinValue + FinalUpdateGraceMs ? long.MinValue : lostAt - FinalUpdateGraceMs;
 
     private ClosedCandle Stored() => ClosedCandle.Of(_openTime, _open, _high, _low, _close, _baseVolume, _quoteVolume, _trades);
 
@@ -169,22 +180,29 @@ public sealed class StreamSlot
             reading.HasData = true;
             reading.EventTime = _eventTime;
             var currentOpenTime = Calendar.OpenTimeAt(nowUnixMs);
-            var gap = currentOpenTime > _openTime ? Coverage.FirstLossAfter(_lossesAtUpdate) : null;
-            reading.LastClosed = LastClosedBefore(currentOpenTime, gap);
-            _missedReported = Math.Max(_missedReported, _missedCandles + MissedBefore(currentOpenTime, gap));
+            var ended = currentOpenTime > _openTime;
+            var gap = Coverage.FirstLossAfter(_lossesAtUpdate);
+            // Time settles candles, and rolls the forming one over, only while the feed covers it: from the last
+            // update to now, without a loss. Not covered and no loss since means the update came on a connection still
+            // subscribing, which settles nothing until it covers.
+            var coveredSinceUpdate = gap is null && Coverage.IsCovered;
+            var settledThrough = gap is { } lostAt ? GraceBefore(lostAt) : coveredSinceUpdate ? nowUnixMs - FinalUpdateGraceMs : long.MinValue;
+            reading.LastClosed = JudgeClosed(currentOpenTime, settledThrough, gap is not null, out var missed);
+            _missedReported = Math.Max(_missedReported, _missedCandles + missed);
             reading.MissedCandles = _missedReported;
-            if (currentOpenTime > _openTime)
+            reading.ClosedCandles = ended ? _closedCandles + ClosesBefore(currentOpenTime) : _closedCandles;
+            if (ended && coveredSinceUpdate)
             {
-                // No update since the candle's interval ended: the candle forming now has had no trades, which is
-                // how Binance's own history shows it (every price at the last close, no volume).
+                // No update since the candle's interval ended on a covered feed: the candle forming now has had no
+                // trades pushed yet, which is how Binance's own history shows it (every price at the last close, no
+                // volume). While the feed is lost the forming candle stays the last one received: whether the
+                // exchange had trades since is unknown.
                 reading.RolledOver = true;
-                reading.ClosedCandles = _closedCandles + ClosesBefore(currentOpenTime);
                 reading.OpenTime = currentOpenTime;
                 reading.Open = reading.High = reading.Low = reading.Close = _close;
                 return;
             }
 
-            reading.ClosedCandles = _closedCandles;
             reading.OpenTime = _openTime;
             reading.Open = _open;
             reading.High = _high;

@@ -18,6 +18,11 @@ sealed class KlineCalendar
     private const long Day = 86_400_000;
     private static readonly long Utc8Offset = (long)TimeSpan.FromHours(8).TotalMilliseconds;
 
+    // Months are counted on DateTimeOffset, which spans years 1 to 9999; beyond them a month saturates at the edge
+    // rather than throwing, so no stored value can fail the read path. Fixed lengths are plain arithmetic and cannot throw.
+    private static readonly long FirstDate = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
+    private static readonly long LastDate = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
+
     // The Unix epoch was a Thursday; Monday 1970-01-05 is four days later.
     private const long FirstMonday = 4 * Day;
 
@@ -105,7 +110,7 @@ sealed class KlineCalendar
         var local = unixMilliseconds + _offset;
         if (IsMonthly)
         {
-            var date = DateTimeOffset.FromUnixTimeMilliseconds(local);
+            var date = Date(local);
             return new DateTimeOffset(date.Year, date.Month, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds() - _offset;
         }
 
@@ -115,13 +120,13 @@ sealed class KlineCalendar
     /// <summary>Open time of the candle after the one opening at <paramref name="openTime"/>.</summary>
     public long NextOpenTime(long openTime) =>
         IsMonthly
-            ? DateTimeOffset.FromUnixTimeMilliseconds(openTime + _offset).AddMonths(1).ToUnixTimeMilliseconds() - _offset
+            ? AddMonth(Date(openTime + _offset), 1).ToUnixTimeMilliseconds() - _offset
             : openTime + _length;
 
     /// <summary>Open time of the candle before the one opening at <paramref name="openTime"/>.</summary>
     public long PreviousOpenTime(long openTime) =>
         IsMonthly
-            ? DateTimeOffset.FromUnixTimeMilliseconds(openTime + _offset).AddMonths(-1).ToUnixTimeMilliseconds() - _offset
+            ? AddMonth(Date(openTime + _offset), -1).ToUnixTimeMilliseconds() - _offset
             : openTime - _length;
 
     /// <summary>Close time as Binance reports it: the next candle's open time minus one millisecond.</summary>
@@ -140,10 +145,15 @@ sealed class KlineCalendar
             return (toOpenTime - fromOpenTime) / _length;
         }
 
-        var from = DateTimeOffset.FromUnixTimeMilliseconds(fromOpenTime + _offset);
-        var to = DateTimeOffset.FromUnixTimeMilliseconds(toOpenTime + _offset);
+        var from = Date(fromOpenTime + _offset);
+        var to = Date(toOpenTime + _offset);
         return (to.Year - from.Year) * 12L + to.Month - from.Month;
     }
+
+    private static DateTimeOffset Date(long unixMilliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(unixMilliseconds, FirstDate, LastDate));
+
+    private static DateTimeOffset AddMonth(DateTimeOffset date, int months) =>
+        (months > 0 && date.Year == 9999 && date.Month == 12) || (months < 0 && date.Year == 1 && date.Month == 1) ? date : date.AddMonths(months);
 
     private static long FloorDiv(long value, long divisor) => value >= 0 ? value / divisor : -((-value + divisor - 1) / divisor);
 

@@ -6,10 +6,13 @@ namespace KlineAspire.Tests.Ingestor;
 
 /// <summary>
 /// Rollover for every interval on a fake clock: a stream whose candle's interval ends without a newer update shows
-/// the empty candle that Binance's history shows for an interval without trades, and counts the close once.
+/// the empty candle that Binance's history shows for an interval without trades, and counts the close once; the
+/// candle is published as closed once its final update can no longer come.
 /// </summary>
 public class CandleRolloverTests
 {
+    private static readonly long Grace = (long)StreamSlot.FinalUpdateGrace.TotalMilliseconds;
+
     public static TheoryData<string> AllIntervals()
     {
         var data = new TheoryData<string>();
@@ -45,16 +48,22 @@ public class CandleRolloverTests
         Assert.Equal(next, empty.OpenTime);
         Assert.Equal((0.052, 0.052, 0.052, 0.052, 0.0, 0L), (empty.Open, empty.High, empty.Low, empty.Close, empty.BaseVolume, empty.Trades));
         Assert.Equal(1, empty.ClosedCandles);
-        // The candle that just ended is the last closed one, with the values of its last update.
-        Assert.Equal((true, open, 0.051, 0.0525, 0.0505, 0.052, 12.5, 0.64, 3L), Values(empty.LastClosed));
+        // Its final update, with the trades made after its last push, may still come: not closed yet.
+        Assert.False(empty.LastClosed.Known);
+
+        // The candle that just ended is the last closed one once the grace has passed, with the values of its last update.
+        slot.Read(next + Grace, long.MaxValue, out var settled);
+        Assert.Equal((true, open, 0.051, 0.0525, 0.0505, 0.052, 12.5, 0.64, 3L), Values(settled.LastClosed));
 
         var third = calendar.NextOpenTime(next);
         slot.Read(third, long.MaxValue, out var later);
         Assert.Equal(third, later.OpenTime);
         Assert.Equal(2, later.ClosedCandles);
+
         // A quiet interval closes an empty candle: every price at the last close, no volume, no trades; none missed.
-        Assert.Equal((true, next, 0.052, 0.052, 0.052, 0.052, 0.0, 0.0, 0L), Values(later.LastClosed));
-        Assert.Equal(0, later.MissedCandles);
+        slot.Read(third + Grace, long.MaxValue, out var laterSettled);
+        Assert.Equal((true, next, 0.052, 0.052, 0.052, 0.052, 0.0, 0.0, 0L), Values(laterSettled.LastClosed));
+        Assert.Equal(0, laterSettled.MissedCandles);
     }
 
     [Theory]

@@ -6,13 +6,15 @@ namespace KlineAspire.Tests.Ingestor;
 
 /// <summary>
 /// The last closed candle of a stream and the candles missed while its feed was lost: a candle is published as closed
-/// only if its x:true came or the feed stayed covered from its last update to its end; otherwise it is counted missed
-/// and the closed candle is unknown until the next one closes on a covered feed.
+/// only once its x:true came, the next candle's update came on a feed covered since, or the feed stayed covered from its
+/// last update to <see cref="StreamSlot.FinalUpdateGrace"/> after its end; a loss before then makes it missed, and the
+/// closed candle is unknown until the next one closes on a covered feed.
 /// </summary>
 public class ClosedCandleTests
 {
     private const long Second = 1_000;
     private const long Minute = 60_000;
+    private static readonly long Grace = (long)StreamSlot.FinalUpdateGrace.TotalMilliseconds;
     private static readonly long T0 = DateTimeOffset.Parse("2026-11-29T10:00:00Z", CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
     private static readonly KlineCalendar Calendar = KlineCalendar.Parse("1m");
 
@@ -34,21 +36,118 @@ public class ClosedCandleTests
         Assert.False(nextForming.LastClosed.Known);
         Assert.Equal(1, nextForming.MissedCandles);
 
-        slot.Read(T0 + 2 * Minute, long.MaxValue, out var nextClosed);
+        slot.Read(T0 + 2 * Minute + Grace, long.MaxValue, out var nextClosed);
         Assert.Equal((true, T0 + Minute, 0.053), (nextClosed.LastClosed.Known, nextClosed.LastClosed.OpenTime, nextClosed.LastClosed.Close));
         Assert.Equal(1, nextClosed.MissedCandles);
     }
 
     [Fact]
-    public void A_loss_after_the_candle_ended_leaves_it_closed()
+    public void A_candle_closed_by_time_is_published_only_after_the_grace_and_until_then_the_previous_closed_candle_stays()
+    {
+        var (_, slot) = CoveredSlot();
+        Apply(slot, T0, T0 + 59 * Second, "0.05100000", closed: true);
+        Apply(slot, T0 + Minute, T0 + Minute + 30 * Second, "0.05200000");
+
+        // Its final update may still come with trades made after its last push: the 10:00 candle stays the closed one.
+        slot.Read(T0 + 2 * Minute, long.MaxValue, out var atClose);
+        Assert.Equal((true, T0, 0.051), (atClose.LastClosed.Known, atClose.LastClosed.OpenTime, atClose.LastClosed.Close));
+        slot.Read(T0 + 2 * Minute + Grace - 1, long.MaxValue, out var withinGrace);
+        Assert.Equal((true, T0, 0.051), (withinGrace.LastClosed.Known, withinGrace.LastClosed.OpenTime, withinGrace.LastClosed.Close));
+        Assert.True(withinGrace.RolledOver, "the forming candle rolls over at the close all the same");
+        Assert.Equal(2, withinGrace.ClosedCandles);
+
+        slot.Read(T0 + 2 * Minute + Grace, long.MaxValue, out var afterGrace);
+        Assert.Equal((true, T0 + Minute, 0.052), (afterGrace.LastClosed.Known, afterGrace.LastClosed.OpenTime, afterGrace.LastClosed.Close));
+        Assert.Equal(0, afterGrace.MissedCandles);
+    }
+
+    [Fact]
+    public void A_final_update_within_the_grace_is_what_gets_published_and_at_once()
+    {
+        var (_, slot) = CoveredSlot();
+        Apply(slot, T0, T0 + 58 * Second, "0.05200000");
+        slot.Read(T0 + Minute + Second, long.MaxValue, out var pending);
+        Assert.False(pending.LastClosed.Known);
+
+        Apply(slot, T0, T0 + Minute + 1_500, "0.05250000", closed: true);
+        slot.Read(T0 + Minute + 1_600, long.MaxValue, out var final);
+        Assert.Equal((true, T0, 0.0525), (final.LastClosed.Known, final.LastClosed.OpenTime, final.LastClosed.Close));
+        Assert.Equal(1, final.ClosedCandles);
+    }
+
+    [Fact]
+    public void The_next_candles_update_on_a_covered_feed_settles_the_candle_before_it_at_once()
+    {
+        var (_, slot) = CoveredSlot();
+        Apply(slot, T0, T0 + 58 * Second, "0.05200000");
+
+        // Binance sends a candle's final update before the next candle's first: none is still to come.
+        Apply(slot, T0 + Minute, T0 + Minute + 500, "0.05300000");
+        slot.Read(T0 + Minute + 600, long.MaxValue, out var reading);
+        Assert.Equal((true, T0, 0.052), (reading.LastClosed.Known, reading.LastClosed.OpenTime, reading.LastClosed.Close));
+    }
+
+    [Fact]
+    public void A_loss_within_the_grace_makes_the_candle_missed_and_a_loss_after_it_leaves_the_candle_closed()
+    {
+        var (lostInGrace, inGrace) = CoveredSlot();
+        Apply(inGrace, T0, T0 + 30 * Second, "0.05200000");
+        lostInGrace.MarkLost(T0 + Minute + Grace - 1);
+
+        inGrace.Read(T0 + Minute + Grace + Second, long.MaxValue, out var missed);
+        Assert.False(missed.LastClosed.Known);
+        Assert.Equal(1, missed.MissedCandles);
+        Assert.Equal(1, missed.ClosedCandles);
+
+        var (lostAfterGrace, afterGrace) = CoveredSlot();
+        Apply(afterGrace, T0, T0 + 30 * Second, "0.05200000");
+        lostAfterGrace.MarkLost(T0 + Minute + Grace);
+
+        afterGrace.Read(T0 + Minute + Grace + Second, long.MaxValue, out var closed);
+        Assert.Equal((true, T0, 0.052), (closed.LastClosed.Known, closed.LastClosed.OpenTime, closed.LastClosed.Close));
+        Assert.Equal(0, closed.MissedCandles);
+    }
+
+    [Fact]
+    public void While_the_feed_is_lost_the_forming_candle_stays_the_last_one_received()
     {
         var (coverage, slot) = CoveredSlot();
         Apply(slot, T0, T0 + 30 * Second, "0.05200000");
-        coverage.MarkLost(T0 + Minute + Second);
+        coverage.MarkLost(T0 + 50 * Second);
 
-        slot.Read(T0 + Minute + 5 * Second, long.MaxValue, out var reading);
-        Assert.Equal((true, T0, 0.052), (reading.LastClosed.Known, reading.LastClosed.OpenTime, reading.LastClosed.Close));
-        Assert.Equal(0, reading.MissedCandles);
+        slot.Read(T0 + Minute + 10 * Second, long.MaxValue, out var duringLoss);
+        Assert.False(duringLoss.RolledOver);
+        Assert.Equal((T0, 0.052, 12.5, 3L), (duringLoss.OpenTime, duringLoss.Close, duringLoss.BaseVolume, duringLoss.Trades));
+        Assert.Equal(1, duringLoss.ClosedCandles);
+
+        // Covered again, but the exchange may have traded during the loss: still the last candle received until an update.
+        coverage.MarkCovered();
+        slot.Read(T0 + 2 * Minute + 10 * Second, long.MaxValue, out var resubscribed);
+        Assert.False(resubscribed.RolledOver);
+        Assert.Equal(T0, resubscribed.OpenTime);
+
+        Apply(slot, T0 + 2 * Minute, T0 + 2 * Minute + 15 * Second, "0.05300000");
+        slot.Read(T0 + 3 * Minute, long.MaxValue, out var rolled);
+        Assert.True(rolled.RolledOver);
+        Assert.Equal((T0 + 3 * Minute, 0.053, 0.0), (rolled.OpenTime, rolled.Close, rolled.BaseVolume));
+    }
+
+    [Fact]
+    public void An_update_that_arrives_while_the_connection_still_subscribes_settles_nothing_by_time_until_it_covers()
+    {
+        var (coverage, slot) = CoveredSlot();
+        coverage.MarkLost(T0);
+        Apply(slot, T0, T0 + 30 * Second, "0.05200000");
+
+        slot.Read(T0 + Minute + Grace, long.MaxValue, out var subscribing);
+        Assert.False(subscribing.LastClosed.Known);
+        Assert.False(subscribing.RolledOver);
+        Assert.Equal(0, subscribing.MissedCandles);
+
+        coverage.MarkCovered();
+        slot.Read(T0 + Minute + Grace, long.MaxValue, out var covered);
+        Assert.Equal((true, T0), (covered.LastClosed.Known, covered.LastClosed.OpenTime));
+        Assert.True(covered.RolledOver);
     }
 
     [Fact]
@@ -88,9 +187,32 @@ public class ClosedCandleTests
         Apply(slot, T0 + 5 * Minute, T0 + 5 * Minute + 15 * Second, "0.05200000");
         slot.Read(T0 + 5 * Minute + 20 * Second, long.MaxValue, out var resubscribed);
         Assert.Equal(2, resubscribed.MissedCandles);
-        slot.Read(T0 + 6 * Minute, long.MaxValue, out var next);
+        slot.Read(T0 + 6 * Minute + Grace, long.MaxValue, out var next);
         Assert.Equal((true, T0 + 5 * Minute), (next.LastClosed.Known, next.LastClosed.OpenTime));
         Assert.Equal(2, next.MissedCandles);
+    }
+
+    [Fact]
+    public void A_quiet_streams_empty_candles_are_known_only_once_the_grace_has_passed_on_a_covered_feed()
+    {
+        var (coverage, slot) = CoveredSlot();
+        Apply(slot, T0, T0 + 10 * Second, "0.05200000");
+
+        // 10:03:02: the 10:02 candle ended without an update, but one with its last trades could still come.
+        slot.Read(T0 + 3 * Minute + 2 * Second, long.MaxValue, out var inGrace);
+        Assert.Equal((true, T0 + Minute, 0.052, 0.0, 0L), (inGrace.LastClosed.Known, inGrace.LastClosed.OpenTime, inGrace.LastClosed.Close, inGrace.LastClosed.BaseVolume, inGrace.LastClosed.Trades));
+        Assert.True(inGrace.RolledOver);
+        Assert.Equal(T0 + 3 * Minute, inGrace.OpenTime);
+
+        slot.Read(T0 + 3 * Minute + Grace, long.MaxValue, out var settled);
+        Assert.Equal((true, T0 + 2 * Minute), (settled.LastClosed.Known, settled.LastClosed.OpenTime));
+
+        // Lost within the next candle's grace: that empty candle is missed, the ones settled before stay settled.
+        coverage.MarkLost(T0 + 4 * Minute + Second);
+        slot.Read(T0 + 4 * Minute + 2 * Second, long.MaxValue, out var lost);
+        Assert.False(lost.LastClosed.Known);
+        Assert.Equal(1, lost.MissedCandles);
+        Assert.Equal((false, T0), (lost.RolledOver, lost.OpenTime));
     }
 
     [Fact]
@@ -102,7 +224,7 @@ public class ClosedCandleTests
 
         // The connection falls silent after this update. Until its probe goes unanswered nothing says the feed is
         // dead, so the candle whose interval ends meanwhile is closed like any other.
-        slot.Read(T0 + Minute + Second, staleAfter, out var beforeProbeFailed);
+        slot.Read(T0 + Minute + Grace + Second, staleAfter, out var beforeProbeFailed);
         Assert.Equal((true, T0, 0.052), (beforeProbeFailed.LastClosed.Known, beforeProbeFailed.LastClosed.OpenTime, beforeProbeFailed.LastClosed.Close));
         Assert.Equal(0, beforeProbeFailed.MissedCandles);
 
@@ -123,7 +245,7 @@ public class ClosedCandleTests
         Assert.False(nextForming.LastClosed.Known);
         Assert.Equal(1, nextForming.MissedCandles);
 
-        slot.Read(T0 + 2 * Minute + Second, staleAfter, out var nextClosed);
+        slot.Read(T0 + 2 * Minute + Grace + Second, staleAfter, out var nextClosed);
         Assert.Equal((true, T0 + Minute, 0.053), (nextClosed.LastClosed.Known, nextClosed.LastClosed.OpenTime, nextClosed.LastClosed.Close));
         Assert.Equal(1, nextClosed.MissedCandles);
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using KlineAspire.Ingestor.Storage;
 using KlineAspire.Simulator;
 using KlineAspire.Tests.Infrastructure;
 using KlineAspire.Tests.Simulator;
@@ -19,7 +20,8 @@ public class ProbeFailureGapTests
     private const string Symbol = "BTCUSDT";
     private const string Interval = "1m";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan NoDataTimeout = TimeSpan.FromSeconds(5);
+    // Longer than the final-update grace, so the probe cannot fail before the candle is published closed.
+    private static readonly TimeSpan NoDataTimeout = TimeSpan.FromSeconds(8);
     private static readonly TimeSpan SubscribeTimeout = TimeSpan.FromSeconds(5);
     private static readonly DateTimeOffset Minute0 = DateTimeOffset.Parse("2026-11-29T10:00:00Z", CultureInfo.InvariantCulture);
 
@@ -62,15 +64,15 @@ public class ProbeFailureGapTests
         await ingestor.WaitForMetricsAsync(m => MetricsAssert.HasClose(m, lastSeen), "the last update arrives");
         simulator.Faults.StopSending = true;
 
-        // 10:01:01: the candle's minute is over and the connection, silent for 3 s, is not even probed yet. Nothing
-        // says the feed is dead, so the candle is closed.
-        await AdvanceToAsync(time, Minute0 + TimeSpan.FromSeconds(61), cancellation);
+        // 10:01:05.5: the candle's minute is over, and so is the grace for its final update; the connection, silent
+        // for 7.5 s, is not even probed yet. Nothing says the feed is dead, so the candle is closed.
+        await AdvanceToAsync(time, Minute0 + TimeSpan.FromMinutes(1) + StreamSlot.FinalUpdateGrace + TimeSpan.FromSeconds(0.5), cancellation);
         var before = await ingestor.ScrapeAsync();
         MetricsAssert.ShowsClosedCandle(before, lastSeen);
         Assert.Equal(0, before.Value("kline_ingestor_missed_candles_total"));
         Assert.Equal(0, before.Sum("kline_ingestor_reconnects_total"));
 
-        // The probe, sent after NoDataTimeout of silence, goes unanswered for SubscribeTimeout (10:01:08 at the
+        // The probe, sent after NoDataTimeout of silence, goes unanswered for SubscribeTimeout (10:01:11 at the
         // earliest); the connection is replaced and its feed dated lost from 10:00:58, before the candle ended.
         var scrapes = await AdvanceUntilAsync(time, ingestor, m => m.Kline("kline_closed_close_price", Symbol, Interval) is null,
             Minute0 + TimeSpan.FromSeconds(100), "the failed probe withdraws the closed candle", cancellation);
@@ -107,9 +109,10 @@ public class ProbeFailureGapTests
         MetricsAssert.HasNoClosedCandle(resumed, Symbol, Interval);
         Assert.Equal(1, resumed.Value("kline_ingestor_missed_candles_total"));
 
-        // 10:02:00.5: the 10:01 candle closed on a covered feed, so it is published; the miss stays counted once. The
-        // candle is sent again every few seconds on the way, so the connection is never silent long enough to be probed.
-        await AdvanceFeedingAsync(time, simulator, ingestor, next, Minute0 + TimeSpan.FromSeconds(120.5), cancellation);
+        // 10:02:05.5: the 10:01 candle closed on a covered feed and its grace passed, so it is published; the miss stays
+        // counted once. The candle is sent again every few seconds on the way, so the connection is never silent long
+        // enough to be probed.
+        await AdvanceFeedingAsync(time, simulator, ingestor, next, Minute0 + TimeSpan.FromMinutes(2) + StreamSlot.FinalUpdateGrace + TimeSpan.FromSeconds(0.5), cancellation);
         var closed = await ingestor.ScrapeAsync();
         MetricsAssert.ShowsClosedCandle(closed, next);
         Assert.Equal(1, closed.Value("kline_ingestor_missed_candles_total"));

@@ -3,6 +3,7 @@ using System.Text.Unicode;
 using KlineAspire.Ingestor;
 using KlineAspire.Ingestor.Parsing;
 using KlineAspire.Ingestor.Storage;
+using KlineAspire.Ingestor.Streams;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -106,6 +107,7 @@ public sealed class AllocationRegressionTests
         {
             var last = total - streamCount + stream;
             var expected = FrameWriter.ValuesFor(last, path);
+            var calendar = KlineCalendar.Parse(Intervals[stream % Intervals.Length]);
             var slot = store.Find(Symbols[stream / Intervals.Length], Intervals[stream % Intervals.Length]);
             Assert.NotNull(slot);
             // Read at the candle's own open time: what was stored, before any later rollover.
@@ -120,10 +122,10 @@ public sealed class AllocationRegressionTests
             Assert.Equal(expected.BaseVolume, snapshot.BaseVolume);
             Assert.Equal(expected.QuoteVolume, snapshot.QuoteVolume);
             Assert.Equal(expected.Trades, snapshot.Trades);
-            // Each new candle closes with x:true; the empty candles its 60 s jump skips (a 1s stream skips 59) close too.
-            var rounds = total / streamCount;
-            var skipped = slot.Calendar.CandlesBetween(slot.Calendar.NextOpenTime(BaseOpenTime), BaseOpenTime + 60_000);
-            Assert.Equal(path == CandlePath.NewCandle ? rounds + (rounds - 1) * skipped : 0, snapshot.ClosedCandles);
+            // Every candle from the first frame's to the last one's closed once: with x:true, or (the empty candles a
+            // 60 s jump skips on a 1s stream) by their interval ending.
+            var first = FrameWriter.ValuesFor(stream, path);
+            Assert.Equal(path == CandlePath.NewCandle ? calendar.CandlesBetween(first.OpenTime, expected.OpenTime) + 1 : 0, snapshot.ClosedCandles);
         }
     }
 
@@ -134,19 +136,26 @@ public sealed class AllocationRegressionTests
     private sealed class FrameWriter(FrameForm form, CandlePath path)
     {
         private static readonly int StreamCount = Symbols.Length * Intervals.Length;
+        private static readonly KlineCalendar[] Calendars = [.. Intervals.Select(KlineCalendar.Parse)];
         private static readonly string[] StreamNames = [.. Symbols.SelectMany(symbol => Intervals.Select(interval => $"{symbol.ToLowerInvariant()}@kline_{interval}"))];
         private readonly byte[] _buffer = new byte[1024];
 
+        /// <summary>
+        /// New candles: each round is a minute later, so every stream's frame is of the candle forming a minute on (a
+        /// new one for 1s and 1m, the same one for longer intervals until theirs ends). Same candle: each round a
+        /// millisecond later, in the candle forming at the start.
+        /// </summary>
         public static Expected ValuesFor(int sequence, CandlePath path)
         {
             var stream = sequence % StreamCount;
             var round = sequence / StreamCount;
-            var openTime = path == CandlePath.NewCandle ? BaseOpenTime + round * 60_000L : BaseOpenTime;
+            var calendar = Calendars[stream % Intervals.Length];
+            var eventTime = BaseOpenTime + 1 + (path == CandlePath.NewCandle ? round * 60_000L : round);
             // Exact binary fractions keep the 8-decimal text and the parsed double in agreement.
             var close = 100 + stream + (round % 4096) / 256.0;
             return new Expected(
-                EventTime: openTime + 1 + (path == CandlePath.NewCandle ? 0 : round),
-                OpenTime: openTime,
+                EventTime: eventTime,
+                OpenTime: calendar.OpenTimeAt(path == CandlePath.NewCandle ? eventTime : BaseOpenTime),
                 Open: close - 0.5, High: close + 0.25, Low: close - 0.75, Close: close,
                 BaseVolume: 1000 + round / 8.0, QuoteVolume: 50_000 + round / 4.0,
                 TakerBuy: 400 + round / 16.0, Trades: 10 + round);
@@ -161,10 +170,10 @@ public sealed class AllocationRegressionTests
             var closed = path == CandlePath.NewCandle ? "true" : "false";
             var ok = form == FrameForm.Combined
                 ? Utf8.TryWrite(_buffer, CultureInfo.InvariantCulture,
-                    $"{{\"stream\":\"{StreamNames[stream]}\",\"data\":{{\"e\":\"kline\",\"E\":{v.EventTime},\"s\":\"{symbol}\",\"k\":{{\"t\":{v.OpenTime},\"T\":{v.OpenTime + 59_999},\"s\":\"{symbol}\",\"i\":\"{interval}\",\"f\":100,\"L\":200,\"o\":\"{v.Open:F8}\",\"c\":\"{v.Close:F8}\",\"h\":\"{v.High:F8}\",\"l\":\"{v.Low:F8}\",\"v\":\"{v.BaseVolume:F8}\",\"n\":{v.Trades},\"x\":{closed},\"q\":\"{v.QuoteVolume:F8}\",\"V\":\"{v.TakerBuy:F8}\",\"Q\":\"{v.TakerBuy * 50:F8}\",\"B\":\"0\"}}}}}}",
+                    $"{{\"stream\":\"{StreamNames[stream]}\",\"data\":{{\"e\":\"kline\",\"E\":{v.EventTime},\"s\":\"{symbol}\",\"k\":{{\"t\":{v.OpenTime},\"T\":{Calendars[stream % Intervals.Length].CloseTime(v.OpenTime)},\"s\":\"{symbol}\",\"i\":\"{interval}\",\"f\":100,\"L\":200,\"o\":\"{v.Open:F8}\",\"c\":\"{v.Close:F8}\",\"h\":\"{v.High:F8}\",\"l\":\"{v.Low:F8}\",\"v\":\"{v.BaseVolume:F8}\",\"n\":{v.Trades},\"x\":{closed},\"q\":\"{v.QuoteVolume:F8}\",\"V\":\"{v.TakerBuy:F8}\",\"Q\":\"{v.TakerBuy * 50:F8}\",\"B\":\"0\"}}}}}}",
                     out var written)
                 : Utf8.TryWrite(_buffer, CultureInfo.InvariantCulture,
-                    $"{{\"e\":\"kline\",\"E\":{v.EventTime},\"s\":\"{symbol}\",\"k\":{{\"t\":{v.OpenTime},\"T\":{v.OpenTime + 59_999},\"s\":\"{symbol}\",\"i\":\"{interval}\",\"f\":100,\"L\":200,\"o\":\"{v.Open:F8}\",\"c\":\"{v.Close:F8}\",\"h\":\"{v.High:F8}\",\"l\":\"{v.Low:F8}\",\"v\":\"{v.BaseVolume:F8}\",\"n\":{v.Trades},\"x\":{closed},\"q\":\"{v.QuoteVolume:F8}\",\"V\":\"{v.TakerBuy:F8}\",\"Q\":\"{v.TakerBuy * 50:F8}\",\"B\":\"0\"}}}}",
+                    $"{{\"e\":\"kline\",\"E\":{v.EventTime},\"s\":\"{symbol}\",\"k\":{{\"t\":{v.OpenTime},\"T\":{Calendars[stream % Intervals.Length].CloseTime(v.OpenTime)},\"s\":\"{symbol}\",\"i\":\"{interval}\",\"f\":100,\"L\":200,\"o\":\"{v.Open:F8}\",\"c\":\"{v.Close:F8}\",\"h\":\"{v.High:F8}\",\"l\":\"{v.Low:F8}\",\"v\":\"{v.BaseVolume:F8}\",\"n\":{v.Trades},\"x\":{closed},\"q\":\"{v.QuoteVolume:F8}\",\"V\":\"{v.TakerBuy:F8}\",\"Q\":\"{v.TakerBuy * 50:F8}\",\"B\":\"0\"}}}}",
                     out written);
             Assert.True(ok);
             return _buffer.AsSpan(0, written);

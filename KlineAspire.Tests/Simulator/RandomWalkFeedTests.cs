@@ -34,7 +34,12 @@ public class RandomWalkFeedTests
     [Fact]
     public async Task Subscribed_streams_receive_candles_with_binance_invariants()
     {
-        await using var simulator = await SimulatorHost.StartAsync(o => o.UpdatePeriod = TimeSpan.FromMilliseconds(100));
+        // A final update 200 ms after the close leaves each 1s candle most of its second to be pushed while it forms.
+        await using var simulator = await SimulatorHost.StartAsync(o =>
+        {
+            o.UpdatePeriod = TimeSpan.FromMilliseconds(100);
+            o.FinalUpdateDelay = TimeSpan.FromMilliseconds(200);
+        });
         string[] streams = ["btcusdt@kline_1s", "btcusdt@kline_1m", "ethusdt@kline_1s", "xrpusdt@kline_1M"];
         await using var client = await RawWebSocketClient.ConnectAsync(simulator.WebSocketBaseUri, "/stream?streams=" + string.Join('/', streams));
 
@@ -54,6 +59,8 @@ public class RandomWalkFeedTests
 
             Assert.Equal((calendar.OpenTimeAt(u.OpenTime), calendar.CloseTime(u.OpenTime)), (u.OpenTime, u.CloseTime));
             Assert.True(u.OpenTime <= u.EventTime && (u.Closed || u.EventTime <= u.CloseTime), $"event time {u.EventTime} outside the candle {u.OpenTime}..{u.CloseTime}");
+            // The final update comes a moment after the close, never before it.
+            Assert.True(!u.Closed || u.EventTime >= u.CloseTime + 1 + 200, $"final update at {u.EventTime}, before 200 ms after the close {u.CloseTime}");
             Assert.True(u.High >= Math.Max(u.Open, u.Close), $"high {u.High} below open/close in {u}");
             Assert.True(u.Low <= Math.Min(u.Open, u.Close), $"low {u.Low} above open/close in {u}");
             Assert.True(u.Low > 0);
@@ -85,10 +92,12 @@ public class RandomWalkFeedTests
                     Assert.Equal(previous.Open, next.Open);
                     Assert.True(next.High >= previous.High && next.Low <= previous.Low && next.Volume >= previous.Volume && next.Trades >= previous.Trades);
                     Assert.True(previous.First < 0 || next.First == previous.First);
+                    // The trades between the candle's last push and its close reach clients only in its final update.
+                    Assert.True(!next.Closed || next.Trades > previous.Trades, $"{stream.Key}: the final update of {next.OpenTime} carries no trade the last push had not");
                 }
                 else
                 {
-                    // A new candle: the previous one was sent once more as closed, unchanged but for x and E.
+                    // A new candle: the previous one was closed by its final update, sent before the new candle's first.
                     Assert.True(previous.Closed, $"{stream.Key}: candle {previous.OpenTime} replaced without a closing update");
                     Assert.Equal(previous.CloseTime + 1, next.OpenTime);
                     Assert.True(previous.Last < 0 || next.First < 0 || next.First > previous.Last, "trade ids continue across candles");

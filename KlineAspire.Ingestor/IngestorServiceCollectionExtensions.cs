@@ -28,6 +28,7 @@ public static class IngestorServiceCollectionExtensions
         services.AddSingleton<MarketReadings>();
         services.AddSingleton(provider => new IngestorStart(provider.GetRequiredService<TimeProvider>().GetUtcNow()));
         services.AddSingleton<KlineFrameProcessor>();
+        services.TryAddSingleton<WebSocketConnector>();
         services.AddSingleton<IngestorMetrics>();
         services.AddSingleton(provider => new KlineMetrics(
             provider.GetRequiredService<IMeterFactory>().Create(IngestorTelemetry.MeterName),

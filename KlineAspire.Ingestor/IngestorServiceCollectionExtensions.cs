@@ -14,6 +14,9 @@ namespace KlineAspire.Ingestor;
 
 public static class IngestorServiceCollectionExtensions
 {
+    /// <summary>The log category of the framework's health check runner (the type itself is internal).</summary>
+    private const string HealthCheckServiceCategory = "Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService";
+
     /// <summary>Registers the Binance ingestor: validated options, the store, the connections, metrics and health.</summary>
     public static TBuilder AddKlineIngestor<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -28,6 +31,7 @@ public static class IngestorServiceCollectionExtensions
         services.AddSingleton<MarketReadings>();
         services.AddSingleton(provider => new IngestorStart(provider.GetRequiredService<TimeProvider>().GetUtcNow()));
         services.AddSingleton<KlineFrameProcessor>();
+        services.TryAddSingleton<WebSocketConnector>();
         services.AddSingleton<IngestorMetrics>();
         services.AddSingleton(provider => new KlineMetrics(
             provider.GetRequiredService<IMeterFactory>().Create(IngestorTelemetry.MeterName),
@@ -35,7 +39,12 @@ public static class IngestorServiceCollectionExtensions
         services.AddKlineSymbolSelection();
         services.AddHostedService<IngestorService>();
 
+        services.AddSingleton<DataFlowHealthLog>();
         services.AddHealthChecks().AddCheck<DataFlowHealthCheck>(DataFlowHealthCheck.Name);
+        // The framework logs every check of every probe (Error while Unhealthy, Warning while Degraded), and Aspire
+        // probes every few seconds: an outage would be a column of identical Errors. DataFlowHealthLog logs each
+        // change once instead.
+        builder.Logging.AddFilter(HealthCheckServiceCategory, LogLevel.Critical);
 
         services.AddSingleton(provider =>
         {

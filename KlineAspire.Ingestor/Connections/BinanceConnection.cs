@@ -23,6 +23,7 @@ internal sealed class BinanceConnection : IDisposable
     private readonly IngestorMetrics _metrics;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly WebSocketConnector _connector;
     private readonly InvalidFrameLog _invalidFrameLog;
     private readonly RequestTracker _requests = new();
     private readonly TaskCompletionSource<string> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -36,7 +37,7 @@ internal sealed class BinanceConnection : IDisposable
     private int _disposed;
 
     public BinanceConnection(ConnectionAssignment assignment, string name, Uri uri, BinanceOptions options, KlineFrameProcessor processor,
-        IngestorMetrics metrics, ILogger logger, TimeProvider time)
+        IngestorMetrics metrics, ILogger logger, TimeProvider time, WebSocketConnector connector)
     {
         Assignment = assignment;
         _uri = uri;
@@ -45,6 +46,7 @@ internal sealed class BinanceConnection : IDisposable
         _metrics = metrics;
         _logger = logger;
         _time = time;
+        _connector = connector;
         Name = name;
         _invalidFrameLog = new InvalidFrameLog(logger, time, name);
         _client = new WebsocketClient(uri, null, ConnectAsync)
@@ -55,10 +57,12 @@ internal sealed class BinanceConnection : IDisposable
             ReconnectTimeout = null,
             ErrorReconnectTimeout = null,
             IsTextMessageConversionEnabled = false,
+            // The client cancels the handshake after its own timeout (5 s unless told), whatever ours says.
+            ConnectTimeout = options.ConnectTimeout,
         };
         // A little over a second: the server's clock and ours do not agree on where a second starts.
         var sendLimiter = new SlidingWindowLimiter(options.MaxMessagesPerSecond, TimeSpan.FromMilliseconds(1100), time);
-        Subscriber = new StreamSubscriber(request => _client.SendInstant(request), _ended.Task, _requests, sendLimiter, options, time);
+        Subscriber = new StreamSubscriber(SendAsync, _ended.Task, _requests, sendLimiter, options, time);
     }
 
     public string Name { get; }
@@ -86,7 +90,17 @@ internal sealed class BinanceConnection : IDisposable
         _subscriptions.Add(_client.MessageReceived.Subscribe(OnMessage));
         _subscriptions.Add(_client.DisconnectionHappened.Subscribe(_ => OnDropped()));
 
-        await _client.StartOrFail().WaitAsync(_options.ConnectTimeout + TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _client.StartOrFail().WaitAsync(_options.ConnectTimeout + TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested
+            && exception is TimeoutException or { InnerException: OperationCanceledException })
+        {
+            // Websocket.Client reports its own deadline as "The operation was canceled": say which deadline it was.
+            throw new TimeoutException($"no WebSocket handshake within {_options.ConnectTimeout} (Binance:ConnectTimeout)");
+        }
+
         Volatile.Write(ref _lastMessageAt, _time.GetTimestamp());
         _openedAt = _time.GetTimestamp();
         Interlocked.Exchange(ref _opened, 1);
@@ -142,25 +156,24 @@ internal sealed class BinanceConnection : IDisposable
         _subscribed = streams;
     }
 
-    private async Task<WebSocket> ConnectAsync(Uri uri, CancellationToken cancellationToken)
+    private async Task<WebSocket> ConnectAsync(Uri uri, CancellationToken cancellationToken) =>
+        new BoundedMessageWebSocket(await _connector.ConnectAsync(uri, cancellationToken).ConfigureAwait(false), _options.MaxMessageBytes, OnTooLarge);
+
+    /// <summary>
+    /// Sends a control request. A socket that fails the write (aborted after the caller last saw it open, reset by the
+    /// peer, disposed) is a lost connection, dated now unless the receive loop noticed the drop first.
+    /// </summary>
+    private async Task SendAsync(string request)
     {
-        var socket = new ClientWebSocket();
-        // Unsolicited pongs count against Binance's 5 messages/s and do not keep the connection alive;
-        // the socket still answers the server's pings.
-        socket.Options.KeepAliveInterval = TimeSpan.Zero;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.ConnectTimeout);
         try
         {
-            await socket.ConnectAsync(uri, timeout.Token).ConfigureAwait(false);
+            await _client.SendInstant(request).ConfigureAwait(false);
         }
-        catch
+        catch (Exception exception) when (exception is WebSocketException or IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
         {
-            socket.Dispose();
-            throw;
+            OnDropped();
+            throw new ConnectionLostException(exception.Message);
         }
-
-        return new BoundedMessageWebSocket(socket, _options.MaxMessageBytes, OnTooLarge);
     }
 
     private void OnTooLarge(long bytes)

@@ -19,6 +19,8 @@ internal sealed class ConnectionSupervisor(
     SlidingWindowLimiter attemptBudget,
     KlineFrameProcessor processor,
     IngestorMetrics metrics,
+    ConnectionOutageLog outageLog,
+    WebSocketConnector connector,
     ILogger logger,
     TimeProvider time)
 {
@@ -43,7 +45,7 @@ internal sealed class ConnectionSupervisor(
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                var connection = new BinanceConnection(assignment, $"c{assignment.Index}.{++_generation}", _uri, options, processor, metrics, logger, time);
+                var connection = new BinanceConnection(assignment, $"c{assignment.Index}.{++_generation}", _uri, options, processor, metrics, logger, time, connector);
                 var trace = new ConnectionTrace(connection.Name, assignment.Count, _uri);
                 if (!await TryOpenAsync(connection, trace, cancellationToken).ConfigureAwait(false))
                 {
@@ -96,6 +98,7 @@ internal sealed class ConnectionSupervisor(
         }
         finally
         {
+            outageLog.Ended(Slot);
             assignment.MarkApplied(-1);
             // Shutdown closes every live connection with a close frame, so the server sees a clean goodbye and no
             // frame lands in a store that is being torn down.
@@ -183,6 +186,7 @@ internal sealed class ConnectionSupervisor(
             ConnectionTrace.Complete(step, "subscribed", error: false, ("kline.requests", requests));
             metrics.ConnectionAttempt(succeeded: true);
             assignment.MarkApplied(version);
+            outageLog.Subscribed(Slot);
             return true;
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
@@ -198,7 +202,7 @@ internal sealed class ConnectionSupervisor(
             metrics.ConnectionAttempt(succeeded: false);
             metrics.Reconnect(reason);
             var delay = _backoff.Next();
-            Log.AttemptFailed(logger, connection.Name, reason, exception.Message, delay);
+            outageLog.AttemptFailed(Slot, connection.Name, reason, FailureCause.Describe(exception), delay);
             await BackOffAsync(connection, trace, reason, delay, cancellationToken).ConfigureAwait(false);
             return false;
         }

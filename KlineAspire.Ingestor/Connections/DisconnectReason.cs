@@ -5,6 +5,8 @@ public static class DisconnectReason
 {
     public const string ConnectFailed = "connect_failed";
     public const string SubscribeFailed = "subscribe_failed";
+
+    /// <summary>The socket went away: dropped under the receive loop, or failed a request as it was written.</summary>
     public const string Lost = "lost";
 
     /// <summary>Silent for <c>NoDataTimeout</c>, and LIST_SUBSCRIPTIONS went unanswered: quiet markets alone never cause it.</summary>

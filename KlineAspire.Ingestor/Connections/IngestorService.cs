@@ -20,6 +20,7 @@ internal sealed class IngestorService(
     KlineMetrics marketMetrics,
     MetricStreamPolicy series,
     IngestorStart start,
+    WebSocketConnector connector,
     ILogger<IngestorService> logger,
     ILoggerFactory loggerFactory,
     TimeProvider time) : BackgroundService
@@ -33,7 +34,8 @@ internal sealed class IngestorService(
         var settings = options.Value;
         var attemptBudget = new SlidingWindowLimiter(settings.MaxConnectionAttempts, BinanceLimits.ConnectionAttemptWindow, time);
         var assignments = catalog.Assignments;
-        Log.Plan(logger, assignments.Sum(assignment => assignment.Count), assignments.Count, EndpointUri.CombinedStream(settings.Endpoint));
+        var endpoint = EndpointUri.CombinedStream(settings.Endpoint);
+        Log.Plan(logger, assignments.Sum(assignment => assignment.Count), assignments.Count, endpoint);
         if (series.PerStreamSeries > MetricStreamPolicy.Budget)
         {
             // About 62 bytes of exposition a series.
@@ -41,6 +43,7 @@ internal sealed class IngestorService(
         }
 
         var connectionLogger = loggerFactory.CreateLogger<ConnectionSupervisor>();
+        var outageLog = new ConnectionOutageLog(endpoint, connectionLogger, time);
         var running = new List<Task>();
         try
         {
@@ -48,7 +51,7 @@ internal sealed class IngestorService(
             {
                 running.RemoveAll(task => task.IsCompleted);
                 running.Add(SuperviseAsync(
-                    new ConnectionSupervisor(assignment, settings, attemptBudget, processor, metrics, connectionLogger, time),
+                    new ConnectionSupervisor(assignment, settings, attemptBudget, processor, metrics, outageLog, connector, connectionLogger, time),
                     stoppingToken));
             }
         }

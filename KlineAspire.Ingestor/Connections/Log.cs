@@ -15,8 +15,15 @@ internal static partial class Log
     [LoggerMessage(3, LogLevel.Information, "Connection {Connection} subscribed {StreamCount} streams in {Requests} requests")]
     public static partial void Subscribed(ILogger logger, string connection, int streamCount, int requests);
 
-    [LoggerMessage(4, LogLevel.Warning, "Connection {Connection} failed ({Reason}): {Error}. Retrying in {Delay}")]
+    // Back-off progress: the outage it belongs to was announced once, by Unreachable.
+    [LoggerMessage(4, LogLevel.Information, "Connection {Connection} failed ({Reason}): {Error}. Retrying in {Delay}")]
     public static partial void AttemptFailed(ILogger logger, string connection, string reason, string error, TimeSpan delay);
+
+    [LoggerMessage(23, LogLevel.Warning, "Cannot stream from {Endpoint} ({Reason}): {Error}. Retrying with back-off, next in {Delay}; each further attempt is logged at Information until one succeeds")]
+    public static partial void Unreachable(ILogger logger, Uri endpoint, string error, string reason, TimeSpan delay);
+
+    [LoggerMessage(24, LogLevel.Information, "Streaming from {Endpoint} again after {Outage}; {FailedAttempts} connection attempts failed meanwhile")]
+    public static partial void Reachable(ILogger logger, Uri endpoint, TimeSpan outage, int failedAttempts);
 
     [LoggerMessage(5, LogLevel.Warning, "Connection {Connection} ended ({Reason}) after {Age}; reconnecting in {Delay}")]
     public static partial void Disconnected(ILogger logger, string connection, string reason, TimeSpan age, TimeSpan delay);

@@ -7,7 +7,8 @@ namespace KlineAspire.Ingestor.Connections;
 /// <summary>
 /// Subscribes the streams of one connection and proves a silent connection alive, within Binance's limit of
 /// messages per second: every request waits for the connection's send limiter, and every wait for a reply ends
-/// at once when the connection does.
+/// at once when the connection does. A request that cannot be sent is a lost connection
+/// (<see cref="ConnectionLostException"/>), never an unexpected failure.
 /// </summary>
 internal sealed class StreamSubscriber(
     Func<string, Task> send,
@@ -33,7 +34,7 @@ internal sealed class StreamSubscriber(
             await sendLimiter.AcquireAsync(cancellationToken).ConfigureAwait(false);
             var (id, reply) = requests.Register();
             replies.Add(reply);
-            await SendAsync(ControlRequests.StreamRequest(method, id, batch.Select(stream => stream.Name))).ConfigureAwait(false);
+            await SendAsync(method, ControlRequests.StreamRequest(method, id, batch.Select(stream => stream.Name))).ConfigureAwait(false);
         }
 
         var all = Task.WhenAll(replies);
@@ -57,9 +58,9 @@ internal sealed class StreamSubscriber(
     {
         await sendLimiter.AcquireAsync(cancellationToken).ConfigureAwait(false);
         var (id, reply) = requests.Register(keepFrame: true);
-        await SendAsync(ControlRequests.ListSubscriptions(id)).ConfigureAwait(false);
         try
         {
+            await SendAsync("LIST_SUBSCRIPTIONS", ControlRequests.ListSubscriptions(id)).ConfigureAwait(false);
             await AwaitReplyAsync(reply, "LIST_SUBSCRIPTIONS", cancellationToken).ConfigureAwait(false);
         }
         catch (SubscribeFailedException exception)
@@ -88,14 +89,22 @@ internal sealed class StreamSubscriber(
         }
     }
 
-    private async Task SendAsync(string request)
+    /// <summary>Sends one request; a connection that ended before, or fails the write, throws <see cref="ConnectionLostException"/>.</summary>
+    private async Task SendAsync(string method, string request)
     {
         if (connectionEnded.IsCompleted)
         {
-            throw new ConnectionLostException("the connection closed before the request could be sent");
+            throw new ConnectionLostException($"the connection closed before {method} could be sent");
         }
 
-        await send(request).ConfigureAwait(false);
+        try
+        {
+            await send(request).ConfigureAwait(false);
+        }
+        catch (ConnectionLostException exception)
+        {
+            throw new ConnectionLostException($"the connection failed while sending {method}: {exception.Message}");
+        }
     }
 
     private async Task AwaitReplyAsync(Task reply, string method, CancellationToken cancellationToken)

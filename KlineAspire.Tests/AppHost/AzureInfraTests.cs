@@ -62,8 +62,14 @@ public partial class AzureInfraTests
         Assert.Equal(["Microsoft-PrometheusMetrics"], flow.GetProperty("streams").EnumerateArray().Select(s => s.GetString()));
         Assert.Contains("Microsoft.Monitor/accounts", rule.GetProperty("properties").GetProperty("destinations").GetProperty("monitoringAccounts")[0].GetProperty("accountResourceId").GetString());
 
-        var publisher = resources.Single(r => r.GetProperty("type").GetString() == "Microsoft.Authorization/roleAssignments"
-            && r.GetProperty("properties").GetProperty("roleDefinitionId").GetString()!.Contains("monitoringMetricsPublisherRole", StringComparison.Ordinal));
+        // Prometheus' identity holds exactly one role assignment, the publisher's: a second, broader one would fail here.
+        var roleAssignments = resources.Where(r => r.GetProperty("type").GetString() == "Microsoft.Authorization/roleAssignments").ToList();
+        var prometheusAssignments = roleAssignments
+            .Where(r => r.GetProperty("properties").GetProperty("principalId").GetString()!.Contains("mi-prometheus-", StringComparison.Ordinal))
+            .ToList();
+        var publisher = Assert.Single(prometheusAssignments);
+        Assert.Equal("[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', variables('monitoringMetricsPublisherRole'))]",
+            publisher.GetProperty("properties").GetProperty("roleDefinitionId").GetString());
         Assert.Contains("Microsoft.Insights/dataCollectionRules", publisher.GetProperty("scope").GetString());
         Assert.Contains("mi-prometheus-", publisher.GetProperty("properties").GetProperty("principalId").GetString());
         Assert.Equal("[parameters('enableMonitorWorkspace')]", publisher.GetProperty("condition").GetString());

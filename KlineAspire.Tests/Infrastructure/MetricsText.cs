@@ -13,6 +13,12 @@ public sealed partial class MetricsText(string raw, IReadOnlyList<MetricSample> 
 
     public IReadOnlyList<MetricSample> Samples { get; } = samples;
 
+    /// <summary>
+    /// When the exposition was parsed, just after its response arrived: nothing in it was collected later, so a value
+    /// that depends on the ingestor's clock (a candle that rolled over) cannot be from after this instant.
+    /// </summary>
+    public DateTimeOffset ReadAt { get; } = DateTimeOffset.UtcNow;
+
     public static MetricsText Parse(string text)
     {
         var samples = new List<MetricSample>();

@@ -1,4 +1,5 @@
 using KlineAspire.Ingestor.Symbols;
+using KlineAspire.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 
 namespace KlineAspire.Tests.Ingestor;
@@ -18,10 +19,11 @@ public class RestWeightBudgetTests
             await budget.AcquireAsync(TestContext.Current.CancellationToken);
         }
 
+        // The 31st waits for the first to leave the minute's window: until a millisecond before, it is not granted.
         var next = budget.AcquireAsync(TestContext.Current.CancellationToken);
-        time.Advance(TimeSpan.FromSeconds(59));
-        Assert.False(next.IsCompleted);
-        time.Advance(TimeSpan.FromSeconds(1));
+        time.Advance(TimeSpan.FromMinutes(1) - TimeSpan.FromMilliseconds(1));
+        await FakeClockAssert.StillWaitingAsync(next, "the 31st request within a minute waits");
+        time.Advance(TimeSpan.FromMilliseconds(1));
         await next.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
     }
 
@@ -35,9 +37,9 @@ public class RestWeightBudgetTests
         budget.Observe(status, null, TimeSpan.FromSeconds(retryAfterSeconds));
 
         var next = budget.AcquireAsync(TestContext.Current.CancellationToken);
-        time.Advance(TimeSpan.FromSeconds(retryAfterSeconds - 1));
-        Assert.False(next.IsCompleted);
-        time.Advance(TimeSpan.FromSeconds(1));
+        time.Advance(TimeSpan.FromSeconds(retryAfterSeconds) - TimeSpan.FromMilliseconds(1));
+        await FakeClockAssert.StillWaitingAsync(next, $"nothing is sent until Retry-After's {retryAfterSeconds} s have passed");
+        time.Advance(TimeSpan.FromMilliseconds(1));
         await next.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
     }
 
@@ -49,10 +51,11 @@ public class RestWeightBudgetTests
         budget.Observe(200, 2990, null);
         Assert.Equal(2990, budget.UsedWeight);
 
+        // The next minute starts 50 s after 00:00:10; the budget waits a second past it, for clock skew.
         var next = budget.AcquireAsync(TestContext.Current.CancellationToken);
-        time.Advance(TimeSpan.FromSeconds(50));
-        Assert.False(next.IsCompleted);
-        time.Advance(TimeSpan.FromSeconds(1));
+        time.Advance(TimeSpan.FromSeconds(51) - TimeSpan.FromMilliseconds(1));
+        await FakeClockAssert.StillWaitingAsync(next, "the request waits for a second into the next minute");
+        time.Advance(TimeSpan.FromMilliseconds(1));
         await next.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
     }
 }

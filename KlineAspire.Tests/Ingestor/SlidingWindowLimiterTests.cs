@@ -1,4 +1,5 @@
 using KlineAspire.Ingestor.Connections;
+using KlineAspire.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 
 namespace KlineAspire.Tests.Ingestor;
@@ -17,8 +18,7 @@ public class SlidingWindowLimiterTests
 
         var next = limiter.AcquireAsync(CancellationToken.None);
         time.Advance(TimeSpan.FromMinutes(5) - TimeSpan.FromMilliseconds(1));
-        await Task.Delay(50, TestContext.Current.CancellationToken);
-        Assert.False(next.IsCompleted, "the 301st attempt must wait for the first to leave the window");
+        await FakeClockAssert.StillWaitingAsync(next, "the 301st attempt must wait for the first to leave the window");
 
         time.Advance(TimeSpan.FromMilliseconds(1));
         await next.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
@@ -29,9 +29,12 @@ public class SlidingWindowLimiterTests
             Assert.True(limiter.AcquireAsync(CancellationToken.None).IsCompletedSuccessfully, $"grant {i + 302} is within the budget");
         }
 
+        // The one after them waits for the 301st to leave the window: a whole window, not a moment less.
         var overBudget = limiter.AcquireAsync(CancellationToken.None);
-        await Task.Delay(50, TestContext.Current.CancellationToken);
-        Assert.False(overBudget.IsCompleted, "the budget is spent again");
+        time.Advance(TimeSpan.FromMinutes(5) - TimeSpan.FromMilliseconds(1));
+        await FakeClockAssert.StillWaitingAsync(overBudget, "the budget is spent again until the 301st leaves the window");
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await overBudget.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
     }
 
     [Fact]

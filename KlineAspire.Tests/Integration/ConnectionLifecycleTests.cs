@@ -134,6 +134,12 @@ public class ConnectionLifecycleTests
         Assert.True(simulator.StreamLimitViolations >= 2);
         Assert.Contains(ingestor.Logs.GetSnapshot(), r => r.Message.Contains("error 4", StringComparison.Ordinal));
         Assert.Equal(0, metrics.Value("kline_ingestor_subscribed_streams"));
+
+        // Each refusal is followed by a growing delay (RunningIngestor's 100 ms base, 1 s maximum), waited out before
+        // the next connection.
+        var backoffs = ReconnectBackoffLog.Read(ingestor.Logs);
+        Assert.True(backoffs.Count >= 2, $"a back-off after each refusal: {string.Join("; ", backoffs)}");
+        ReconnectBackoffLog.AssertEqualJitterExponential(backoffs, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using KlineAspire.Ingestor.Streams;
 using KlineAspire.Simulator;
 using KlineAspire.Tests.Infrastructure;
 
@@ -14,6 +15,21 @@ internal static class MetricsAssert
     {
         var openTime = metrics.Kline("kline_open_time_seconds", candle.Symbol, candle.Interval);
         var rolledOver = openTime is { } seconds && seconds > candle.OpenTime / 1000.0;
+        if (rolledOver)
+        {
+            // A rollover lands on a candle boundary of the calendar, at the earliest the next one, and only once that
+            // candle has begun (the candle's close has passed) by the time the scrape was read: never early, never
+            // between boundaries. Read within the next interval, as every caller reads, that is exactly the next candle.
+            var calendar = KlineCalendar.Parse(candle.Interval);
+            var shownOpen = (long)Math.Round(openTime!.Value * 1000);
+            var nextOpen = calendar.NextOpenTime(candle.OpenTime);
+            var readAt = metrics.ReadAt.ToUnixTimeMilliseconds();
+            var stream = $"{candle.Symbol}/{candle.Interval}";
+            Assert.True(calendar.OpenTimeAt(shownOpen) == shownOpen, $"{stream} rolled over to {shownOpen}, which is not a candle boundary (the candle opened at {candle.OpenTime})");
+            Assert.True(nextOpen <= readAt, $"{stream} rolled over before its candle closed at {calendar.CloseTime(candle.OpenTime)}: the scrape was read at {readAt}");
+            Assert.True(shownOpen >= nextOpen && shownOpen <= calendar.OpenTimeAt(readAt),
+                $"{stream} rolled over to the candle opening at {shownOpen}; the candle after {candle.OpenTime} opens at {nextOpen} and the one forming when the scrape was read at {calendar.OpenTimeAt(readAt)}");
+        }
 
         void Equal(string metric, double expected) =>
             Assert.True(metrics.Kline(metric, candle.Symbol, candle.Interval) == expected,

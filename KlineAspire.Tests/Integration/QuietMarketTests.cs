@@ -144,6 +144,8 @@ public class QuietMarketTests
         Assert.Equal(1, metrics.Kline("kline_candles_closed_total", "BTCUSDT", "1m"));
         Assert.Equal(candle.EventTime / 1000.0, metrics.Kline("kline_last_update_timestamp_seconds", "BTCUSDT", "1m"));
         Assert.Equal(1, metrics.Kline("kline_feed_up", "BTCUSDT", "1m"));
+        // Not early either: the scrape that first showed the next candle was read after the minute had ended.
+        MetricsAssert.ShowsCandle(metrics, candle);
     }
 
     [Fact]

@@ -100,12 +100,15 @@ public class LimitTests
     [Fact]
     public async Task Handshakes_beyond_the_attempt_budget_get_429_until_the_window_slides()
     {
-        var window = TimeSpan.FromMilliseconds(1500);
+        // Binance's five-minute window on a fake clock: the budget is a matter of the simulator's time, so however slow
+        // the handshakes are, the window slides exactly when the test moves the clock.
+        var window = TimeSpan.FromMinutes(5);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var simulator = await SimulatorHost.StartAsync(o =>
         {
             o.MaxConnectionAttempts = 3;
             o.ConnectionAttemptWindow = window;
-        });
+        }, time);
 
         var clients = new List<RawWebSocketClient>();
         try
@@ -122,9 +125,13 @@ public class LimitTests
             Assert.Equal(5, simulator.ConnectionAttempts);
             Assert.Equal(2, simulator.RefusedConnectionAttempts);
 
-            await Task.Delay(window + TimeSpan.FromMilliseconds(100), TestContext.Current.CancellationToken);
+            // Just before the window has slid past the first three, the budget is still spent; at its end, it is free.
+            time.Advance(window - TimeSpan.FromMilliseconds(1));
+            Assert.Equal(HttpStatusCode.TooManyRequests, await RawWebSocketClient.ConnectExpectingRefusalAsync(simulator.WebSocketBaseUri, "/ws"));
+            Assert.Equal(3, simulator.RefusedConnectionAttempts);
+            time.Advance(TimeSpan.FromMilliseconds(1));
             clients.Add(await RawWebSocketClient.ConnectAsync(simulator.WebSocketBaseUri, "/ws"));
-            Assert.Equal(2, simulator.RefusedConnectionAttempts);
+            Assert.Equal(3, simulator.RefusedConnectionAttempts);
         }
         finally
         {

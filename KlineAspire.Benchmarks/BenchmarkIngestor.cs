@@ -1,6 +1,7 @@
 using KlineAspire.Ingestor;
-using KlineAspire.Ingestor.Storage;
-using KlineAspire.Ingestor.Streams;
+using KlineAspire.Ingestor.Candles;
+using KlineAspire.Ingestor.Feed;
+using KlineAspire.Ingestor.Subscriptions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

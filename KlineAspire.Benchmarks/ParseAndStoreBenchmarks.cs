@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
+using KlineAspire.Ingestor.Candles;
+using KlineAspire.Ingestor.Feed;
 using KlineAspire.Ingestor.Parsing;
-using KlineAspire.Ingestor.Storage;
 
 namespace KlineAspire.Benchmarks;
 

@@ -1,6 +1,6 @@
 using System.Net.WebSockets;
 using BenchmarkDotNet.Attributes;
-using KlineAspire.Ingestor.Connections;
+using KlineAspire.Ingestor.Feed;
 
 namespace KlineAspire.Benchmarks;
 

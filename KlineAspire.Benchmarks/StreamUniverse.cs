@@ -1,6 +1,5 @@
 using System.Globalization;
-using KlineAspire.Ingestor.Configuration;
-using KlineAspire.Ingestor.Streams;
+using KlineAspire.Ingestor.Candles;
 
 namespace KlineAspire.Benchmarks;
 

@@ -1,4 +1,4 @@
-using KlineAspire.Ingestor.Symbols;
+using KlineAspire.Ingestor.Subscriptions;
 using Microsoft.Extensions.Options;
 
 namespace KlineAspire.Ingestor;

@@ -1,11 +1,10 @@
 using System.Diagnostics.Metrics;
+using KlineAspire.Ingestor.Candles;
 using KlineAspire.Ingestor.Configuration;
-using KlineAspire.Ingestor.Connections;
+using KlineAspire.Ingestor.Exposition;
+using KlineAspire.Ingestor.Feed;
 using KlineAspire.Ingestor.Health;
-using KlineAspire.Ingestor.Storage;
-using KlineAspire.Ingestor.Streams;
-using KlineAspire.Ingestor.Symbols;
-using KlineAspire.Ingestor.Telemetry;
+using KlineAspire.Ingestor.Subscriptions;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;

@@ -1,5 +1,5 @@
 using KlineAspire.Ingestor;
-using KlineAspire.Ingestor.Symbols;
+using KlineAspire.Ingestor.Subscriptions;
 using Microsoft.Extensions.Options;
 
 try

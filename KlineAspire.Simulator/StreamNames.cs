@@ -1,4 +1,4 @@
-using KlineAspire.Ingestor.Streams;
+using KlineAspire.Ingestor.Candles;
 namespace KlineAspire.Simulator;
 
 /// <summary>Binance stream-name conventions: lowercase names and the combined-stream envelope.</summary>

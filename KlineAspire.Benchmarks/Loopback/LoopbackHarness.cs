@@ -1,5 +1,5 @@
-using KlineAspire.Ingestor.Streams;
 using System.Diagnostics;
+using KlineAspire.Ingestor.Candles;
 using KlineAspire.Simulator;
 
 namespace KlineAspire.Benchmarks.Loopback;

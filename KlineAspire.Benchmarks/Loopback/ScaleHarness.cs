@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using KlineAspire.Ingestor.Streams;
+using KlineAspire.Ingestor.Candles;
 using KlineAspire.Simulator;
 
 namespace KlineAspire.Benchmarks.Loopback;

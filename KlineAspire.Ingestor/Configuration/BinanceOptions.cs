@@ -1,3 +1,5 @@
+using KlineAspire.Ingestor.Exposition;
+
 namespace KlineAspire.Ingestor.Configuration;
 
 /// <summary>Settings of the <c>Binance</c> configuration section. Every key is listed in the README.</summary>
@@ -16,7 +18,7 @@ public sealed class BinanceOptions
     /// <summary>
     /// The deadline of one exchangeInfo request, from sending it to the last byte of the answer parsed. A request past
     /// it is a failed refresh (<c>timeout</c>), retried with backoff. At startup, when the host serves nothing yet, at
-    /// most <see cref="Symbols.StartupListingSetup.MaxWait"/> of it is waited for.
+    /// most <see cref="StartupListingSetup.MaxWait"/> of it is waited for.
     /// </summary>
     public TimeSpan RestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -40,10 +42,10 @@ public sealed class BinanceOptions
     public List<string> Intervals { get; set; } = ["1m"];
 
     /// <summary>
-    /// Per-stream series to export: Prometheus metric names and groups (<see cref="Telemetry.KlineSeries"/>).
+    /// Per-stream series to export: Prometheus metric names and groups (<see cref="KlineSeries"/>).
     /// Every series costs memory in the ingestor and in Prometheus, per stream.
     /// </summary>
-    public List<string> Series { get; set; } = [Telemetry.KlineSeries.All];
+    public List<string> Series { get; set; } = [KlineSeries.All];
 
     /// <summary>
     /// Per-stream series (the run's room for streams × selected series) that may also go over OTLP. Above it OTLP

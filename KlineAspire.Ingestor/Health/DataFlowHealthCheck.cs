@@ -1,7 +1,7 @@
+using KlineAspire.Ingestor.Candles;
 using KlineAspire.Ingestor.Configuration;
-using KlineAspire.Ingestor.Storage;
-using KlineAspire.Ingestor.Symbols;
-using KlineAspire.Ingestor.Telemetry;
+using KlineAspire.Ingestor.Exposition;
+using KlineAspire.Ingestor.Subscriptions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 

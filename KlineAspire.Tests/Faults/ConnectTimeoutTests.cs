@@ -1,4 +1,4 @@
-using KlineAspire.Ingestor.Connections;
+using KlineAspire.Ingestor.Feed;
 using KlineAspire.Simulator;
 using KlineAspire.Tests.Infrastructure;
 using KlineAspire.Tests.Simulator;

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using KlineAspire.Ingestor;
 using KlineAspire.Ingestor.Configuration;
-using KlineAspire.Ingestor.Telemetry;
+using KlineAspire.Ingestor.Exposition;
 using KlineAspire.Simulator;
 using KlineAspire.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using KlineAspire.Ingestor.Connections;
+using KlineAspire.Ingestor.Feed;
 using KlineAspire.Simulator;
 using KlineAspire.Tests.Infrastructure;
 using KlineAspire.Tests.Integration;

@@ -2,12 +2,12 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
-using KlineAspire.Ingestor.Storage;
+using KlineAspire.Ingestor.Candles;
 using KlineAspire.Simulator;
-using Microsoft.Extensions.DependencyInjection;
 using KlineAspire.Tests.Infrastructure;
 using KlineAspire.Tests.Integration;
 using KlineAspire.Tests.Simulator;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace KlineAspire.Tests.Faults;
 

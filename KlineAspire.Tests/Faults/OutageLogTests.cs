@@ -1,6 +1,6 @@
 using System.Net;
 using KlineAspire.Ingestor.Configuration;
-using KlineAspire.Ingestor.Connections;
+using KlineAspire.Ingestor.Feed;
 using KlineAspire.Ingestor.Health;
 using KlineAspire.Simulator;
 using KlineAspire.Tests.Infrastructure;

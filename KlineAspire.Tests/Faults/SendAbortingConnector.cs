@@ -1,5 +1,5 @@
 using System.Net.WebSockets;
-using KlineAspire.Ingestor.Connections;
+using KlineAspire.Ingestor.Feed;
 
 namespace KlineAspire.Tests.Faults;
 

@@ -3,12 +3,12 @@ using System.Globalization;
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
-using KlineAspire.Ingestor.Telemetry;
+using KlineAspire.Ingestor.Exposition;
 using KlineAspire.Simulator;
 using KlineAspire.Tests.Infrastructure;
 using KlineAspire.Tests.Integration;
-using Microsoft.Extensions.DependencyInjection;
 using KlineAspire.Tests.Simulator;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace KlineAspire.Tests.Faults;
 

@@ -1,4 +1,4 @@
-using KlineAspire.Ingestor.Streams;
+using KlineAspire.Ingestor.Candles;
 using KlineAspire.Simulator;
 
 namespace KlineAspire.Tests.Infrastructure;

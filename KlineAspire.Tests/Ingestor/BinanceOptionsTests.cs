@@ -1,5 +1,6 @@
 using KlineAspire.Ingestor;
 using KlineAspire.Ingestor.Configuration;
+using KlineAspire.Ingestor.Exposition;
 using Microsoft.Extensions.Options;
 
 namespace KlineAspire.Tests.Ingestor;
@@ -98,7 +99,7 @@ public class BinanceOptionsTests
             : new Dictionary<string, string?> { ["Binance:Symbols"] = "BTCUSDT", ["Binance:Series"] = value };
         var options = Bind(settings);
         Assert.True(new BinanceOptionsValidator().Validate(null, options).Succeeded);
-        Assert.Equal(instruments, KlineAspire.Ingestor.Telemetry.KlineSeries.InstrumentsFor(options.Series).Count);
+        Assert.Equal(instruments, KlineSeries.InstrumentsFor(options.Series).Count);
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using System.Globalization;
-using KlineAspire.Ingestor.Storage;
-using KlineAspire.Ingestor.Streams;
+using KlineAspire.Ingestor.Candles;
 
 namespace KlineAspire.Tests.Ingestor;
 

@@ -1,5 +1,5 @@
 using KlineAspire.Ingestor.Configuration;
-using KlineAspire.Ingestor.Symbols;
+using KlineAspire.Ingestor.Subscriptions;
 using KlineAspire.Tests.Infrastructure;
 using KlineAspire.Tests.Simulator;
 using Microsoft.Extensions.DependencyInjection;

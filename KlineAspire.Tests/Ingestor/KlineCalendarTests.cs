@@ -1,5 +1,5 @@
 using System.Globalization;
-using KlineAspire.Ingestor.Streams;
+using KlineAspire.Ingestor.Candles;
 
 namespace KlineAspire.Tests.Ingestor;
 

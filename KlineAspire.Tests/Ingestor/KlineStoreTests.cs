@@ -1,7 +1,7 @@
 using System.Text;
+using KlineAspire.Ingestor.Candles;
 using KlineAspire.Ingestor.Parsing;
-using KlineAspire.Ingestor.Storage;
-using KlineAspire.Ingestor.Streams;
+using KlineAspire.Ingestor.Subscriptions;
 
 namespace KlineAspire.Tests.Ingestor;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics.Metrics;
 using System.Globalization;
+using KlineAspire.Ingestor.Candles;
 using KlineAspire.Ingestor.Configuration;
-using KlineAspire.Ingestor.Streams;
-using KlineAspire.Ingestor.Telemetry;
+using KlineAspire.Ingestor.Exposition;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;

@@ -1,4 +1,4 @@
-using KlineAspire.Ingestor.Connections;
+using KlineAspire.Ingestor.Pacing;
 
 namespace KlineAspire.Tests.Ingestor;
 

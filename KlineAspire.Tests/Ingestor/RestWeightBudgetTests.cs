@@ -1,4 +1,4 @@
-using KlineAspire.Ingestor.Symbols;
+using KlineAspire.Ingestor.Subscriptions;
 using KlineAspire.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,4 +1,4 @@
-using KlineAspire.Ingestor.Connections;
+using KlineAspire.Ingestor.Pacing;
 using KlineAspire.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,6 +1,5 @@
 using KlineAspire.Ingestor.Configuration;
-using KlineAspire.Ingestor.Streams;
-using KlineAspire.Ingestor.Symbols;
+using KlineAspire.Ingestor.Subscriptions;
 
 namespace KlineAspire.Tests.Ingestor;
 

@@ -1,6 +1,6 @@
+using KlineAspire.Ingestor.Candles;
 using KlineAspire.Ingestor.Configuration;
-using KlineAspire.Ingestor.Storage;
-using KlineAspire.Ingestor.Streams;
+using KlineAspire.Ingestor.Subscriptions;
 using Microsoft.Extensions.Options;
 
 namespace KlineAspire.Tests.Ingestor;

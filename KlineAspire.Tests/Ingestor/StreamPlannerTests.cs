@@ -1,4 +1,5 @@
-using KlineAspire.Ingestor.Streams;
+using KlineAspire.Ingestor.Candles;
+using KlineAspire.Ingestor.Subscriptions;
 
 namespace KlineAspire.Tests.Ingestor;
 
@@ -22,7 +23,7 @@ public class StreamPlannerTests
     {
         var plan = StreamPlanner.Plan(
             Enumerable.Range(0, symbols).Select(i => $"SYM{i}"),
-            KlineAspire.Ingestor.Streams.KlineCalendar.Intervals.Take(intervals),
+            KlineCalendar.Intervals.Take(intervals),
             1024);
 
         Assert.Equal(symbols * intervals, plan.Streams.Count);

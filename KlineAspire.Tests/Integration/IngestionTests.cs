@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
+using KlineAspire.Ingestor.Candles;
 using KlineAspire.Simulator;
 using KlineAspire.Tests.Infrastructure;
 using KlineAspire.Tests.Ingestor;
@@ -149,7 +150,7 @@ public class IngestionTests
         await simulator.WaitForSubscribedStreamsAsync(2, Timeout);
         Assert.Contains("btcusdt@kline_1d@+08:00", simulator.SubscribedStreams);
 
-        var calendar = KlineAspire.Ingestor.Streams.KlineCalendar.Parse("1d@+08:00");
+        var calendar = KlineCalendar.Parse("1d@+08:00");
         var utc = Candles.Make("BTCUSDT", "1d", 1);
         // Same payload shape (k.i is "1d"); only the combined wrapper's stream name says UTC+8.
         var utc8Open = calendar.OpenTimeAt(utc.EventTime);

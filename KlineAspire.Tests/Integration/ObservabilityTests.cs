@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using KlineAspire.Ingestor.Telemetry;
+using KlineAspire.Ingestor.Exposition;
 using KlineAspire.Simulator;
 using KlineAspire.Tests.Infrastructure;
 using KlineAspire.Tests.Simulator;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using KlineAspire.Ingestor.Storage;
+using KlineAspire.Ingestor.Candles;
 using KlineAspire.Simulator;
 using KlineAspire.Tests.Infrastructure;
 using KlineAspire.Tests.Simulator;

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Unicode;
 using KlineAspire.Ingestor;
+using KlineAspire.Ingestor.Candles;
+using KlineAspire.Ingestor.Feed;
 using KlineAspire.Ingestor.Parsing;
-using KlineAspire.Ingestor.Storage;
-using KlineAspire.Ingestor.Streams;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using KlineAspire.Ingestor.Streams;
+using KlineAspire.Ingestor.Candles;
 using KlineAspire.Simulator;
 
 namespace KlineAspire.Tests.Simulator;

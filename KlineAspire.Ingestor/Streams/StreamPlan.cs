@@ -1,7 +1,0 @@
-namespace KlineAspire.Ingestor.Streams;
-
-/// <summary>The streams one connection subscribes to.</summary>
-public sealed record ConnectionPlan(int Index, IReadOnlyList<StreamId> Streams);
-
-/// <summary>All configured streams and how they are spread over connections.</summary>
-public sealed record StreamPlan(IReadOnlyList<StreamId> Streams, IReadOnlyList<ConnectionPlan> Connections);

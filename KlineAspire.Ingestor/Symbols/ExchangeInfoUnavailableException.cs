@@ -1,7 +1,0 @@
-namespace KlineAspire.Ingestor.Symbols;
-
-/// <summary>exchangeInfo could not be read; the message says why, for logs and readiness, and <see cref="Failure"/> classifies it for the metric.</summary>
-public sealed class ExchangeInfoUnavailableException(ExchangeInfoFailure failure, string message, Exception? inner = null) : Exception(message, inner)
-{
-    public ExchangeInfoFailure Failure { get; } = failure;
-}

@@ -1,9 +1,0 @@
-namespace KlineAspire.Ingestor.Symbols;
-
-/// <summary>One symbol of exchangeInfo with its status; only <c>TRADING</c> symbols stream.</summary>
-public sealed record ListedSymbol(string Symbol, string Status)
-{
-    public const string Trading = "TRADING";
-
-    public bool IsTrading => Status == Trading;
-}

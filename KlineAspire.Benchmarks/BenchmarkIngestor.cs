@@ -28,9 +28,9 @@ internal sealed class BenchmarkIngestor : IAsyncDisposable
         // Resolving the provider starts the OpenTelemetry listener, so the lag histogram records as in production.
         MeterProvider = app.Services.GetRequiredService<MeterProvider>();
         // No connection ever subscribes here; declare every feed up so the gauges export what the benchmarks store.
-        for (var connection = 0; connection < app.Services.GetRequiredService<StreamPlan>().Connections.Count; connection++)
+        foreach (var assignment in app.Services.GetRequiredService<StreamCatalog>().Assignments)
         {
-            Store.Coverage(connection).MarkCovered();
+            assignment.Coverage.MarkCovered();
         }
     }
 

@@ -26,7 +26,8 @@ public static class IngestorServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(provider => StreamPlanner.Plan(provider.GetRequiredService<IOptions<BinanceOptions>>().Value));
-        services.AddSingleton(provider => new KlineStore(provider.GetRequiredService<StreamPlan>()));
+        // The stream catalog owns the stream set and each connection's coverage: the store is the one it fills.
+        services.AddSingleton(provider => provider.GetRequiredService<StreamCatalog>().Store);
         services.AddSingleton<MarketReadings>();
         services.AddSingleton(provider => new IngestorStart(provider.GetRequiredService<TimeProvider>().GetUtcNow()));
         services.AddSingleton<KlineFrameProcessor>();
@@ -36,7 +37,7 @@ public static class IngestorServiceCollectionExtensions
             provider.GetRequiredService<IMeterFactory>().Create(IngestorTelemetry.MeterName),
             provider.GetRequiredService<MarketReadings>()));
         services.AddKlineSymbolSelection();
-        services.AddHostedService<IngestorService>();
+        services.AddHostedService<FeedService>();
 
         services.AddSingleton<DataFlowHealthLog>();
         services.AddHealthChecks().AddCheck<DataFlowHealthCheck>(DataFlowHealthCheck.Name);

@@ -1,5 +1,4 @@
 using System.Text;
-using KlineAspire.Ingestor.Subscriptions;
 
 namespace KlineAspire.Ingestor.Candles;
 
@@ -9,31 +8,23 @@ namespace KlineAspire.Ingestor.Candles;
 /// immutable snapshot (slots plus lookup) that a change replaces as a whole (copy-on-write). A frame reads the
 /// current snapshot once, and a lookup is a dictionary probe on a span plus a write into a preallocated slot, with
 /// no lock and no allocation. Slots that stay keep their candle across changes. The streams of one connection
-/// share that connection's <see cref="FeedCoverage"/>.
+/// share that connection's <see cref="FeedCoverage"/>, which the stream set's owner creates.
 /// </summary>
 public sealed class KlineStore
 {
     // Symbols are at most 32 characters and intervals 3, so a frame's key always fits; longer input is no stream of ours.
     private const int MaxKeyChars = 64;
 
-    private readonly FeedCoverage[] _coverage;
     private readonly Lock _writeGate = new();
     private volatile Snapshot _snapshot;
 
-    /// <summary>A store of the planned streams; each planned connection gets its <see cref="FeedCoverage"/>.</summary>
-    public KlineStore(StreamPlan plan)
-    {
-        _coverage = plan.Connections.Select(_ => new FeedCoverage()).ToArray();
-        _snapshot = new Snapshot(plan.Connections.SelectMany(connection => connection.Streams.Select(stream => new StreamSlot(stream, _coverage[connection.Index]))).ToArray(), 0);
-    }
+    /// <summary>An empty store; the owner of the stream set adds streams with the coverage of the connection that carries them.</summary>
+    public KlineStore() => _snapshot = new Snapshot([]);
 
     /// <summary>The current streams. A caller that reads several properties of one collection keeps this list, which never changes.</summary>
     public IReadOnlyList<StreamSlot> Slots => _snapshot.Slots;
 
     public int Count => _snapshot.Slots.Length;
-
-    /// <summary>Increases with every change of the stream set.</summary>
-    public int Version => _snapshot.Version;
 
     /// <summary>
     /// Adds the streams of several connections as one change, each with its connection's coverage; streams already
@@ -51,7 +42,7 @@ public sealed class KlineStore
                 .Select(entry => new StreamSlot(entry.Stream, entry.Coverage)).ToList();
             if (added.Count > 0)
             {
-                _snapshot = new Snapshot([.. current.Slots, .. added], current.Version + 1);
+                _snapshot = new Snapshot([.. current.Slots, .. added]);
             }
         }
     }
@@ -63,12 +54,9 @@ public sealed class KlineStore
         {
             var current = _snapshot;
             var removed = streams.Select(stream => stream.Key).ToHashSet(StringComparer.Ordinal);
-            _snapshot = new Snapshot(current.Slots.Where(slot => !removed.Contains(slot.Id.Key)).ToArray(), current.Version + 1);
+            _snapshot = new Snapshot(current.Slots.Where(slot => !removed.Contains(slot.Id.Key)).ToArray());
         }
     }
-
-    /// <summary>The delivery state shared by the streams of planned connection <paramref name="connectionIndex"/>.</summary>
-    public FeedCoverage Coverage(int connectionIndex) => _coverage[connectionIndex];
 
     /// <summary>
     /// Finds the slot for a payload's symbol and interval (UTF-8, as received); <paramref name="utc8"/> when the
@@ -128,16 +116,13 @@ public sealed class KlineStore
 
     private sealed class Snapshot
     {
-        public Snapshot(StreamSlot[] slots, int version)
+        public Snapshot(StreamSlot[] slots)
         {
             Slots = slots;
-            Version = version;
             ByKey = slots.ToDictionary(slot => slot.Id.Key, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
         }
 
         public StreamSlot[] Slots { get; }
-
-        public int Version { get; }
 
         public Dictionary<string, StreamSlot>.AlternateLookup<ReadOnlySpan<char>> ByKey { get; }
     }

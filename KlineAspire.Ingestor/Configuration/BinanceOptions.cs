@@ -1,10 +1,12 @@
-using KlineAspire.Ingestor.Exposition;
 
 namespace KlineAspire.Ingestor.Configuration;
 
 /// <summary>Settings of the <c>Binance</c> configuration section. Every key is listed in the README.</summary>
 public sealed class BinanceOptions
 {
+    /// <summary>The <see cref="Series"/> entry that selects every per-stream series.</summary>
+    public const string AllSeries = "all";
+
     public const string SectionName = "Binance";
     public const string DefaultEndpoint = "wss://stream.binance.com:9443";
     public const string DefaultRestEndpoint = "https://api.binance.com";
@@ -42,10 +44,10 @@ public sealed class BinanceOptions
     public List<string> Intervals { get; set; } = ["1m"];
 
     /// <summary>
-    /// Per-stream series to export: Prometheus metric names and groups (<see cref="KlineSeries"/>).
+    /// Per-stream series to export: Prometheus metric names and groups (the exposition's instrument list).
     /// Every series costs memory in the ingestor and in Prometheus, per stream.
     /// </summary>
-    public List<string> Series { get; set; } = [KlineSeries.All];
+    public List<string> Series { get; set; } = [AllSeries];
 
     /// <summary>
     /// Per-stream series (the run's room for streams × selected series) that may also go over OTLP. Above it OTLP

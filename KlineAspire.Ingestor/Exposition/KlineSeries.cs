@@ -1,3 +1,5 @@
+using KlineAspire.Ingestor.Configuration;
+
 namespace KlineAspire.Ingestor.Exposition;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace KlineAspire.Ingestor.Exposition;
 /// </summary>
 public static class KlineSeries
 {
-    public const string All = "all";
+    public const string All = BinanceOptions.AllSeries;
 
     // Prometheus name → instrument name.
     private static readonly Dictionary<string, string> InstrumentByName = new(StringComparer.OrdinalIgnoreCase)

@@ -1,6 +1,7 @@
 using KlineAspire.Ingestor.Candles;
 using KlineAspire.Ingestor.Configuration;
 using KlineAspire.Ingestor.Exposition;
+using KlineAspire.Ingestor.Feed;
 using KlineAspire.Ingestor.Subscriptions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;

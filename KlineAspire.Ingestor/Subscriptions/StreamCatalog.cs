@@ -34,7 +34,9 @@ public sealed class StreamCatalog
         _options = options.Value;
         _capacity = capacity.Streams;
         _everHeld = [.. plan.Streams];
-        _assignments = plan.Connections.Select(connection => new ConnectionAssignment(connection.Index, connection.Streams, store.Coverage(connection.Index))).ToList();
+        // The catalog owns each connection's coverage: the store's slots and the connection's supervisor share it.
+        _assignments = plan.Connections.Select(connection => new ConnectionAssignment(connection.Index, connection.Streams, new FeedCoverage())).ToList();
+        store.Add(_assignments.Select(assignment => ((IEnumerable<StreamId>)assignment.Streams, assignment.Coverage)).ToList());
         _nextIndex = plan.Connections.Count;
         foreach (var assignment in _assignments)
         {
@@ -44,6 +46,9 @@ public sealed class StreamCatalog
 
     /// <summary>Every connection to supervise, the startup ones first and then each one a change opens.</summary>
     public ChannelReader<ConnectionAssignment> Opened => _opened.Reader;
+
+    /// <summary>The candles of the live set: the catalog adds and removes its streams.</summary>
+    public KlineStore Store => _store;
 
     public IReadOnlyList<ConnectionAssignment> Assignments => Volatile.Read(ref _assignments);
 

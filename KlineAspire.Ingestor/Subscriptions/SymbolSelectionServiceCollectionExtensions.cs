@@ -22,7 +22,7 @@ internal static class SymbolSelectionServiceCollectionExtensions
             provider.GetRequiredService<IOptions<StartupListing>>().Value));
         services.AddSingleton(provider => new StreamCatalog(
             provider.GetRequiredService<StreamPlan>(),
-            provider.GetRequiredService<KlineStore>(),
+            new KlineStore(),
             provider.GetRequiredService<IOptions<BinanceOptions>>(),
             provider.GetRequiredService<StreamCapacity>()));
         services.AddSingleton<SymbolRefreshState>();

@@ -59,7 +59,7 @@ public partial class UnreachableFeedTests
         Assert.DoesNotContain(lines, line => line.Contains("Health check kline-data-flow", StringComparison.Ordinal));
 
         // One Warning names the endpoint and the cause; the attempts after it are Information.
-        Assert.Single(lines, line => line.Contains("warn: KlineAspire.Ingestor.Connections", StringComparison.Ordinal));
+        Assert.Single(lines, line => line.Contains("warn: KlineAspire.Ingestor.Feed", StringComparison.Ordinal));
         var cause = Assert.Single(lines, line => line.Contains("Cannot stream from ws://127.0.0.1:1/stream (connect_failed)", StringComparison.Ordinal));
         Assert.Contains("Connection refused", cause, StringComparison.Ordinal);
         Assert.True(lines.Count(line => line.Contains("failed (connect_failed)", StringComparison.Ordinal)) >= 2, log);

@@ -13,7 +13,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace KlineAspire.Tests.Faults;
 
 /// <summary>
-/// Binance allows 300 connection attempts per 5 minutes per IP. The whole ingestor (IngestorService, its supervisors,
+/// Binance allows 300 connection attempts per 5 minutes per IP. The whole ingestor (FeedService, its supervisors,
 /// real WebSocket handshakes) runs against a simulator that refuses every handshake for ten minutes. Both share one
 /// <see cref="FakeTimeProvider"/>, so ten minutes pass in seconds and the simulator's own budget, which refuses (and
 /// counts) any attempt beyond 300 in a sliding 5-minute window exactly as Binance would, is the judge.

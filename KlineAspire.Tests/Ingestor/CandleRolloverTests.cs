@@ -30,7 +30,7 @@ public class CandleRolloverTests
     {
         var calendar = KlineCalendar.Parse(interval);
         var store = KlineStoreTests.StoreOf(new StreamId("ETHBTC", interval));
-        store.Coverage(0).MarkCovered();
+        store.Slots[0].Coverage.MarkCovered();
         var slot = store.Slots[0];
         var open = calendar.OpenTimeAt(DateTimeOffset.Parse("2026-11-29T10:15:42Z", CultureInfo.InvariantCulture).ToUnixTimeMilliseconds());
         var next = calendar.NextOpenTime(open);
@@ -71,7 +71,7 @@ public class CandleRolloverTests
     {
         var calendar = KlineCalendar.Parse(interval);
         var store = KlineStoreTests.StoreOf(new StreamId("ETHBTC", interval));
-        store.Coverage(0).MarkCovered();
+        store.Slots[0].Coverage.MarkCovered();
         var slot = store.Slots[0];
         var open = calendar.OpenTimeAt(DateTimeOffset.Parse("2026-03-01T00:00:00Z", CultureInfo.InvariantCulture).ToUnixTimeMilliseconds());
         var next = calendar.NextOpenTime(open);

@@ -292,8 +292,8 @@ public class ClosedCandleTests
     private static (FeedCoverage Coverage, StreamSlot Slot) CoveredSlot()
     {
         var store = KlineStoreTests.StoreOf(new StreamId("ETHBTC", "1m"));
-        store.Coverage(0).MarkCovered();
-        return (store.Coverage(0), store.Slots[0]);
+        store.Slots[0].Coverage.MarkCovered();
+        return (store.Slots[0].Coverage, store.Slots[0]);
     }
 
     private static void Apply(StreamSlot slot, long openTime, long eventTime, string close, bool closed = false) =>

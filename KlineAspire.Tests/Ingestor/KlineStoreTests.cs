@@ -12,7 +12,14 @@ public class KlineStoreTests
     // 2022-03-14T01:12:00Z, the XRPUSDT sample's candle.
     private const long XrpOpenTime = 1647220320000;
 
-    internal static KlineStore StoreOf(params StreamId[] streams) => new(StreamPlanner.Plan(streams.Select(s => s.Symbol).Distinct(), streams.Select(s => s.Interval).Distinct(), 1024));
+    /// <summary>A store of every symbol × interval of <paramref name="streams"/>, all on one connection's coverage (<c>Slots[0].Coverage</c>).</summary>
+    internal static KlineStore StoreOf(params StreamId[] streams)
+    {
+        var store = new KlineStore();
+        var plan = StreamPlanner.Plan(streams.Select(s => s.Symbol).Distinct(), streams.Select(s => s.Interval).Distinct(), 1024);
+        store.Add([(plan.Streams, new FeedCoverage())]);
+        return store;
+    }
 
     [Fact]
     public void Lookup_matches_symbol_case_sensitive_interval_and_time_zone()
@@ -50,24 +57,25 @@ public class KlineStoreTests
         Assert.True(store.TryGetSlot("BTCUSDT"u8, "1m"u8, false, out var kept));
         Assert.Same(btc, kept);
         Assert.False(store.TryGetSlot("ETHUSDT"u8, "1m"u8, false, out _));
-        Assert.Equal(2, store.Version);
     }
 
     [Fact]
     public void The_streams_of_several_connections_join_as_one_change_each_with_its_connections_coverage()
     {
         var store = StoreOf(new StreamId("BTCUSDT", "1m"));
-        var version = store.Version;
+        var before = store.Slots;
         FeedCoverage first = new(), second = new();
 
         store.Add([
             ([new StreamId("AAAUSDT", "1m"), new StreamId("BTCUSDT", "1m")], first),
             ([new StreamId("BBBUSDT", "1m"), new StreamId("AAAUSDT", "1m")], second),
         ]);
+        var joined = store.Slots;
         store.Add([([new StreamId("BTCUSDT", "1m")], second)]);
 
-        // One copy of the stream set for both connections; a change that adds nothing makes none.
-        Assert.Equal(version + 1, store.Version);
+        // A new stream set for the change; a change that adds nothing makes none.
+        Assert.NotSame(before, joined);
+        Assert.Same(joined, store.Slots);
         Assert.Equal(["BTCUSDT", "AAAUSDT", "BBBUSDT"], store.Slots.Select(slot => slot.Id.Symbol));
         Assert.True(store.TryGetSlot("AAAUSDT"u8, "1m"u8, false, out var aaa));
         Assert.Same(first, aaa.Coverage);
@@ -108,13 +116,13 @@ public class KlineStoreTests
         Assert.False(reading.FeedUp);
         Assert.False(reading.IsLive); // never subscribed: nothing proves the price current
 
-        store.Coverage(0).MarkCovered();
+        store.Slots[0].Coverage.MarkCovered();
         slot.Read(XrpOpenTime + 10 * 86_400_000L, StaleAfterMs, out reading); // ten silent days later
         Assert.True(reading.IsLive);
         Assert.Equal(0.7592, reading.Close);
 
         var lostAt = XrpOpenTime + 11 * 86_400_000L;
-        store.Coverage(0).MarkLost(lostAt);
+        store.Slots[0].Coverage.MarkLost(lostAt);
         slot.Read(lostAt + StaleAfterMs, StaleAfterMs, out reading);
         Assert.True(reading.IsLive, "a reconnect shorter than StaleAfter keeps the price");
         slot.Read(lostAt + StaleAfterMs + 1, StaleAfterMs, out reading);
@@ -122,7 +130,7 @@ public class KlineStoreTests
         Assert.False(reading.FeedUp);
         Assert.True(reading.HasData);
         Assert.Equal(1647220380568, reading.EventTime);
-        Assert.Equal(1, store.Coverage(0).Losses);
+        Assert.Equal(1, store.Slots[0].Coverage.Losses);
         Assert.Equal(new StoreCensus(Streams: 1, WithData: 1, FeedUp: 0, Live: 0), store.Census(lostAt + StaleAfterMs + 1, StaleAfterMs));
     }
 
@@ -155,7 +163,7 @@ public class KlineStoreTests
 
     private static KlineStore Covered(KlineStore store)
     {
-        store.Coverage(0).MarkCovered();
+        store.Slots[0].Coverage.MarkCovered();
         return store;
     }
 

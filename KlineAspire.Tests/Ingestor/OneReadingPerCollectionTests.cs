@@ -22,7 +22,7 @@ public class OneReadingPerCollectionTests
     {
         var calendar = KlineCalendar.Parse("1m");
         var store = KlineStoreTests.StoreOf(new StreamId("ETHBTC", "1m"));
-        store.Coverage(0).MarkCovered();
+        store.Slots[0].Coverage.MarkCovered();
         var slot = store.Slots[0];
         KlineStoreTests.Apply(slot, CandleRolloverTests.Frame(calendar, T0, T0 + 30_000));
         var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(T0 + 59_000));

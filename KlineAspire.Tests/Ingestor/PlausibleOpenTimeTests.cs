@@ -141,7 +141,7 @@ public sealed class PlausibleOpenTimeTests : IAsyncDisposable
     {
         // Past the processor's checks no such frame is stored; applied directly, the read path must still hold.
         var store = KlineStoreTests.StoreOf(new StreamId("ETHBTC", interval));
-        store.Coverage(0).MarkCovered();
+        store.Slots[0].Coverage.MarkCovered();
         var slot = store.Slots[0];
         var json = CandleRolloverTests.Frame(KlineCalendar.Parse(interval), 0, 1).Replace("\"t\":0,", $"\"t\":{openTime},", StringComparison.Ordinal);
         KlineStoreTests.Apply(slot, json);
@@ -150,9 +150,9 @@ public sealed class PlausibleOpenTimeTests : IAsyncDisposable
         {
             slot.Read(now, long.MaxValue, out var reading);
             Assert.True(reading.HasData);
-            store.Coverage(0).MarkLost(now);
+            store.Slots[0].Coverage.MarkLost(now);
             slot.Read(now, long.MaxValue, out _);
-            store.Coverage(0).MarkCovered();
+            store.Slots[0].Coverage.MarkCovered();
         }
     }
 

@@ -21,7 +21,7 @@ public class StreamCatalogTests
         var listed = universe.Take(300).ToHashSet();
         var options = new BinanceOptions { Symbols = ["*USDT"], Intervals = ["1m", "1h"], MaxStreamsPerConnection = Limit };
         var plan = StreamPlanner.Plan([], options.Intervals, Limit);
-        var store = new KlineStore(plan);
+        var store = new KlineStore();
         var catalog = new StreamCatalog(plan, store, Options.Create(options), new StreamCapacity(int.MaxValue, "unbounded for the test"));
         var carrier = new Dictionary<StreamId, int>();
         var peakStreams = 0;

@@ -1,6 +1,5 @@
 using KlineAspire.Ingestor.Configuration;
 using KlineAspire.Ingestor.Exposition;
-using KlineAspire.Ingestor.Health;
 using KlineAspire.Ingestor.Pacing;
 using KlineAspire.Ingestor.Subscriptions;
 using Microsoft.Extensions.Options;
@@ -12,7 +11,7 @@ namespace KlineAspire.Ingestor.Feed;
 /// plan, and each one a listing opens later. A supervisor ends when its assignment is closed, and is restarted
 /// when it fails.
 /// </summary>
-internal sealed class IngestorService(
+internal sealed class FeedService(
     StreamCatalog catalog,
     IOptions<BinanceOptions> options,
     KlineFrameProcessor processor,
@@ -21,7 +20,7 @@ internal sealed class IngestorService(
     MetricStreamPolicy series,
     IngestorStart start,
     WebSocketConnector connector,
-    ILogger<IngestorService> logger,
+    ILogger<FeedService> logger,
     ILoggerFactory loggerFactory,
     TimeProvider time) : BackgroundService
 {

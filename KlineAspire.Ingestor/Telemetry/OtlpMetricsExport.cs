@@ -37,7 +37,8 @@ internal sealed partial class OtlpMetricsExport(
             // configuration, as the application's own provider would.
             .ConfigureServices(services => services.AddSingleton(configuration))
             .AddMeter(IngestorTelemetry.MeterName, IngestorTelemetry.OtlpMarketMeterName)
-            .AddDefaultMeters();
+            .AddDefaultMeters()
+            .SetExemplarFilter(configuration);
         // Its instruments live as long as the meter, which the host's meter factory owns. Above the cut the view drops the
         // per-stream ones, which OpenTelemetry then never calls.
         _ = new KlineMetrics(meterFactory.Create(IngestorTelemetry.OtlpMarketMeterName), new MarketReadings(store, options, time));

@@ -47,6 +47,7 @@ public static class IngestorServiceCollectionExtensions
         // its MarketReadings and live on a meter no other provider listens to.
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(IngestorTelemetry.MeterName, IngestorTelemetry.PrometheusMarketMeterName)
+            .SetOwnInstrumentLimit()
             .AddPrometheusExporter(options => options.ScopeInfoEnabled = false));
         services.ConfigureOpenTelemetryMeterProvider((provider, metrics) =>
         {

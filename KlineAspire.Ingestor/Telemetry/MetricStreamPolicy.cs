@@ -21,6 +21,13 @@ internal sealed class MetricStreamPolicy(IMeterFactory ownMeters, int streamCapa
     /// </summary>
     public const long Budget = 300_000;
 
+    /// <summary>
+    /// Series limit of every instrument other than the per-stream ones (health, runtime, HTTP), each of which has a
+    /// handful of series. OpenTelemetry preallocates a metric point per unit of limit for every instrument of every
+    /// provider: its default of 2,000 costs about 200 KB an instrument, some 12 MiB a provider here.
+    /// </summary>
+    public const int OwnInstrumentLimit = 200;
+
     /// <summary>Distinct streams the run may hold.</summary>
     public int Streams => streamCapacity;
 

@@ -38,7 +38,8 @@ internal sealed partial class OtlpMetricsExport(
             .ConfigureServices(services => services.AddSingleton(configuration))
             .AddMeter(IngestorTelemetry.MeterName, IngestorTelemetry.OtlpMarketMeterName)
             .AddDefaultMeters()
-            .SetExemplarFilter(configuration);
+            .SetExemplarFilter(configuration)
+            .SetOwnInstrumentLimit();
         // Its instruments live as long as the meter, which the host's meter factory owns. Above the cut the view drops the
         // per-stream ones, which OpenTelemetry then never calls.
         _ = new KlineMetrics(meterFactory.Create(IngestorTelemetry.OtlpMarketMeterName), new MarketReadings(store, options, time));

@@ -24,7 +24,7 @@ internal sealed class MetricStreamPolicy(IMeterFactory ownMeters, int streamCapa
     /// <summary>
     /// Series limit of every instrument other than the per-stream ones (health, runtime, HTTP), each of which has a
     /// handful of series. OpenTelemetry preallocates a metric point per unit of limit for every instrument of every
-    /// provider: its default of 2,000 costs about 200 KB an instrument, some 12 MiB a provider by arithmetic.
+    /// provider: its default of 2,000 costs about 200 KB an instrument, some 10 MiB a provider by arithmetic.
     /// </summary>
     public const int OwnInstrumentLimit = 200;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using KlineAspire.Ingestor.Candles;
 using KlineAspire.Ingestor.Configuration;
 using KlineAspire.Ingestor.Exposition;
 using KlineAspire.Ingestor.Feed;
@@ -34,7 +33,7 @@ public static class IngestorServiceCollectionExtensions
         services.TryAddSingleton<WebSocketConnector>();
         services.AddSingleton<IngestorMetrics>();
         services.AddSingleton(provider => new KlineMetrics(
-            provider.GetRequiredService<IMeterFactory>().Create(IngestorTelemetry.MeterName),
+            provider.GetRequiredService<IMeterFactory>().Create(IngestorTelemetry.PrometheusMarketMeterName),
             provider.GetRequiredService<MarketReadings>()));
         services.AddKlineSymbolSelection();
         services.AddHostedService<FeedService>();
@@ -52,14 +51,16 @@ public static class IngestorServiceCollectionExtensions
             return new MetricStreamPolicy(provider.GetRequiredService<IMeterFactory>(), provider.GetRequiredService<StreamCapacity>().Streams, KlineSeries.InstrumentsFor(binance.Series));
         });
 
-        // The application's meter provider serves /metrics: every selected series, always.
+        // The application's meter provider serves /metrics: every selected series, always. Its market instruments read
+        // its MarketReadings and live on a meter no other provider listens to.
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(IngestorTelemetry.MeterName)
+            .AddMeter(IngestorTelemetry.MeterName, IngestorTelemetry.PrometheusMarketMeterName)
+            .SetOwnInstrumentLimit()
             .AddPrometheusExporter(options => options.ScopeInfoEnabled = false));
         services.ConfigureOpenTelemetryMeterProvider((provider, metrics) =>
         {
             var policy = provider.GetRequiredService<MetricStreamPolicy>();
-            metrics.AddView(instrument => policy.Configure(instrument, marketMeter: IngestorTelemetry.MeterName));
+            metrics.AddView(instrument => policy.Configure(instrument, IngestorTelemetry.PrometheusMarketMeterName));
         });
 
         // OTLP (the Aspire dashboard) gets a meter provider of its own, so that bulk market data stays out of it.

@@ -26,6 +26,9 @@ public static class Extensions
     /// <summary>Tag on health checks that only say whether the process is responsive.</summary>
     public const string LiveTag = "live";
 
+    /// <summary>Setting that turns trace-based exemplars on; they are off otherwise, whatever <c>OTEL_METRICS_EXEMPLAR_FILTER</c> says.</summary>
+    public const string ExemplarsSetting = "Telemetry:Exemplars";
+
     /// <param name="builder">The application.</param>
     /// <param name="exportMetricsOverOtlp">
     /// False when the service sends its metrics over OTLP from a meter provider of its own (the ingestor, whose bulk
@@ -55,7 +58,7 @@ public static class Extensions
         });
 
         builder.Services.AddOpenTelemetry()
-            .WithMetrics(metrics => metrics.AddDefaultMeters())
+            .WithMetrics(metrics => metrics.AddDefaultMeters().SetExemplarFilter(builder.Configuration))
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddAspNetCoreInstrumentation(options =>
@@ -73,6 +76,15 @@ public static class Extensions
         .AddHttpClientInstrumentation()
         .AddRuntimeInstrumentation()
         .RenameCountGaugesForPrometheus();
+
+    /// <summary>
+    /// Exemplars off unless <see cref="ExemplarsSetting"/> is true, then trace-based. Aspire starts every project with
+    /// <c>OTEL_METRICS_EXEMPLAR_FILTER=trace_based</c>, and OpenTelemetry then keeps an exemplar reservoir for every
+    /// series of every meter provider that sets no filter in code: for the ingestor's hundreds of thousands of gauge
+    /// series that is hundreds of MiB, for exemplars nobody reads on a price.
+    /// </summary>
+    public static MeterProviderBuilder SetExemplarFilter(this MeterProviderBuilder metrics, IConfiguration configuration) =>
+        metrics.SetExemplarFilter(configuration.GetValue<bool>(ExemplarsSetting) ? ExemplarFilterType.TraceBased : ExemplarFilterType.AlwaysOff);
 
     /// <summary>True when an OTLP receiver is configured (the AppHost sets it to the dashboard's).</summary>
     public static bool HasOtlpEndpoint(this IConfiguration configuration) =>

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.IO.Compression;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 
 namespace KlineAspire.Benchmarks.Loopback;
 
@@ -21,7 +23,14 @@ internal sealed class IngestorProcess : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<IngestorProcess> StartAsync(Uri endpoint, IReadOnlyList<string> symbols, IReadOnlyList<string> intervals, params string[] settings)
+    /// <summary>What Prometheus sends when it scrapes: OpenMetrics first, compressed.</summary>
+    private const string PrometheusAccept = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+
+    public static Task<IngestorProcess> StartAsync(Uri endpoint, IReadOnlyList<string> symbols, IReadOnlyList<string> intervals, params string[] settings) =>
+        StartAsync(endpoint, symbols, intervals, settings, environment: null);
+
+    /// <param name="environment">Variables to set in the process's environment, beside the symbols and intervals.</param>
+    public static async Task<IngestorProcess> StartAsync(Uri endpoint, IReadOnlyList<string> symbols, IReadOnlyList<string> intervals, string[] settings, IReadOnlyDictionary<string, string>? environment)
     {
         var dll = Path.Combine(RepositoryRoot(), "KlineAspire.Ingestor", "bin", "Release", "net10.0", "KlineAspire.Ingestor.dll");
         if (!File.Exists(dll))
@@ -39,6 +48,11 @@ internal sealed class IngestorProcess : IAsyncDisposable
 
         start.Environment["Binance__Symbols"] = string.Join(',', symbols);
         start.Environment["Binance__Intervals"] = string.Join(',', intervals);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("the ingestor did not start");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) Console.Error.WriteLine($"[ingestor] {e.Data}"); };
@@ -86,6 +100,39 @@ internal sealed class IngestorProcess : IAsyncDisposable
 
     public Task<string> ScrapeAsync() => Http.GetStringAsync("/metrics");
 
+    /// <summary>
+    /// One <c>GET /metrics</c>, timed until the last byte of the body arrives. <paramref name="asPrometheus"/> asks as
+    /// Prometheus does (OpenMetrics, <c>Accept-Encoding: gzip</c>); otherwise plain text, uncompressed.
+    /// </summary>
+    public async Task<Scrape> ScrapeAsync(bool asPrometheus)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        if (asPrometheus)
+        {
+            request.Headers.Accept.ParseAdd(PrometheusAccept);
+            request.Headers.AcceptEncoding.ParseAdd("gzip");
+        }
+
+        var clock = Stopwatch.StartNew();
+        using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadAsByteArrayAsync();
+        var elapsed = clock.Elapsed;
+        var gzip = response.Content.Headers.ContentEncoding.Contains("gzip");
+        string text;
+        if (gzip)
+        {
+            using var reader = new StreamReader(new GZipStream(new MemoryStream(body), CompressionMode.Decompress), Encoding.UTF8);
+            text = await reader.ReadToEndAsync();
+        }
+        else
+        {
+            text = Encoding.UTF8.GetString(body);
+        }
+
+        return new Scrape(text, body.Length, gzip, response.Content.Headers.ContentType?.MediaType ?? "", elapsed);
+    }
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
@@ -118,3 +165,4 @@ internal sealed class IngestorProcess : IAsyncDisposable
         throw new InvalidOperationException("KlineAspire.sln not found above " + AppContext.BaseDirectory);
     }
 }
+

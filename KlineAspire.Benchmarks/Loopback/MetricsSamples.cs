@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace KlineAspire.Benchmarks.Loopback;
 
-/// <summary>Just enough of the Prometheus text format to check a harness run.</summary>
+/// <summary>Just enough of the Prometheus text and OpenMetrics formats to check a harness run.</summary>
 internal static class MetricsSamples
 {
     /// <summary>The sum of every sample of a metric (all label sets).</summary>
@@ -13,7 +13,10 @@ internal static class MetricsSamples
         {
             if (line.StartsWith(name) && line.Length > name.Length && (line[name.Length] == '{' || line[name.Length] == ' '))
             {
-                total += double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+                // The value follows the name or label set; OpenMetrics may add a timestamp or an exemplar after it.
+                var value = line[(line[name.Length] == '{' ? line.IndexOf("} ") + 2 : name.Length + 1)..];
+                var end = value.IndexOf(' ');
+                total += double.Parse(end < 0 ? value : value[..end], CultureInfo.InvariantCulture);
             }
         }
 

@@ -1,4 +1,3 @@
-
 namespace KlineAspire.Ingestor.Configuration;
 
 /// <summary>Settings of the <c>Binance</c> configuration section. Every key is listed in the README.</summary>

@@ -8,16 +8,24 @@ public static class IngestorTelemetry
     /// <summary>Also the application name, which the service defaults register as a trace source.</summary>
     public const string Name = "KlineAspire.Ingestor";
 
+    /// <summary>
+    /// Instruments about the ingestor itself (connections, messages, lag, REST), which read no <see cref="MarketReadings"/>:
+    /// every meter provider of the host records them.
+    /// </summary>
     public const string MeterName = Name;
 
     /// <summary>
-    /// The market data sent over OTLP, while it fits, comes from instruments of its own with their own reading of the
-    /// store: the OTLP and Prometheus meter providers collect concurrently, and one shared reading would mix them.
+    /// The market data served on <c>/metrics</c>: the per-stream instruments and the missed-candle count, all reading the
+    /// Prometheus provider's <see cref="MarketReadings"/>. Only that provider listens to this meter.
     /// </summary>
-    public const string OtlpMarketMeterName = Name + ".Market";
+    public const string PrometheusMarketMeterName = Name + ".Market.Prometheus";
 
-    /// <summary>Instruments about the ingestor itself (no symbol labels) are named <c>kline.ingestor.*</c>.</summary>
-    public const string HealthInstrumentPrefix = "kline.ingestor.";
+    /// <summary>
+    /// The same instruments for the OTLP provider, with a reading of the store of their own: the two providers collect
+    /// concurrently, and a reading shared between them, or an instrument of one read by the other, would let an OTLP
+    /// export start or consume a reading in the middle of a scrape.
+    /// </summary>
+    public const string OtlpMarketMeterName = Name + ".Market.Otlp";
 
     public static readonly ActivitySource ActivitySource = new(Name);
 }

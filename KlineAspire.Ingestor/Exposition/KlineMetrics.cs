@@ -30,7 +30,10 @@ public sealed class KlineMetrics
     private readonly MarketReadings _readings;
     private int _instruments;
 
-    /// <param name="meter">Prometheus' instruments live on <see cref="IngestorTelemetry.MeterName"/>, OTLP's on <see cref="IngestorTelemetry.OtlpMarketMeterName"/>.</param>
+    /// <param name="meter">
+    /// A meter that only the provider owning <paramref name="readings"/> listens to: Prometheus' instruments live on
+    /// <see cref="IngestorTelemetry.PrometheusMarketMeterName"/>, OTLP's on <see cref="IngestorTelemetry.OtlpMarketMeterName"/>.
+    /// </param>
     /// <param name="readings">One reading per collection of the meter provider that records these instruments.</param>
     public KlineMetrics(Meter meter, MarketReadings readings)
     {

@@ -63,8 +63,13 @@ public static class KlineSeries
         ["feed"] = ["kline_feed_up", "kline_last_update_timestamp_seconds", "kline_candles_closed_total"],
     };
 
+    private static readonly HashSet<string> InstrumentNames = new(InstrumentByName.Values, StringComparer.Ordinal);
+
     /// <summary>Every per-stream instrument name, selected or not.</summary>
     public static IEnumerable<string> Instruments => InstrumentByName.Values;
+
+    /// <summary>True for a per-stream instrument (one series per stream), false for the market-wide ones beside them.</summary>
+    public static bool IsInstrument(string instrumentName) => InstrumentNames.Contains(instrumentName);
 
     /// <summary>The group names, for error messages and the README.</summary>
     public static IEnumerable<string> Groups => GroupMembers.Keys;

@@ -21,6 +21,13 @@ internal sealed class MetricStreamPolicy(IMeterFactory ownMeters, int streamCapa
     /// </summary>
     public const long Budget = 300_000;
 
+    /// <summary>
+    /// Series limit of every instrument other than the per-stream ones (health, runtime, HTTP), each of which has a
+    /// handful of series. OpenTelemetry preallocates a metric point per unit of limit for every instrument of every
+    /// provider: its default of 2,000 costs about 200 KB an instrument, some 10 MiB a provider by arithmetic.
+    /// </summary>
+    public const int OwnInstrumentLimit = 200;
+
     /// <summary>Distinct streams the run may hold.</summary>
     public int Streams => streamCapacity;
 
@@ -35,8 +42,9 @@ internal sealed class MetricStreamPolicy(IMeterFactory ownMeters, int streamCapa
     public long PerStreamSeries => (long)streamCapacity * selectedSeries.Count;
 
     /// <param name="instrument">The instrument a provider asks about.</param>
-    /// <param name="marketMeter">The meter whose per-stream instruments this provider records, or null for none.</param>
-    public MetricStreamConfiguration? Configure(Instrument instrument, string? marketMeter)
+    /// <param name="marketMeter">The market meter this provider owns: the one whose instruments read its own readings.</param>
+    /// <param name="perStreamSeries">False to keep only the market-wide instruments of <paramref name="marketMeter"/> (OTLP above the cut).</param>
+    public MetricStreamConfiguration? Configure(Instrument instrument, string marketMeter, bool perStreamSeries = true)
     {
         // Meter providers listen by name process-wide; a second host in the same process (tests, benchmarks)
         // must not leak its instruments into this one's exports.
@@ -45,20 +53,28 @@ internal sealed class MetricStreamPolicy(IMeterFactory ownMeters, int streamCapa
             return MetricStreamConfiguration.Drop;
         }
 
-        if (!IsPerStream(instrument))
+        if (instrument.Meter.Name is not (IngestorTelemetry.PrometheusMarketMeterName or IngestorTelemetry.OtlpMarketMeterName))
         {
             return null;
         }
 
-        return instrument.Meter.Name == marketMeter && selectedSeries.Contains(instrument.Name)
+        // Another provider's market instruments read that provider's readings: collecting them here would start or
+        // consume its readings from this provider's collections.
+        if (instrument.Meter.Name != marketMeter)
+        {
+            return MetricStreamConfiguration.Drop;
+        }
+
+        if (!KlineSeries.IsInstrument(instrument.Name))
+        {
+            return null;
+        }
+
+        return perStreamSeries && selectedSeries.Contains(instrument.Name)
             // The default limit of 2000 series per metric would fold streams into an overflow series. Only the
             // per-stream instruments get the raised limit: OpenTelemetry preallocates a metric point per unit of
-            // limit, and the ingestor's own health instruments have a handful of series each.
+            // limit, and the ingestor's own instruments have a handful of series each.
             ? new MetricStreamConfiguration { CardinalityLimit = Math.Max(2000, streamCapacity + CardinalityHeadroom) }
             : MetricStreamConfiguration.Drop;
     }
-
-    private static bool IsPerStream(Instrument instrument) =>
-        instrument.Meter.Name is IngestorTelemetry.MeterName or IngestorTelemetry.OtlpMarketMeterName
-        && !instrument.Name.StartsWith(IngestorTelemetry.HealthInstrumentPrefix, StringComparison.Ordinal);
 }

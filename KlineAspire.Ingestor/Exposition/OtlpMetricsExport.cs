@@ -11,8 +11,10 @@ namespace KlineAspire.Ingestor.Exposition;
 /// Sends the ingestor's metrics over OTLP from a meter provider of its own. OpenTelemetry applies views per provider,
 /// not per reader: on the application's provider the OTLP reader would hold, and send every second, each series
 /// Prometheus gets. One export must fit the receiver's message limit (the Aspire dashboard takes 4 MiB), so this
-/// provider always carries the health, runtime and HTTP metrics, and the market data only while
-/// the run's room for streams × selected series stays within <see cref="BinanceOptions.OtlpMarketSeriesLimit"/>.
+/// provider always carries the health, runtime and HTTP metrics and the missed-candle count, and the per-stream market
+/// data only while the run's room for streams × selected series stays within <see cref="BinanceOptions.OtlpMarketSeriesLimit"/>.
+/// Its market instruments read a <see cref="MarketReadings"/> of its own, on a meter of its own: an export never reads,
+/// starts or consumes a reading of the Prometheus provider.
 /// </summary>
 internal sealed partial class OtlpMetricsExport(
     IConfiguration configuration,
@@ -34,19 +36,16 @@ internal sealed partial class OtlpMetricsExport(
             // The exporter and reader read OTEL_EXPORTER_OTLP_* and OTEL_METRIC_EXPORT_INTERVAL from the application's
             // configuration, as the application's own provider would.
             .ConfigureServices(services => services.AddSingleton(configuration))
-            .AddMeter(IngestorTelemetry.MeterName)
-            .AddDefaultMeters();
-        string? marketMeter = null;
-        if (IncludesMarketData)
-        {
-            marketMeter = IngestorTelemetry.OtlpMarketMeterName;
-            // Its instruments live as long as the meter, which the host's meter factory owns.
-            _ = new KlineMetrics(meterFactory.Create(marketMeter), new MarketReadings(store, options, time));
-            metrics.AddMeter(marketMeter);
-        }
-
+            .AddMeter(IngestorTelemetry.MeterName, IngestorTelemetry.OtlpMarketMeterName)
+            .AddDefaultMeters()
+            .SetExemplarFilter(configuration)
+            .SetOwnInstrumentLimit();
+        // Its instruments live as long as the meter, which the host's meter factory owns. Above the cut the view drops the
+        // per-stream ones, which OpenTelemetry then never calls.
+        _ = new KlineMetrics(meterFactory.Create(IngestorTelemetry.OtlpMarketMeterName), new MarketReadings(store, options, time));
+        var perStreamSeries = IncludesMarketData;
         _provider = metrics
-            .AddView(instrument => policy.Configure(instrument, marketMeter))
+            .AddView(instrument => policy.Configure(instrument, IngestorTelemetry.OtlpMarketMeterName, perStreamSeries))
             .AddOtlpExporter()
             .Build();
         Log.OtlpMetrics(logger, policy.PerStreamSeries, options.Value.OtlpMarketSeriesLimit, IncludesMarketData ? "included" : "left out (Prometheus only)");

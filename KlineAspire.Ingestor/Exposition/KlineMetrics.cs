@@ -39,44 +39,40 @@ public sealed class KlineMetrics
     {
         _readings = readings;
 
-        // No unit on prices and volumes: the exporter turns a unit into a name suffix, and a quote asset is no unit of Prometheus'.
-        Gauge(meter, "kline.open.price", "Open price of the candle currently forming.", static (in StreamReading r) => r.Open, Live);
-        Gauge(meter, "kline.high.price", "High price of the candle currently forming.", static (in StreamReading r) => r.High, Live);
-        Gauge(meter, "kline.low.price", "Low price of the candle currently forming.", static (in StreamReading r) => r.Low, Live);
-        Gauge(meter, "kline.close.price", "Last (close) price of the candle currently forming.", static (in StreamReading r) => r.Close, Live);
-        Gauge(meter, "kline.base.volume", "Base asset volume of the candle currently forming.", static (in StreamReading r) => r.BaseVolume, Live);
-        Gauge(meter, "kline.quote.volume", "Quote asset volume of the candle currently forming.", static (in StreamReading r) => r.QuoteVolume, Live);
-        Gauge(meter, "kline.taker_buy_base.volume", "Taker buy base asset volume of the candle currently forming.", static (in StreamReading r) => r.TakerBuyBaseVolume, Live);
-        Gauge(meter, "kline.taker_buy_quote.volume", "Taker buy quote asset volume of the candle currently forming.", static (in StreamReading r) => r.TakerBuyQuoteVolume, Live);
-        Gauge(meter, "kline.trades", "Number of trades in the candle currently forming.", static (in StreamReading r) => r.Trades, Live, unit: "{trade}");
-        Gauge(meter, "kline.open_time", "Open time of the candle currently forming, Unix seconds.", static (in StreamReading r) => r.OpenTime / 1000.0, Live, unit: "s");
+        Gauge(meter, KlineInstruments.OpenPrice, static (in StreamReading r) => r.Open, Live);
+        Gauge(meter, KlineInstruments.HighPrice, static (in StreamReading r) => r.High, Live);
+        Gauge(meter, KlineInstruments.LowPrice, static (in StreamReading r) => r.Low, Live);
+        Gauge(meter, KlineInstruments.ClosePrice, static (in StreamReading r) => r.Close, Live);
+        Gauge(meter, KlineInstruments.BaseVolume, static (in StreamReading r) => r.BaseVolume, Live);
+        Gauge(meter, KlineInstruments.QuoteVolume, static (in StreamReading r) => r.QuoteVolume, Live);
+        Gauge(meter, KlineInstruments.TakerBuyBaseVolume, static (in StreamReading r) => r.TakerBuyBaseVolume, Live);
+        Gauge(meter, KlineInstruments.TakerBuyQuoteVolume, static (in StreamReading r) => r.TakerBuyQuoteVolume, Live);
+        Gauge(meter, KlineInstruments.Trades, static (in StreamReading r) => r.Trades, Live);
+        Gauge(meter, KlineInstruments.OpenTime, static (in StreamReading r) => r.OpenTime / 1000.0, Live);
 
-        // The same instruments for the last closed candle, named kline.closed.* so that a view can drop them by name.
-        Gauge(meter, "kline.closed.open.price", "Open price of the last closed candle.", static (in StreamReading r) => r.LastClosed.Open, LiveClosed);
-        Gauge(meter, "kline.closed.high.price", "High price of the last closed candle.", static (in StreamReading r) => r.LastClosed.High, LiveClosed);
-        Gauge(meter, "kline.closed.low.price", "Low price of the last closed candle.", static (in StreamReading r) => r.LastClosed.Low, LiveClosed);
-        Gauge(meter, "kline.closed.close.price", "Close price of the last closed candle.", static (in StreamReading r) => r.LastClosed.Close, LiveClosed);
-        Gauge(meter, "kline.closed.base.volume", "Base asset volume of the last closed candle.", static (in StreamReading r) => r.LastClosed.BaseVolume, LiveClosed);
-        Gauge(meter, "kline.closed.quote.volume", "Quote asset volume of the last closed candle.", static (in StreamReading r) => r.LastClosed.QuoteVolume, LiveClosed);
-        Gauge(meter, "kline.closed.trades", "Number of trades in the last closed candle.", static (in StreamReading r) => r.LastClosed.Trades, LiveClosed, unit: "{trade}");
-        Gauge(meter, "kline.closed.open_time", "Open time of the last closed candle, Unix seconds.", static (in StreamReading r) => r.LastClosed.OpenTime / 1000.0, LiveClosed, unit: "s");
+        Gauge(meter, KlineInstruments.ClosedOpenPrice, static (in StreamReading r) => r.LastClosed.Open, LiveClosed);
+        Gauge(meter, KlineInstruments.ClosedHighPrice, static (in StreamReading r) => r.LastClosed.High, LiveClosed);
+        Gauge(meter, KlineInstruments.ClosedLowPrice, static (in StreamReading r) => r.LastClosed.Low, LiveClosed);
+        Gauge(meter, KlineInstruments.ClosedClosePrice, static (in StreamReading r) => r.LastClosed.Close, LiveClosed);
+        Gauge(meter, KlineInstruments.ClosedBaseVolume, static (in StreamReading r) => r.LastClosed.BaseVolume, LiveClosed);
+        Gauge(meter, KlineInstruments.ClosedQuoteVolume, static (in StreamReading r) => r.LastClosed.QuoteVolume, LiveClosed);
+        Gauge(meter, KlineInstruments.ClosedTrades, static (in StreamReading r) => r.LastClosed.Trades, LiveClosed);
+        Gauge(meter, KlineInstruments.ClosedOpenTime, static (in StreamReading r) => r.LastClosed.OpenTime / 1000.0, LiveClosed);
 
-        Gauge(meter, "kline.feed.up", "1 while the stream's connection is subscribed and alive (or was lost less than StaleAfter ago), else 0. Quiet markets do not make it 0.",
-            static (in StreamReading r) => r.FeedUp ? 1 : 0, Configured);
-        Gauge(meter, "kline.last_update_timestamp", "Exchange event time of the stream's last update, Unix seconds. Binance pushes only on change, so an old value alone does not mean the feed is lost.",
-            static (in StreamReading r) => r.EventTime / 1000.0, WithData, unit: "s");
+        Gauge(meter, KlineInstruments.FeedUp, static (in StreamReading r) => r.FeedUp ? 1 : 0, Configured);
+        Gauge(meter, KlineInstruments.LastUpdate, static (in StreamReading r) => r.EventTime / 1000.0, WithData);
         var closed = _instruments++;
-        meter.CreateObservableCounter("kline.candles_closed", () => Observe(closed, static (in StreamReading r) => r.ClosedCandles, WithData),
-            unit: "{candle}", description: "Candles closed, by their final update (x=true) or by their interval ending; each counts once.");
+        var candlesClosed = KlineInstruments.CandlesClosed;
+        meter.CreateObservableCounter(candlesClosed.Name, () => Observe(closed, static (in StreamReading r) => r.ClosedCandles, WithData), candlesClosed.Unit, candlesClosed.Description);
         var missed = _instruments++;
-        meter.CreateObservableCounter("kline.ingestor.missed_candles", () => MissedCandles(missed),
-            unit: "{candle}", description: "Closed candles not published as closed because the feed was lost before they ended and their final update (x=true) never came.");
+        var missedCandles = KlineInstruments.MissedCandles;
+        meter.CreateObservableCounter(missedCandles.Name, () => MissedCandles(missed), missedCandles.Unit, missedCandles.Description);
     }
 
-    private void Gauge<T>(Meter meter, string name, string description, Select<T> value, Select<bool> include, string? unit = null) where T : struct
+    private void Gauge<T>(Meter meter, KlineInstrument descriptor, Select<T> value, Select<bool> include) where T : struct
     {
         var instrument = _instruments++;
-        meter.CreateObservableGauge(name, () => Observe(instrument, value, include), unit, description);
+        meter.CreateObservableGauge(descriptor.Name, () => Observe(instrument, value, include), descriptor.Unit, descriptor.Description);
     }
 
     /// <summary>One sum over all streams: which stream had the gap shows in its closed-candle series, absent for that interval.</summary>

@@ -12,56 +12,15 @@ public static class KlineSeries
     public const string All = BinanceOptions.AllSeries;
 
     // Prometheus name → instrument name.
-    private static readonly Dictionary<string, string> InstrumentByName = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["kline_open_price"] = "kline.open.price",
-        ["kline_high_price"] = "kline.high.price",
-        ["kline_low_price"] = "kline.low.price",
-        ["kline_close_price"] = "kline.close.price",
-        ["kline_base_volume"] = "kline.base.volume",
-        ["kline_quote_volume"] = "kline.quote.volume",
-        ["kline_taker_buy_base_volume"] = "kline.taker_buy_base.volume",
-        ["kline_taker_buy_quote_volume"] = "kline.taker_buy_quote.volume",
-        ["kline_trades"] = "kline.trades",
-        ["kline_open_time_seconds"] = "kline.open_time",
-        ["kline_closed_open_price"] = "kline.closed.open.price",
-        ["kline_closed_high_price"] = "kline.closed.high.price",
-        ["kline_closed_low_price"] = "kline.closed.low.price",
-        ["kline_closed_close_price"] = "kline.closed.close.price",
-        ["kline_closed_base_volume"] = "kline.closed.base.volume",
-        ["kline_closed_quote_volume"] = "kline.closed.quote.volume",
-        ["kline_closed_trades"] = "kline.closed.trades",
-        ["kline_closed_open_time_seconds"] = "kline.closed.open_time",
-        ["kline_feed_up"] = "kline.feed.up",
-        ["kline_last_update_timestamp_seconds"] = "kline.last_update_timestamp",
-        ["kline_candles_closed_total"] = "kline.candles_closed",
-    };
+    private static readonly Dictionary<string, string> InstrumentByName =
+        KlineInstruments.All.ToDictionary(instrument => instrument.PrometheusName, instrument => instrument.Name, StringComparer.OrdinalIgnoreCase);
 
-    private static readonly Dictionary<string, string[]> GroupMembers = new(StringComparer.OrdinalIgnoreCase)
-    {
-        [All] = [.. InstrumentByName.Keys],
-        ["forming"] =
-        [
-            "kline_open_price", "kline_high_price", "kline_low_price", "kline_close_price", "kline_base_volume", "kline_quote_volume",
-            "kline_taker_buy_base_volume", "kline_taker_buy_quote_volume", "kline_trades", "kline_open_time_seconds",
-        ],
-        ["closed"] =
-        [
-            "kline_closed_open_price", "kline_closed_high_price", "kline_closed_low_price", "kline_closed_close_price",
-            "kline_closed_base_volume", "kline_closed_quote_volume", "kline_closed_trades", "kline_closed_open_time_seconds",
-        ],
-        ["prices"] =
-        [
-            "kline_open_price", "kline_high_price", "kline_low_price", "kline_close_price",
-            "kline_closed_open_price", "kline_closed_high_price", "kline_closed_low_price", "kline_closed_close_price",
-        ],
-        ["volumes"] =
-        [
-            "kline_base_volume", "kline_quote_volume", "kline_taker_buy_base_volume", "kline_taker_buy_quote_volume",
-            "kline_closed_base_volume", "kline_closed_quote_volume",
-        ],
-        ["feed"] = ["kline_feed_up", "kline_last_update_timestamp_seconds", "kline_candles_closed_total"],
-    };
+    private static readonly Dictionary<string, string[]> GroupMembers = new[] { All }
+        .Concat(KlineInstruments.All.SelectMany(instrument => instrument.Groups).Distinct())
+        .ToDictionary(
+            group => group,
+            group => KlineInstruments.All.Where(instrument => group == All || instrument.Groups.Contains(group)).Select(instrument => instrument.PrometheusName).ToArray(),
+            StringComparer.OrdinalIgnoreCase);
 
     private static readonly HashSet<string> InstrumentNames = new(InstrumentByName.Values, StringComparer.Ordinal);
 

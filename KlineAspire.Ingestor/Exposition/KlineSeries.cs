@@ -66,7 +66,7 @@ public static class KlineSeries
     /// <summary>Every per-stream instrument name, selected or not.</summary>
     public static IEnumerable<string> Instruments => InstrumentByName.Values;
 
-    /// <summary>The group names, for error messages and the README.</summary>
+    /// <summary>The group names, for error messages and docs/configuration.md.</summary>
     public static IEnumerable<string> Groups => GroupMembers.Keys;
 
     /// <summary>Every per-stream series by Prometheus name.</summary>

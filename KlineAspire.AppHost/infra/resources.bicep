@@ -159,7 +159,7 @@ resource prometheusPublisherRoleAssignment 'Microsoft.Authorization/roleAssignme
   }
 }
 
-// Monitoring Data Reader on the workspace for whoever ran azd: lets them query the history (README, "Deploy").
+// Monitoring Data Reader on the workspace for whoever ran azd: lets them query the history (docs/deploy.md).
 resource userReadRoleAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (enableMonitorWorkspace && !empty(principalId)) {
   name: guid(monitorWorkspace.id, principalId, subscriptionResourceId('Microsoft.Authorization/roleDefinitions', monitoringDataReaderRole))
   scope: monitorWorkspace

@@ -1,6 +1,6 @@
 namespace KlineAspire.Ingestor.Configuration;
 
-/// <summary>Settings of the <c>Binance</c> configuration section. Every key is listed in the README.</summary>
+/// <summary>Settings of the <c>Binance</c> configuration section. Every key is listed in docs/configuration.md.</summary>
 public sealed class BinanceOptions
 {
     /// <summary>The <see cref="Series"/> entry that selects every per-stream series.</summary>

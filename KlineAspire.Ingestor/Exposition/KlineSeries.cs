@@ -30,7 +30,7 @@ public static class KlineSeries
     /// <summary>True for a per-stream instrument (one series per stream), false for the market-wide ones beside them.</summary>
     public static bool IsInstrument(string instrumentName) => InstrumentNames.Contains(instrumentName);
 
-    /// <summary>The group names, for error messages and the README.</summary>
+    /// <summary>The group names, for error messages and docs/configuration.md.</summary>
     public static IEnumerable<string> Groups => GroupMembers.Keys;
 
     /// <summary>Every per-stream series by Prometheus name.</summary>

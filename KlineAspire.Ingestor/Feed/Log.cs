@@ -6,7 +6,7 @@ internal static partial class Log
     [LoggerMessage(1, LogLevel.Information, "Ingesting {StreamCount} streams over {ConnectionCount} connections from {Endpoint}")]
     public static partial void Plan(ILogger logger, int streamCount, int connectionCount, Uri endpoint);
 
-    [LoggerMessage(22, LogLevel.Warning, "Up to {Series} per-stream series this run ({Streams} streams × {SeriesPerStream} series of Binance:Series): past {Budget} the ingestor needs more than 400 MB and a /metrics scrape (about {ScrapeMiB} MiB) more than 0.3 s, and Prometheus 1-3 KiB per series. For the whole exchange, Binance:Series=kline_close_price,feed keeps the prices and the alerts at 4 series a stream; see the README's sizing")]
+    [LoggerMessage(22, LogLevel.Warning, "Up to {Series} per-stream series this run ({Streams} streams × {SeriesPerStream} series of Binance:Series): past {Budget} the ingestor needs more than 400 MB and a /metrics scrape (about {ScrapeMiB} MiB) more than 0.3 s, and Prometheus 1-3 KiB per series. For the whole exchange, Binance:Series=kline_close_price,feed keeps the prices and the alerts at 4 series a stream; see the sizing in docs/metrics.md")]
     public static partial void ManySeries(ILogger logger, long series, int streams, int seriesPerStream, long budget, long scrapeMiB);
 
     [LoggerMessage(2, LogLevel.Information, "Connection {Connection} open to {Endpoint}; subscribing {StreamCount} streams")]

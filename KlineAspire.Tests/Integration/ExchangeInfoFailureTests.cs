@@ -29,8 +29,8 @@ public class ExchangeInfoFailureTests
             ["Binance:RestEndpoint"] = rest.BaseUri.ToString(),
             // Long enough for a loopback answer on a loaded machine, short enough to see a stalled body cut several times.
             ["Binance:RestTimeout"] = "00:00:02",
-            ["Binance:ReconnectBaseDelay"] = "00:00:00.100",
-            ["Binance:ReconnectMaxDelay"] = "00:00:00.500",
+            ["Binance:RestRetryBaseDelay"] = "00:00:00.100",
+            ["Binance:RestRetryMaxDelay"] = "00:00:00.500",
         };
         foreach (var (key, value) in more)
         {

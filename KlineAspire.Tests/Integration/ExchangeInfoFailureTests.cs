@@ -53,7 +53,7 @@ public class ExchangeInfoFailureTests
     {
         // Logs first: each failure is counted before it is logged, so the count scraped next covers every line read.
         var rest = ingestor.Logs.GetSnapshot()
-            .Where(r => r.Category is { } category && (category.Contains(".Symbols.", StringComparison.Ordinal) || category.StartsWith("System.Net.Http", StringComparison.Ordinal)))
+            .Where(r => r.Category is { } category && (category.Contains(".Subscriptions.", StringComparison.Ordinal) || category.StartsWith("System.Net.Http", StringComparison.Ordinal)))
             .Where(r => r.Level >= LogLevel.Warning)
             .ToList();
         var failures = Failures(await ingestor.ScrapeAsync(), reason);

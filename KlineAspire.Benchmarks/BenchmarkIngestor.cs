@@ -14,7 +14,7 @@ using OpenTelemetry.Metrics;
 namespace KlineAspire.Benchmarks;
 
 /// <summary>
-/// The real ingestor application (<see cref="IngestorApplication.Build"/>, as <c>Program</c> composes it) with a
+/// The real ingestor application (<see cref="IngestorApplication.BuildAsync"/>, as <c>Program</c> composes it) with a
 /// generated stream universe. Its Binance endpoint is a closed loopback port: connections fail and back off for
 /// minutes, so the benchmarks feed the store themselves through the same <see cref="KlineFrameProcessor"/>.
 /// </summary>
@@ -44,7 +44,7 @@ internal sealed class BenchmarkIngestor : IAsyncDisposable
 
     public Uri? BaseAddress { get; private set; }
 
-    public static BenchmarkIngestor Build(StreamUniverse universe)
+    public static async Task<BenchmarkIngestor> BuildAsync(StreamUniverse universe)
     {
         string[] args =
         [
@@ -62,7 +62,7 @@ internal sealed class BenchmarkIngestor : IAsyncDisposable
             "--Binance:ClockTolerance=3650.00:00:00",
             .. universe.IngestorArgs(),
         ];
-        var app = IngestorApplication.Build(args, builder =>
+        var app = await IngestorApplication.BuildAsync(args, builder =>
         {
             builder.Logging.ClearProviders();
             // Every GET must render the whole exposition: turn off the exporter's 300 ms response cache.

@@ -14,7 +14,7 @@ internal static class MemoryProbe
         var start = Live();
         Console.WriteLine($"memory probe: {universe.Count:N0} streams");
         Report("process before the ingestor", start, start);
-        await using var ingestor = BenchmarkIngestor.Build(universe);
+        await using var ingestor = await BenchmarkIngestor.BuildAsync(universe);
         await ingestor.StartAsync();
         var built = Live();
         Report("ingestor built and started", built, start);

@@ -40,7 +40,7 @@ public class ParseAndStoreBenchmarks
     public void Setup()
     {
         var universe = StreamUniverse.Of(Streams);
-        _ingestor = BenchmarkIngestor.Build(universe);
+        _ingestor = BenchmarkIngestor.BuildAsync(universe).GetAwaiter().GetResult();
         _processor = _ingestor.Processor;
         _rounds = Math.Max(1, FramesPerInvoke / universe.Count);
 

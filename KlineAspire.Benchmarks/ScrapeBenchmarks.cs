@@ -37,7 +37,7 @@ public class ScrapeBenchmarks
     public async Task SetupAsync()
     {
         var universe = StreamUniverse.Of(Streams);
-        _ingestor = BenchmarkIngestor.Build(universe);
+        _ingestor = await BenchmarkIngestor.BuildAsync(universe);
         await _ingestor.StartAsync();
         _http = new HttpClient { BaseAddress = _ingestor.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
 

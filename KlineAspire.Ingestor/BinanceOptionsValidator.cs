@@ -52,11 +52,8 @@ internal sealed class BinanceOptionsValidator : IValidateOptions<BinanceOptions>
         RequirePositive(failures, nameof(options.NoDataTimeout), options.NoDataTimeout);
         RequirePositive(failures, nameof(options.SubscribeTimeout), options.SubscribeTimeout);
         RequirePositive(failures, nameof(options.ConnectTimeout), options.ConnectTimeout);
-        RequirePositive(failures, nameof(options.ReconnectBaseDelay), options.ReconnectBaseDelay);
-        if (options.ReconnectMaxDelay < options.ReconnectBaseDelay)
-        {
-            failures.Add($"{Section}:{nameof(options.ReconnectMaxDelay)} = '{options.ReconnectMaxDelay}' must not be shorter than {Section}:{nameof(options.ReconnectBaseDelay)} ('{options.ReconnectBaseDelay}').");
-        }
+        RequireBackoff(failures, nameof(options.ReconnectBaseDelay), options.ReconnectBaseDelay, nameof(options.ReconnectMaxDelay), options.ReconnectMaxDelay);
+        RequireBackoff(failures, nameof(options.RestRetryBaseDelay), options.RestRetryBaseDelay, nameof(options.RestRetryMaxDelay), options.RestRetryMaxDelay);
 
         if (options.ConnectionLifetime <= TimeSpan.Zero || options.ConnectionLifetime >= BinanceLimits.MaxConnectionAge)
         {
@@ -144,6 +141,15 @@ internal sealed class BinanceOptionsValidator : IValidateOptions<BinanceOptions>
         if (value < min || value > max)
         {
             failures.Add($"{Section}:{key} = '{value}' must be between {min} and {max}.");
+        }
+    }
+
+    private static void RequireBackoff(List<string> failures, string baseKey, TimeSpan baseDelay, string maxKey, TimeSpan maxDelay)
+    {
+        RequirePositive(failures, baseKey, baseDelay);
+        if (maxDelay < baseDelay)
+        {
+            failures.Add($"{Section}:{maxKey} = '{maxDelay}' must not be shorter than {Section}:{baseKey} ('{baseDelay}').");
         }
     }
 

@@ -4,13 +4,17 @@ using Microsoft.Extensions.Options;
 
 try
 {
-    var app = IngestorApplication.Build(args);
-    await app.RunAsync();
-    // exchangeInfo answered only after the start, and named a literal symbol it does not list: a startup error, late.
-    return app.Services.GetRequiredService<FatalSymbolError>().Exception is { } late ? ReportInvalid(late.Failures) : 0;
+    var app = await IngestorApplication.BuildAsync(args);
+    await IngestorApplication.RunAsync(app);
+    return 0;
 }
 catch (OptionsValidationException exception)
 {
+    return ReportInvalid(exception.Failures);
+}
+catch (UnknownSymbolsException exception)
+{
+    // Before the start, or after it when exchangeInfo could first be read only then: the same mistake, the same report.
     return ReportInvalid(exception.Failures);
 }
 

@@ -12,7 +12,12 @@ internal sealed class BinanceOptionsSetup(IConfiguration configuration) : IConfi
     public void Configure(BinanceOptions options)
     {
         var section = configuration.GetSection(BinanceOptions.SectionName);
-        section.Bind(options, binder => binder.ErrorOnUnknownConfiguration = false);
+        section.Bind(options, binder =>
+        {
+            binder.ErrorOnUnknownConfiguration = false;
+            // The test seams are internal properties, still set from configuration.
+            binder.BindNonPublicProperties = true;
+        });
 
         if (ReadList(section.GetSection(nameof(BinanceOptions.Symbols))) is { } symbols)
         {

@@ -22,7 +22,7 @@ public sealed record StreamCapacity(int Streams, string Basis)
     /// <summary>The most symbols one run may reserve room for.</summary>
     public const int MaxSymbols = 100_000;
 
-    public static StreamCapacity For(BinanceOptions options, SymbolSelector selector, StreamPlan plan, StartupListing listing)
+    public static StreamCapacity For(BinanceOptions options, SymbolSelector selector, StreamPlan plan, StartupSelection startup)
     {
         if (!selector.HasPatterns)
         {
@@ -31,9 +31,9 @@ public sealed record StreamCapacity(int Streams, string Basis)
         }
 
         var intervals = options.Intervals.Count;
-        if (listing.Listed is { } listed)
+        if (startup.Selection is { } selection)
         {
-            var selected = selector.Select(listed).Symbols.Count;
+            var selected = selection.Symbols.Count;
             return new StreamCapacity(checked((selected + options.ListingHeadroom) * intervals),
                 $"{selected} symbols selected at startup + ListingHeadroom {options.ListingHeadroom}, × {intervals} intervals");
         }

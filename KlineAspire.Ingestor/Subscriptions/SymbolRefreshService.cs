@@ -7,45 +7,55 @@ namespace KlineAspire.Ingestor.Subscriptions;
 /// <summary>
 /// Selects symbols from exchangeInfo and keeps the selection current.
 /// <list type="bullet">
-/// <item>At startup exchangeInfo is read once, before any connection opens (<see cref="StartupListing"/>). A literal
-/// symbol it does not list stops the start (exit code 2, like any invalid setting). If REST cannot be reached, literal
+/// <item>At startup exchangeInfo is read once, before the host runs (<see cref="StartupSymbolCheck"/>); this service
+/// applies that <see cref="StartupSelection"/> before any connection opens. If REST could not be reached, literal
 /// symbols start anyway (they need no listing), with a warning.</item>
 /// <item>With patterns, it reads exchangeInfo again every <c>SymbolRefreshInterval</c> and hands the selection to the
 /// <see cref="StreamCatalog"/>. Failures retry with backoff and jitter inside the <see cref="RestWeightBudget"/>;
 /// meanwhile the last known set stays in force. Until the first success, readiness says what it is waiting for.</item>
 /// <item>With literals only, there is nothing to follow: no refresh, as before patterns existed. If exchangeInfo could
 /// not be read at startup, it is read (with the same backoff) until it answers once, and an unlisted literal then stops
-/// the ingestor with the startup error.</item>
+/// the ingestor with the startup error (<see cref="LateRejection"/>).</item>
 /// </list>
+/// Failed reads are retried with <c>RestRetryBaseDelay</c> to <c>RestRetryMaxDelay</c>, not the WebSocket reconnect delays.
 /// </summary>
 internal sealed class SymbolRefreshService(
     SymbolSelector selector,
-    IOptions<StartupListing> startupListing,
+    StartupSelection startup,
     ExchangeInfoClient exchangeInfo,
     StreamCatalog catalog,
     StreamCapacity capacity,
     SymbolRefreshState state,
     SymbolRefreshMetrics metrics,
-    FatalSymbolError fatal,
     IHostApplicationLifetime lifetime,
     IOptions<BinanceOptions> options,
     ILogger<SymbolRefreshService> logger,
     TimeProvider time) : BackgroundService
 {
+    private readonly TaskCompletionSource<UnknownSymbolsException> _lateRejection = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _resolved;
+
+    /// <summary>
+    /// Completes only if exchangeInfo, answering for the first time after the start, does not list a literal symbol:
+    /// with the same error the startup check would have thrown. The service has then stopped the application.
+    /// </summary>
+    /// <remarks>
+    /// A task rather than a settable error that <c>Program</c> reads after the run: it is completed once, by the one
+    /// service that finds the error, before the application stops, so the application can rethrow it from the call
+    /// that ran the host, and <c>Program</c> reports it exactly like the same error found before the start.
+    /// </remarks>
+    public Task<UnknownSymbolsException> LateRejection => _lateRejection.Task;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        // Read (and its literals checked) by startup validation, before any hosted service started.
-        var startup = startupListing.Value;
         if (selector.HasPatterns)
         {
             SymbolLog.Capacity(logger, capacity.Streams, capacity.Basis);
         }
 
-        if (startup.Listed is { } listed)
+        if (startup is { Listed: { } listed, Selection: { } selection })
         {
-            await ApplyAsync(listed, selector.Select(listed), cancellationToken).ConfigureAwait(false);
+            await ApplyAsync(listed, selection, cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -79,7 +89,7 @@ internal sealed class SymbolRefreshService(
         }
 
         var settings = options.Value;
-        var backoff = new ReconnectBackoff(settings.ReconnectBaseDelay, settings.ReconnectMaxDelay, Random.Shared);
+        var backoff = new ReconnectBackoff(settings.RestRetryBaseDelay, settings.RestRetryMaxDelay, Random.Shared);
         var delay = _resolved ? settings.SymbolRefreshInterval : backoff.Next();
         try
         {
@@ -174,8 +184,9 @@ internal sealed class SymbolRefreshService(
     private void StopOnUnknownLiterals(IReadOnlyList<SymbolPattern> unknownLiterals)
     {
         var exception = new UnknownSymbolsException(UnknownSymbols.Failures(unknownLiterals, exchangeInfo.Address));
-        fatal.Exception = exception;
         SymbolLog.UnknownLiteralsStopping(logger, exception.Message);
+        // Before the stop, so that whoever awaits the host finds it completed when the host has stopped.
+        _lateRejection.TrySetResult(exception);
         lifetime.StopApplication();
     }
 

@@ -13,27 +13,24 @@ internal static class SymbolSelectionServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddKlineSymbolSelection(this IServiceCollection services)
     {
-        // Resolved only once the Binance settings are known to be valid (the startup validator builds its own, before that is known).
         services.AddSingleton(provider => new SymbolSelector(SymbolPattern.FromConfiguration(provider.GetRequiredService<IOptions<BinanceOptions>>().Value.Symbols)));
+        services.AddSingleton<StartupSymbolCheck>();
+        // Everything built from the startup selection is built when the host starts, after the check has run.
+        services.AddSingleton(provider => provider.GetRequiredService<StartupSymbolCheck>().Result);
         services.AddSingleton(provider => StreamCapacity.For(
             provider.GetRequiredService<IOptions<BinanceOptions>>().Value,
             provider.GetRequiredService<SymbolSelector>(),
             provider.GetRequiredService<StreamPlan>(),
-            provider.GetRequiredService<IOptions<StartupListing>>().Value));
+            provider.GetRequiredService<StartupSelection>()));
         services.AddSingleton(provider => new StreamCatalog(
             provider.GetRequiredService<StreamPlan>(),
             new KlineStore(),
             provider.GetRequiredService<IOptions<BinanceOptions>>(),
             provider.GetRequiredService<StreamCapacity>()));
         services.AddSingleton<SymbolRefreshState>();
-        services.AddSingleton<FatalSymbolError>();
         services.AddSingleton(provider => new RestWeightBudget(BinanceLimits.ExchangeInfoWeight, provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ExchangeInfoClient>();
         services.AddSingleton<SymbolRefreshMetrics>();
-        services.AddSingleton<IConfigureOptions<StartupListing>, StartupListingSetup>();
-        services.AddSingleton<IValidateOptions<StartupListing>, StartupListingValidator>();
-        // Validated on start, after the Binance settings: an unlisted literal symbol is a startup error like they are.
-        services.AddOptions<StartupListing>().ValidateOnStart();
 
         // The service defaults give every client the standard resilience handler, whose retries would send requests
         // the weight budget never sees (into a 429, or a 418 ban). This client has none: its caller retries, within budget.
@@ -55,7 +52,9 @@ internal static class SymbolSelectionServiceCollectionExtensions
         // HttpClient logs every failed request at Information with a stack trace; the refresh service logs one line instead.
         services.Configure<LoggerFilterOptions>(logging => logging.AddFilter("System.Net.Http.HttpClient." + ExchangeInfoClient.HttpClientName, LogLevel.Warning));
 
-        services.AddHostedService<SymbolRefreshService>();
+        // A singleton too: the application awaits its LateRejection around the run.
+        services.AddSingleton<SymbolRefreshService>();
+        services.AddHostedService(provider => provider.GetRequiredService<SymbolRefreshService>());
         return services;
     }
 }

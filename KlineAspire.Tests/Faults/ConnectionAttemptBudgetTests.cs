@@ -46,7 +46,7 @@ public class ConnectionAttemptBudgetTests
 
         // Twenty connections retrying within a second each would spend the budget in 15 s if nothing held them back.
         var symbols = Enumerable.Range(0, Connections).Select(i => $"R{i:D2}USDT");
-        await using var ingestor = IngestorApplication.Build(
+        await using var ingestor = await IngestorApplication.BuildAsync(
         [
             "--urls", "http://127.0.0.1:0",
             $"--Binance:Endpoint={simulator.WebSocketBaseUri}",
@@ -59,7 +59,7 @@ public class ConnectionAttemptBudgetTests
         {
             builder.Logging.ClearProviders();
             builder.Services.AddSingleton<TimeProvider>(time);
-        });
+        }, cancellation);
 
         // Attempts the ingestor has finished (handshake answered). With the attempts started (the connection's
         // handshake deadline timer), the clock only moves when no attempt is between its grant and its answer,

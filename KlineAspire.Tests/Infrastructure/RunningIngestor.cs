@@ -42,9 +42,11 @@ public sealed class RunningIngestor : IAsyncDisposable
             // No REST unless a test names one (settings come later and win): literal symbols start unchecked, as before
             // exchangeInfo was read, and a refused port fails at once instead of waiting on a DNS lookup of api.binance.com.
             "--Binance:RestEndpoint=http://127.0.0.1:1",
-            // Tests drop connections on purpose; reconnect quickly.
+            // Tests drop connections and fail exchangeInfo on purpose; reconnect and retry quickly.
             "--Binance:ReconnectBaseDelay=00:00:00.100",
             "--Binance:ReconnectMaxDelay=00:00:01",
+            "--Binance:RestRetryBaseDelay=00:00:00.100",
+            "--Binance:RestRetryMaxDelay=00:00:01",
             "--Logging:LogLevel:Default=Information",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
@@ -52,12 +54,12 @@ public sealed class RunningIngestor : IAsyncDisposable
             args.Add($"--{key}={value}");
         }
 
-        var app = IngestorApplication.Build([.. args], builder =>
+        var app = await IngestorApplication.BuildAsync([.. args], builder =>
         {
             builder.Logging.ClearProviders();
             builder.Logging.AddFakeLogging(options => options.OutputSink = null);
             configure?.Invoke(builder);
-        });
+        }, TestContext.Current.CancellationToken);
         await app.StartAsync(TestContext.Current.CancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new RunningIngestor(app, new Uri(address));

@@ -78,6 +78,13 @@ public class BinanceOptionsTests
     [InlineData("Binance:Series", "kline_ingestor_connections", "Binance:Series:0 = 'kline_ingestor_connections' is not a per-stream series")]
     [InlineData("Binance:OtlpMarketSeriesLimit", "-1", "Binance:OtlpMarketSeriesLimit = '-1' must be between 0 and")]
     [InlineData("Binance:ListingHeadroom", "-1", "Binance:ListingHeadroom = '-1' must be between 0 and 100000")]
+    [InlineData("Binance:ReconnectMaxDelay", "00:00:00.500", "Binance:ReconnectMaxDelay = '00:00:00.5000000' must not be shorter than Binance:ReconnectBaseDelay ('00:00:01')")]
+    [InlineData("Binance:RestRetryBaseDelay", "00:00:00", "Binance:RestRetryBaseDelay = '00:00:00' must be a positive duration")]
+    [InlineData("Binance:RestRetryMaxDelay", "00:00:00.500", "Binance:RestRetryMaxDelay = '00:00:00.5000000' must not be shorter than Binance:RestRetryBaseDelay ('00:00:01')")]
+    // The test seams are internal, yet bound from configuration and validated like the documented settings.
+    [InlineData("Binance:SubscribeBatchSize", "0", "Binance:SubscribeBatchSize = '0' must be between 1 and 1024")]
+    [InlineData("Binance:ClockTolerance", "00:00:00", "Binance:ClockTolerance = '00:00:00' must be a positive duration")]
+    [InlineData("Binance:MaxMessageBytes", "1024", "Binance:MaxMessageBytes = '1024' must be between 4096 and 67108864")]
     public void Bad_values_fail_with_a_message_naming_key_and_value(string key, string value, string expected)
     {
         var settings = new Dictionary<string, string?> { ["Binance:Symbols"] = "BTCUSDT", [key] = value };
@@ -111,16 +118,27 @@ public class BinanceOptionsTests
         Assert.Equal(4, options.MaxMessagesPerSecond);
         Assert.Equal(1024, options.MaxStreamsPerConnection);
         Assert.Equal(["all"], options.Series);
+        Assert.Equal(options.ReconnectBaseDelay, options.RestRetryBaseDelay);
+        Assert.Equal(options.ReconnectMaxDelay, options.RestRetryMaxDelay);
+    }
+
+    [Fact]
+    public void Test_seams_bind_from_configuration()
+    {
+        var options = Bind(new() { ["Binance:Symbols"] = "BTCUSDT", ["Binance:SubscribeBatchSize"] = "2", ["Binance:ClockTolerance"] = "3650.00:00:00", ["Binance:MaxMessageBytes"] = "8192" });
+        Assert.Equal(2, options.SubscribeBatchSize);
+        Assert.Equal(TimeSpan.FromDays(3650), options.ClockTolerance);
+        Assert.Equal(8192, options.MaxMessageBytes);
     }
 
     [Fact]
     public async Task The_application_refuses_to_start_with_a_bad_value()
     {
-        // Validation runs when the app is built or started, whichever first needs the options; both count as startup.
+        // Validation runs when the app is built, before exchangeInfo is read or the host started.
         var exception = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
         {
-            await using var app = IngestorApplication.Build(["--urls", "http://127.0.0.1:0", "--Binance:Symbols=BTCUSDT", "--Binance:Intervals=1m,7m"]);
-            await app.StartAsync(TestContext.Current.CancellationToken);
+            await using var app = await IngestorApplication.BuildAsync(["--urls", "http://127.0.0.1:0", "--Binance:Symbols=BTCUSDT", "--Binance:Intervals=1m,7m"],
+                cancellationToken: TestContext.Current.CancellationToken);
         });
         Assert.Contains("Binance:Intervals:1 = '7m' is not a Binance kline interval", exception.Message);
     }

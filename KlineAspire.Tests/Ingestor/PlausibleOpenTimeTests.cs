@@ -17,26 +17,27 @@ namespace KlineAspire.Tests.Ingestor;
 /// no earlier than the one forming <c>ClockTolerance</c> (5 min) before it, and its close time the calendar's; anything
 /// else is counted as <c>invalid_value</c> and not stored. The read path cannot throw, whatever a slot holds.
 /// </summary>
-public sealed class PlausibleOpenTimeTests : IAsyncDisposable
+public sealed class PlausibleOpenTimeTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-11-29T10:15:42Z", CultureInfo.InvariantCulture);
     // Each test moves the clock forward to its event time.
     private readonly FakeTimeProvider _clock = new(Now - TimeSpan.FromHours(1));
-    private readonly WebApplication _app;
-    private readonly KlineFrameProcessor _processor;
-    private readonly KlineStore _store;
+    private WebApplication _app = null!;
+    private KlineFrameProcessor _processor = null!;
+    private KlineStore _store = null!;
     private readonly MeterListener _listener = new();
     private long _invalidValues;
 
-    public PlausibleOpenTimeTests()
+    public async ValueTask InitializeAsync()
     {
-        _app = IngestorApplication.Build(
+        _app = await IngestorApplication.BuildAsync(
             ["--Binance:Endpoint=ws://127.0.0.1:9", "--Binance:Symbols=ETHBTC", "--Binance:Intervals=1m,1w,1M,1d@+08:00"],
             builder =>
             {
                 builder.Logging.ClearProviders();
                 builder.Services.AddSingleton<TimeProvider>(_clock);
-            });
+            },
+            TestContext.Current.CancellationToken);
         _processor = _app.Services.GetRequiredService<KlineFrameProcessor>();
         _store = _app.Services.GetRequiredService<KlineStore>();
         var meters = _app.Services.GetRequiredService<IMeterFactory>();

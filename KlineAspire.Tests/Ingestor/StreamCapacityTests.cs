@@ -14,7 +14,11 @@ public class StreamCapacityTests
     private static StreamCapacity For(string[] symbols, string[] intervals, int headroom, IReadOnlyList<ListedSymbol>? listed)
     {
         var options = new BinanceOptions { Symbols = [.. symbols], Intervals = [.. intervals], ListingHeadroom = headroom };
-        return StreamCapacity.For(options, new SymbolSelector(SymbolPattern.FromConfiguration(options.Symbols)), StreamPlanner.Plan(options), new StartupListing { Listed = listed });
+        var selector = new SymbolSelector(SymbolPattern.FromConfiguration(options.Symbols));
+        var startup = listed is null
+            ? StartupSelection.Unread(new ExchangeInfoUnavailableException(ExchangeInfoFailure.Transport, "connection refused"))
+            : StartupSelection.Read(listed, selector.Select(listed));
+        return StreamCapacity.For(options, selector, StreamPlanner.Plan(options), startup);
     }
 
     [Theory]

@@ -29,8 +29,8 @@ public class ExchangeInfoFailureTests
             ["Binance:RestEndpoint"] = rest.BaseUri.ToString(),
             // Long enough for a loopback answer on a loaded machine, short enough to see a stalled body cut several times.
             ["Binance:RestTimeout"] = "00:00:02",
-            ["Binance:ReconnectBaseDelay"] = "00:00:00.100",
-            ["Binance:ReconnectMaxDelay"] = "00:00:00.500",
+            ["Binance:RestRetryBaseDelay"] = "00:00:00.100",
+            ["Binance:RestRetryMaxDelay"] = "00:00:00.500",
         };
         foreach (var (key, value) in more)
         {
@@ -53,7 +53,7 @@ public class ExchangeInfoFailureTests
     {
         // Logs first: each failure is counted before it is logged, so the count scraped next covers every line read.
         var rest = ingestor.Logs.GetSnapshot()
-            .Where(r => r.Category is { } category && (category.Contains(".Symbols.", StringComparison.Ordinal) || category.StartsWith("System.Net.Http", StringComparison.Ordinal)))
+            .Where(r => r.Category is { } category && (category.Contains(".Subscriptions.", StringComparison.Ordinal) || category.StartsWith("System.Net.Http", StringComparison.Ordinal)))
             .Where(r => r.Level >= LogLevel.Warning)
             .ToList();
         var failures = Failures(await ingestor.ScrapeAsync(), reason);

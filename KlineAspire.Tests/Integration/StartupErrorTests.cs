@@ -1,4 +1,5 @@
 using KlineAspire.Tests.Infrastructure;
+using KlineAspire.Tests.Simulator;
 
 namespace KlineAspire.Tests.Integration;
 
@@ -39,6 +40,26 @@ public class StartupErrorTests
         Assert.Contains("Binance:Symbols:1 = 'NOPEUSDT' is not listed by exchangeInfo", output);
         Assert.False(output.Contains("   at ", StringComparison.Ordinal), output);
         Assert.Equal(0, simulator.ConnectionAttempts);
+    }
+
+    [Fact]
+    public async Task A_literal_symbol_found_unlisted_only_after_the_start_stops_the_process_like_a_bad_setting()
+    {
+        await using var simulator = await KlineAspire.Simulator.BinanceSimulator.StartAsync(new KlineAspire.Simulator.SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
+        simulator.Faults.RestFailsWith = 503;
+
+        var run = RunIngestorAsync(
+            $"--Binance:Endpoint={simulator.WebSocketBaseUri}", $"--Binance:RestEndpoint={simulator.HttpBaseUri}", "--Binance:Symbols=BTCUSDT,NOPEUSDT",
+            "--Binance:RestRetryBaseDelay=00:00:00.200", "--Binance:RestRetryMaxDelay=00:00:00.500");
+        // exchangeInfo fails at startup, so the literals start unchecked: both are subscribed.
+        await simulator.WaitForSubscribedStreamsAsync(2, TimeSpan.FromSeconds(60));
+        simulator.Faults.RestFailsWith = null;
+        var (exitCode, output) = await run;
+
+        Assert.True(exitCode == 2, $"exit code {exitCode}:\n{output}");
+        Assert.Contains("configuration is invalid", output);
+        Assert.Contains("Binance:Symbols:1 = 'NOPEUSDT' is not listed by exchangeInfo", output);
+        Assert.False(output.Contains("   at ", StringComparison.Ordinal), output);
     }
 
     private static Task<(int ExitCode, string Output)> RunIngestorAsync(params string[] args)

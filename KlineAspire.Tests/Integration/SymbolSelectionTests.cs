@@ -1,9 +1,9 @@
 using System.Net;
+using KlineAspire.Ingestor.Subscriptions;
 using KlineAspire.Simulator;
 using KlineAspire.Tests.Infrastructure;
 using KlineAspire.Tests.Simulator;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace KlineAspire.Tests.Integration;
 
@@ -68,7 +68,7 @@ public class SymbolSelectionTests
     {
         await using var simulator = await SimulatorHost.StartAsync(options => options.Symbols = Universe);
 
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() =>
+        var error = await Assert.ThrowsAsync<UnknownSymbolsException>(() =>
             RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT", "*USDT", "NOPEUSDT"], ["1m"], Rest(simulator)));
 
         Assert.Contains("Binance:Symbols:2 = 'NOPEUSDT' is not listed", Assert.Single(error.Failures));
@@ -116,7 +116,7 @@ public class SymbolSelectionTests
         await using var simulator = await SimulatorHost.StartAsync(options => options.Symbols = Universe);
         simulator.Faults.RestFailsWith = 503;
         await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT", "NOPEUSDT"], ["1m"],
-            Rest(simulator, ("Binance:ReconnectBaseDelay", "00:00:00.100"), ("Binance:ReconnectMaxDelay", "00:00:00.500")));
+            Rest(simulator, ("Binance:RestRetryBaseDelay", "00:00:00.100"), ("Binance:RestRetryMaxDelay", "00:00:00.500")));
         await simulator.WaitForSubscribedStreamsAsync(2, Timeout);
         await ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_symbol_refreshes_total", ("result", "failure")) >= 2, "exchangeInfo is retried", Timeout);
         // Unchecked literals do not hold readiness: only patterns wait for exchangeInfo.
@@ -134,7 +134,7 @@ public class SymbolSelectionTests
         await using var simulator = await SimulatorHost.StartAsync(options => options.Symbols = Universe);
         simulator.Faults.RestFailsWith = 503;
         await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT", "ETHUSDT"], ["1m"],
-            Rest(simulator, ("Binance:ReconnectBaseDelay", "00:00:00.100"), ("Binance:ReconnectMaxDelay", "00:00:00.500"), ("Binance:SymbolRefreshInterval", "00:00:00.500")));
+            Rest(simulator, ("Binance:RestRetryBaseDelay", "00:00:00.100"), ("Binance:RestRetryMaxDelay", "00:00:00.500"), ("Binance:SymbolRefreshInterval", "00:00:00.500")));
         await simulator.WaitForSubscribedStreamsAsync(2, Timeout);
 
         simulator.Faults.RestFailsWith = null;

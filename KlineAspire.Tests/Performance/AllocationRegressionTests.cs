@@ -50,7 +50,7 @@ public sealed class AllocationRegressionTests
     public async Task Processing_a_frame_allocates_nothing_in_steady_state(FrameForm form, CandlePath path)
     {
         var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(BaseOpenTime));
-        await using var app = IngestorApplication.Build(
+        await using var app = await IngestorApplication.BuildAsync(
             [
                 "--Binance:Endpoint=ws://127.0.0.1:9",
                 $"--Binance:Symbols={string.Join(',', Symbols)}",
@@ -62,7 +62,8 @@ public sealed class AllocationRegressionTests
                 builder.Logging.ClearProviders();
                 // The frames are stamped in 2023; the clock follows them so every frame is a plausible, current update.
                 builder.Services.AddSingleton<TimeProvider>(clock);
-            });
+            },
+            TestContext.Current.CancellationToken);
         _ = app.Services.GetRequiredService<MeterProvider>(); // attaches the OpenTelemetry listener, as in production
         var processor = app.Services.GetRequiredService<KlineFrameProcessor>();
         var store = app.Services.GetRequiredService<KlineStore>();

@@ -23,7 +23,6 @@ public sealed class StreamSlot
     private double _takerBuyBaseVolume;
     private double _takerBuyQuoteVolume;
     private long _trades;
-    private long _updatesApplied;
     private bool _hasData;
 
     internal StreamSlot(StreamId id, FeedCoverage coverage)
@@ -47,9 +46,6 @@ public sealed class StreamSlot
     internal KeyValuePair<string, object?>[] Tags { get; }
 
     public bool HasData => Volatile.Read(ref _hasData);
-
-    /// <summary>Updates stored (duplicates and older updates are not), for tests that compare with what was sent.</summary>
-    public long UpdatesApplied => Volatile.Read(ref _updatesApplied);
 
     /// <summary>
     /// Applies an update unless it is older than what the slot holds: while a connection is being replaced both
@@ -82,7 +78,6 @@ public sealed class StreamSlot
             _takerBuyQuoteVolume = frame.TakerBuyQuoteVolume;
             _trades = frame.Trades;
             _closed.Stored(frame.OpenTime, frame.IsClosed);
-            _updatesApplied++;
             Volatile.Write(ref _hasData, true);
             return true;
         }

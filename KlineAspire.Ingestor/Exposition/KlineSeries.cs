@@ -63,9 +63,6 @@ public static class KlineSeries
         ["feed"] = ["kline_feed_up", "kline_last_update_timestamp_seconds", "kline_candles_closed_total"],
     };
 
-    /// <summary>Every per-stream instrument name, selected or not.</summary>
-    public static IEnumerable<string> Instruments => InstrumentByName.Values;
-
     /// <summary>The group names, for error messages and the README.</summary>
     public static IEnumerable<string> Groups => GroupMembers.Keys;
 

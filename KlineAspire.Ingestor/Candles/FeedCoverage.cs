@@ -57,9 +57,6 @@ public sealed class FeedCoverage
         }
     }
 
-    /// <summary>Unix ms since when the feed has been lost, or null while covered or before it was ever covered.</summary>
-    public long? LostSinceUnixMs => Volatile.Read(ref _state) is var state && state is not (Covered or NeverCovered) ? state : null;
-
     /// <summary>
     /// True while covered, and for <paramref name="staleAfterMs"/> after a loss: a reconnect that takes a few seconds
     /// must not blank every graph. Never true before the first subscription.

@@ -95,9 +95,6 @@ public sealed class KlineStore
         return _snapshot.ByKey.TryGetValue(key[..length], out slot!);
     }
 
-    public StreamSlot? Find(string symbol, string interval) =>
-        _snapshot.ByKey.Dictionary.TryGetValue(StreamId.StoreKey(symbol.ToUpperInvariant(), interval), out var slot) ? slot : null;
-
     public StoreCensus Census(long nowUnixMs, long staleAfterMs)
     {
         int withData = 0, feedUp = 0, live = 0;

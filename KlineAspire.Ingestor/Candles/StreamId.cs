@@ -7,9 +7,7 @@ public sealed record StreamId(string Symbol, string Interval)
     public string Name { get; } = $"{Symbol.ToLowerInvariant()}@kline_{Interval}";
 
     /// <summary>The store key: symbol and interval exactly as a payload carries them.</summary>
-    public string Key { get; } = StoreKey(Symbol, Interval);
-
-    public static string StoreKey(string symbol, string interval) => $"{symbol}|{interval}";
+    public string Key { get; } = $"{Symbol}|{Interval}";
 
     public override string ToString() => Name;
 }

@@ -3,23 +3,15 @@ using KlineAspire.Ingestor.Parsing;
 namespace KlineAspire.Ingestor.Candles;
 
 /// <summary>
-/// The latest candle of one stream, and the last one that closed, preallocated at startup so that updates never allocate. Writers and readers
-/// take a per-slot lock, so a reading never mixes two updates; it is uncontended except while two connections
-/// overlap during rotation, or a scrape reads the slot at the instant an update lands.
+/// The latest candle of one stream, preallocated at startup so that updates never allocate; its
+/// <see cref="ClosedCandleTracker"/> keeps the candles that closed. Writers and readers take a per-slot lock, so a
+/// reading never mixes two updates; it is uncontended except while two connections overlap during rotation, or a
+/// scrape reads the slot at the instant an update lands.
 /// </summary>
 public sealed class StreamSlot
 {
-    /// <summary>
-    /// How long a candle closed by time, without <c>x:true</c>, waits after its end on a covered feed before it is
-    /// published as closed: Binance pushes a candle's last trades only in its final update, a moment after the close,
-    /// with the stream's next push (at most 2 s later, 1 s for <c>1s</c>). Justified in docs/binance-protocol.md, "The
-    /// final update".
-    /// </summary>
-    public static readonly TimeSpan FinalUpdateGrace = TimeSpan.FromSeconds(5);
-
-    private static readonly long FinalUpdateGraceMs = (long)FinalUpdateGrace.TotalMilliseconds;
-
     private readonly Lock _gate = new();
+    private readonly ClosedCandleTracker _closed;
     private long _eventTime;
     private long _openTime;
     private double _open;
@@ -31,28 +23,14 @@ public sealed class StreamSlot
     private double _takerBuyBaseVolume;
     private double _takerBuyQuoteVolume;
     private long _trades;
-    private long _closedCandles;
-    private long _lastCountedOpenTime = long.MinValue;
-    private long _updatesApplied;
     private bool _hasData;
-
-    // Closed candles. A candle's final values are its last update's, trusted once the candle is settled: by its x:true,
-    // by the next candle's first update on a feed covered since (Binance sends a candle's final update before the next
-    // candle's), or by the feed staying covered for FinalUpdateGrace after the candle's end. Losses are counted by the
-    // coverage, and the count at the update dates the first loss after it. Coverage counts losses of a subscribed
-    // connection only; an update that arrives while a connection is still subscribing is judged by the losses after
-    // it, which start once it covers.
-    private bool _storedIsFinal;
-    private int _lossesAtUpdate;
-    private ClosedCandle _closedBeforeStored;
-    private long _missedCandles;
-    private long _missedReported;
 
     internal StreamSlot(StreamId id, FeedCoverage coverage)
     {
         Id = id;
         Calendar = KlineCalendar.Parse(id.Interval);
         Coverage = coverage;
+        _closed = new ClosedCandleTracker(Calendar, coverage);
         // Sorted by key: OpenTelemetry stores an unsorted tag set twice (as given and sorted), for every series.
         Tags = [new("interval", id.Interval), new("symbol", id.Symbol)];
     }
@@ -69,9 +47,6 @@ public sealed class StreamSlot
 
     public bool HasData => Volatile.Read(ref _hasData);
 
-    /// <summary>Updates stored (duplicates and older updates are not), for tests that compare with what was sent.</summary>
-    public long UpdatesApplied => Volatile.Read(ref _updatesApplied);
-
     /// <summary>
     /// Applies an update unless it is older than what the slot holds: while a connection is being replaced both
     /// deliver the same updates, and a late duplicate must not roll the candle back or count a close twice.
@@ -87,15 +62,8 @@ public sealed class StreamSlot
 
             if (_hasData && frame.OpenTime > _openTime)
             {
-                // The stored candle is over: it closes now if x:true never came, and so do the empty candles between.
-                _closedCandles += ClosesBefore(frame.OpenTime);
-                _lastCountedOpenTime = Calendar.PreviousOpenTime(frame.OpenTime);
-                // On a feed covered since the stored update, this update proves that no final update is still to come
-                // for the candles before it: each one's last update is final.
-                var gap = Coverage.FirstLossAfter(_lossesAtUpdate);
-                _closedBeforeStored = JudgeClosed(frame.OpenTime, gap is { } lostAt ? GraceBefore(lostAt) : frame.OpenTime, gap is not null, out var missed);
-                // A miss once reported stays counted, even if a late x:true turned up for it: counters never go back.
-                _missedCandles = Math.Max(_missedCandles + missed, _missedReported);
+                var stored = Stored();
+                _closed.Superseded(in stored, frame.OpenTime);
             }
 
             _eventTime = frame.EventTime;
@@ -109,59 +77,13 @@ public sealed class StreamSlot
             _takerBuyBaseVolume = frame.TakerBuyBaseVolume;
             _takerBuyQuoteVolume = frame.TakerBuyQuoteVolume;
             _trades = frame.Trades;
-            _storedIsFinal = frame.IsClosed;
-            _lossesAtUpdate = Coverage.Losses;
-            if (frame.IsClosed && frame.OpenTime > _lastCountedOpenTime)
-            {
-                _lastCountedOpenTime = frame.OpenTime;
-                _closedCandles++;
-            }
-
-            _updatesApplied++;
+            _closed.Stored(frame.OpenTime, frame.IsClosed);
             Volatile.Write(ref _hasData, true);
             return true;
         }
     }
 
-    /// <summary>Closes counted when the stored candle gives way to the candle opening at <paramref name="openTime"/>.</summary>
-    private long ClosesBefore(long openTime)
-    {
-        var stored = _lastCountedOpenTime < _openTime ? 1 : 0;
-        return stored + Calendar.CandlesBetween(Calendar.NextOpenTime(_openTime), openTime);
-    }
-
-    /// <summary>
-    /// The last closed candle known before the one opening at <paramref name="openTime"/>: the stored candle, an empty
-    /// one after it, or the one closed before it. Candles that ended by <paramref name="settledThrough"/> are settled
-    /// (the stored one also by its x:true); a candle that ended unsettled after the feed was <paramref name="lost"/>
-    /// is missed (counted in <paramref name="missed"/>) and leaves the closed candle unknown, a gap rather than an
-    /// earlier candle shown again. Unsettled while the feed is covered, a candle is still awaiting its final update,
-    /// and the closed candle before it stays.
-    /// </summary>
-    private ClosedCandle JudgeClosed(long openTime, long settledThrough, bool lost, out long missed)
-    {
-        long? settled = _storedIsFinal ? _openTime : null;
-        var through = Math.Min(settledThrough, openTime);
-        if (through >= Calendar.NextOpenTime(_openTime))
-        {
-            settled = Calendar.PreviousOpenTime(Calendar.OpenTimeAt(through));
-        }
-
-        var firstUnsettled = settled is { } last ? Calendar.NextOpenTime(last) : _openTime;
-        missed = lost ? Calendar.CandlesBetween(firstUnsettled, openTime) : 0;
-        if (missed > 0)
-        {
-            return default;
-        }
-
-        return settled is not { } closed ? _closedBeforeStored
-            : closed == _openTime ? Stored()
-            : ClosedCandle.Empty(closed, _close);
-    }
-
-    /// <summary>The end a candle needed by <paramref name="lostAt"/> to have had its grace on a covered feed.</summary>
-    private static long GraceBefore(long lostAt) => lostAt < long.MinValue + FinalUpdateGraceMs ? long.MinValue : lostAt - FinalUpdateGraceMs;
-
+    /// <summary>The stored candle's values, as the closed candle they become once final.</summary>
     private ClosedCandle Stored() => ClosedCandle.Of(_openTime, _open, _high, _low, _close, _baseVolume, _quoteVolume, _trades);
 
     /// <summary>Reads the stream as it stands at <paramref name="nowUnixMs"/>, from one update.</summary>
@@ -179,21 +101,12 @@ public sealed class StreamSlot
             reading.HasData = true;
             reading.EventTime = _eventTime;
             var currentOpenTime = Calendar.OpenTimeAt(nowUnixMs);
-            var ended = currentOpenTime > _openTime;
-            var gap = Coverage.FirstLossAfter(_lossesAtUpdate);
-            // Time settles candles, and rolls the forming one over, only while the feed covers it: from the last
-            // update to now, without a loss. Not covered and no loss since means the update came on a connection still
-            // subscribing, which settles nothing until it covers.
-            var coveredSinceUpdate = gap is null && Coverage.IsCovered;
-            var settledThrough = gap is { } lostAt ? GraceBefore(lostAt) : coveredSinceUpdate ? nowUnixMs - FinalUpdateGraceMs : long.MinValue;
-            reading.LastClosed = JudgeClosed(currentOpenTime, settledThrough, gap is not null, out var missed);
-            _missedReported = Math.Max(_missedReported, _missedCandles + missed);
-            reading.MissedCandles = _missedReported;
-            reading.ClosedCandles = ended ? _closedCandles + ClosesBefore(currentOpenTime) : _closedCandles;
-            if (ended && coveredSinceUpdate)
+            var stored = Stored();
+            var coveredSinceUpdate = _closed.Read(in stored, nowUnixMs, currentOpenTime, ref reading);
+            if (currentOpenTime > _openTime && coveredSinceUpdate)
             {
-                // No update since the candle's interval ended on a covered feed: the candle forming now has had no
-                // trades pushed yet, which is how Binance's own history shows it (every price at the last close, no
+                // No update since the candle's interval ended on a feed covered since: the candle forming now has had
+                // no trades pushed yet, which is how Binance's own history shows it (every price at the last close, no
                 // volume). While the feed is lost the forming candle stays the last one received: whether the
                 // exchange had trades since is unknown.
                 reading.RolledOver = true;

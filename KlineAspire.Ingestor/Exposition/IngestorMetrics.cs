@@ -62,9 +62,6 @@ public sealed class IngestorMetrics
     public void InvalidFrame(InvalidFrameReason reason) =>
         _invalidFrames.Add(1, new KeyValuePair<string, object?>("reason", reason.ToLabel()));
 
-    public void InvalidFrame(string reason) =>
-        _invalidFrames.Add(1, new KeyValuePair<string, object?>("reason", reason));
-
     public void RecordLag(double seconds) => _lag.Record(seconds);
 
     public void Probe(string result) => _probes.Add(1, new KeyValuePair<string, object?>("result", result));

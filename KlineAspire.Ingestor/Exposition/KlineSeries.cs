@@ -24,9 +24,6 @@ public static class KlineSeries
 
     private static readonly HashSet<string> InstrumentNames = new(InstrumentByName.Values, StringComparer.Ordinal);
 
-    /// <summary>Every per-stream instrument name, selected or not.</summary>
-    public static IEnumerable<string> Instruments => InstrumentByName.Values;
-
     /// <summary>True for a per-stream instrument (one series per stream), false for the market-wide ones beside them.</summary>
     public static bool IsInstrument(string instrumentName) => InstrumentNames.Contains(instrumentName);
 

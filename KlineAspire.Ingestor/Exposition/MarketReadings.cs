@@ -21,7 +21,6 @@ public sealed class MarketReadings
     private IReadOnlyList<StreamSlot> _slots;
     private readonly Lock _gate = new();
     private ulong _observedBy;
-    private long _collections;
 
     public MarketReadings(KlineStore store, IOptions<BinanceOptions> options, TimeProvider time)
     {
@@ -43,9 +42,6 @@ public sealed class MarketReadings
             }
         }
     }
-
-    /// <summary>Readings taken so far; each is shared by one collection's instruments.</summary>
-    public long Collections => Volatile.Read(ref _collections);
 
     /// <summary>The readings of the current collection for instrument number <paramref name="instrument"/> (0 to 63), in <see cref="Slots"/> order.</summary>
     public StreamReading[] For(int instrument)
@@ -78,7 +74,5 @@ public sealed class MarketReadings
         {
             slots[index].Read(now, _staleAfterMs, out _readings[index]);
         }
-
-        _collections++;
     }
 }

@@ -27,7 +27,7 @@ internal sealed class BinanceConnection : IDisposable
     private readonly WebSocketConnector _connector;
     private readonly InvalidFrameLog _invalidFrameLog;
     private readonly RequestTracker _requests = new();
-    private readonly TaskCompletionSource<string> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<DisconnectReason> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<IDisposable> _subscriptions = [];
     private readonly WebsocketClient _client;
     private long _lastMessageAt;
@@ -76,7 +76,7 @@ internal sealed class BinanceConnection : IDisposable
     public StreamSubscriber Subscriber { get; }
 
     /// <summary>Completes with a <see cref="DisconnectReason"/> when the connection is lost or the server announces shutdown.</summary>
-    public Task<string> Ended => _ended.Task;
+    public Task<DisconnectReason> Ended => _ended.Task;
 
     /// <summary>When the socket went away under us (Unix ms), or null while it is up or was closed by us.</summary>
     public long? DroppedAtUnixMs => Volatile.Read(ref _droppedAtUnixMs) is var at && at != 0 ? at : null;
@@ -214,7 +214,7 @@ internal sealed class BinanceConnection : IDisposable
             case FrameKind.Response:
                 if (frame.HasError)
                 {
-                    _metrics.InvalidFrame(InvalidFrameReasons.ErrorResponse);
+                    _metrics.InvalidFrame(InvalidFrameReason.ErrorResponse);
                     _invalidFrameLog.ReportErrorResponse(frame.HasResponseId ? frame.ResponseId : null, frame.ErrorCode,
                         System.Text.Encoding.UTF8.GetString(frame.ErrorMessage), bytes);
                 }

@@ -13,7 +13,7 @@ internal sealed class ConnectionOutageLog(Uri endpoint, ILogger logger, TimeProv
     private long _since;
     private int _failedAttempts;
 
-    public void AttemptFailed(int slot, string connection, string reason, string cause, TimeSpan delay)
+    public void AttemptFailed(int connectionIndex, string connection, DisconnectReason reason, string cause, TimeSpan delay)
     {
         bool first;
         lock (_gate)
@@ -25,27 +25,27 @@ internal sealed class ConnectionOutageLog(Uri endpoint, ILogger logger, TimeProv
                 _failedAttempts = 0;
             }
 
-            _failing.Add(slot);
+            _failing.Add(connectionIndex);
             _failedAttempts++;
         }
 
         if (first)
         {
-            Log.Unreachable(logger, endpoint, cause, reason, delay);
+            Log.Unreachable(logger, endpoint, cause, reason.ToLabel(), delay);
         }
         else
         {
-            Log.AttemptFailed(logger, connection, reason, cause, delay);
+            Log.AttemptFailed(logger, connection, reason.ToLabel(), cause, delay);
         }
     }
 
-    public void Subscribed(int slot)
+    public void Subscribed(int connectionIndex)
     {
         TimeSpan lasted;
         int attempts;
         lock (_gate)
         {
-            if (!_failing.Remove(slot) || _failing.Count > 0)
+            if (!_failing.Remove(connectionIndex) || _failing.Count > 0)
             {
                 return;
             }
@@ -58,11 +58,11 @@ internal sealed class ConnectionOutageLog(Uri endpoint, ILogger logger, TimeProv
     }
 
     /// <summary>A connection that ends for good (its streams left, or shutdown) no longer keeps an outage open; it did not recover either.</summary>
-    public void Ended(int slot)
+    public void Ended(int connectionIndex)
     {
         lock (_gate)
         {
-            _failing.Remove(slot);
+            _failing.Remove(connectionIndex);
         }
     }
 }

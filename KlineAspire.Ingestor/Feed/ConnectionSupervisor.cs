@@ -35,7 +35,8 @@ internal sealed class ConnectionSupervisor(
     private readonly FeedCoverage _coverage = assignment.Coverage;
     private int _generation;
 
-    public int Slot => assignment.Index;
+    /// <summary>The index of the supervised assignment, as in its connections' names (<c>c{index}.{generation}</c>).</summary>
+    public int ConnectionIndex => assignment.Index;
 
     public ConnectionAssignment Assignment => assignment;
 
@@ -66,14 +67,14 @@ internal sealed class ConnectionSupervisor(
                 var reason = await WatchAsync(connection, trace, cancellationToken).ConfigureAwait(false);
                 // Until the next connection has subscribed, nothing carries the assignment's streams to unsubscribe.
                 assignment.MarkApplied(-1);
-                metrics.Reconnect(reason);
+                metrics.Reconnect(reason.ToLabel());
                 current = null;
 
                 if (reason is DisconnectReason.Rotation or DisconnectReason.ServerShutdown)
                 {
                     // Keep delivering updates on the old connection until the new one has subscribed.
-                    Log.Rotating(logger, connection.Name, reason, connection.Age);
-                    trace.Event("binance.rotate", reason, ("kline.connection.age_seconds", connection.Age.TotalSeconds));
+                    Log.Rotating(logger, connection.Name, reason.ToLabel(), connection.Age);
+                    trace.Event("binance.rotate", reason.ToLabel(), ("kline.connection.age_seconds", connection.Age.TotalSeconds));
                     retiring = (connection, trace);
                     continue;
                 }
@@ -85,7 +86,7 @@ internal sealed class ConnectionSupervisor(
                 }
 
                 var delay = _backoff.Next();
-                Log.Disconnected(logger, connection.Name, reason, connection.Age, delay);
+                Log.Disconnected(logger, connection.Name, reason.ToLabel(), connection.Age, delay);
                 await BackOffAsync(connection, trace, reason, delay, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -99,7 +100,7 @@ internal sealed class ConnectionSupervisor(
         }
         finally
         {
-            outageLog.Ended(Slot);
+            outageLog.Ended(ConnectionIndex);
             assignment.MarkApplied(-1);
             // Shutdown closes every live connection with a close frame, so the server sees a clean goodbye and no
             // frame lands in a store that is being torn down.
@@ -113,7 +114,7 @@ internal sealed class ConnectionSupervisor(
     /// probe, when it last delivered anything; the probe only found out later. Closed candles ending in between are
     /// then known to have been missed rather than published with stale values.
     /// </summary>
-    private long LostAt(BinanceConnection connection, string reason)
+    private long LostAt(BinanceConnection connection, DisconnectReason reason)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         return connection.DroppedAtUnixMs
@@ -127,7 +128,7 @@ internal sealed class ConnectionSupervisor(
             return;
         }
 
-        await EndAsync(connection, trace, "shutdown", error: false).ConfigureAwait(false);
+        await EndAsync(connection, trace, DisconnectReason.Shutdown, error: false).ConfigureAwait(false);
         Log.ClosedOnShutdown(logger, connection.Name);
     }
 
@@ -135,17 +136,17 @@ internal sealed class ConnectionSupervisor(
     /// Gives up on a connection that failed: the reconnect decision becomes a span, the connection is closed and its
     /// lifetime span ends with the reason, and the next attempt waits out the backoff.
     /// </summary>
-    private async Task BackOffAsync(BinanceConnection connection, ConnectionTrace trace, string reason, TimeSpan delay, CancellationToken cancellationToken)
+    private async Task BackOffAsync(BinanceConnection connection, ConnectionTrace trace, DisconnectReason reason, TimeSpan delay, CancellationToken cancellationToken)
     {
-        trace.Event("binance.reconnect", reason, ("kline.reconnect.delay_seconds", delay.TotalSeconds), ("kline.connection.age_seconds", connection.Age.TotalSeconds));
+        trace.Event("binance.reconnect", reason.ToLabel(), ("kline.reconnect.delay_seconds", delay.TotalSeconds), ("kline.connection.age_seconds", connection.Age.TotalSeconds));
         await EndAsync(connection, trace, reason, error: true).ConfigureAwait(false);
         await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Closes a connection with a close frame and ends its lifetime span with the reason.</summary>
-    private static async Task EndAsync(BinanceConnection connection, ConnectionTrace trace, string reason, bool error)
+    private static async Task EndAsync(BinanceConnection connection, ConnectionTrace trace, DisconnectReason reason, bool error)
     {
-        await connection.CloseAsync(reason).ConfigureAwait(false);
+        await connection.CloseAsync(reason.ToLabel()).ConfigureAwait(false);
         trace.End(reason, error);
         trace.Dispose();
     }
@@ -187,7 +188,7 @@ internal sealed class ConnectionSupervisor(
             ConnectionTrace.Complete(step, "subscribed", error: false, ("kline.requests", requests));
             metrics.ConnectionAttempt(succeeded: true);
             assignment.MarkApplied(version);
-            outageLog.Subscribed(Slot);
+            outageLog.Subscribed(ConnectionIndex);
             return true;
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
@@ -199,11 +200,11 @@ internal sealed class ConnectionSupervisor(
                 _ when connection.Age > TimeSpan.Zero => DisconnectReason.Lost,
                 _ => DisconnectReason.ConnectFailed,
             };
-            ConnectionTrace.Complete(step, reason, error: true, ("error.message", exception.Message));
+            ConnectionTrace.Complete(step, reason.ToLabel(), error: true, ("error.message", exception.Message));
             metrics.ConnectionAttempt(succeeded: false);
-            metrics.Reconnect(reason);
+            metrics.Reconnect(reason.ToLabel());
             var delay = _backoff.Next();
-            outageLog.AttemptFailed(Slot, connection.Name, reason, FailureCause.Describe(exception), delay);
+            outageLog.AttemptFailed(ConnectionIndex, connection.Name, reason, FailureCause.Describe(exception), delay);
             await BackOffAsync(connection, trace, reason, delay, cancellationToken).ConfigureAwait(false);
             return false;
         }
@@ -217,7 +218,7 @@ internal sealed class ConnectionSupervisor(
     }
 
     /// <summary>Waits until the connection must be replaced, and says why.</summary>
-    private async Task<string> WatchAsync(BinanceConnection connection, ConnectionTrace trace, CancellationToken cancellationToken)
+    private async Task<DisconnectReason> WatchAsync(BinanceConnection connection, ConnectionTrace trace, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -249,7 +250,7 @@ internal sealed class ConnectionSupervisor(
     }
 
     /// <summary>A request failed: if the connection ended meanwhile, that is the reason; otherwise <paramref name="reason"/>.</summary>
-    private static async Task<string> EndedOrAsync(BinanceConnection connection, string reason) =>
+    private static async Task<DisconnectReason> EndedOrAsync(BinanceConnection connection, DisconnectReason reason) =>
         connection.Ended.IsCompleted ? await connection.Ended.ConfigureAwait(false) : reason;
 
     /// <summary>Subscribes and unsubscribes on the live connection; false when that failed and the connection must be replaced.</summary>

@@ -79,18 +79,19 @@ internal sealed class ConnectionTrace : IDisposable
     }
 
     /// <summary>Ends the lifetime span with the reason the connection ended.</summary>
-    public void End(string reason, bool error)
+    public void End(DisconnectReason reason, bool error)
     {
         if (_lifetime is null)
         {
             return;
         }
 
-        _lifetime.SetTag("kline.disconnect.reason", reason);
-        _lifetime.AddEvent(new ActivityEvent(reason));
+        var label = reason.ToLabel();
+        _lifetime.SetTag("kline.disconnect.reason", label);
+        _lifetime.AddEvent(new ActivityEvent(label));
         if (error)
         {
-            _lifetime.SetStatus(ActivityStatusCode.Error, reason);
+            _lifetime.SetStatus(ActivityStatusCode.Error, label);
         }
 
         _lifetime.Stop();

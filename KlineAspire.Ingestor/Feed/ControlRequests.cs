@@ -6,8 +6,6 @@ namespace KlineAspire.Ingestor.Feed;
 /// <summary>The JSON of the control requests the ingestor sends (see docs/binance-protocol.md, "Control messages").</summary>
 internal static class ControlRequests
 {
-    public static string Subscribe(long id, IEnumerable<string> streams) => StreamRequest("SUBSCRIBE", id, streams);
-
     /// <summary>SUBSCRIBE or UNSUBSCRIBE: the same shape, a list of stream names.</summary>
     public static string StreamRequest(string method, long id, IEnumerable<string> streams) =>
         JsonSerializer.Serialize(new ControlRequest(method, [.. streams], id), ControlRequestContext.Default.ControlRequest);

@@ -72,7 +72,7 @@ internal sealed class FeedService(
             (exception, delay) =>
             {
                 metrics.SupervisorRestarted();
-                Log.SupervisorFaulted(logger, supervisor.Slot, delay, exception);
+                Log.SupervisorFaulted(logger, supervisor.ConnectionIndex, delay, exception);
             },
             time,
             lifetime.Token).ConfigureAwait(false);

@@ -17,16 +17,14 @@ internal sealed class InvalidFrameLog(ILogger logger, TimeProvider time, string 
     private long _lastLoggedAt = long.MinValue;
     private int _suppressed;
 
-    public void Report(InvalidFrameReason reason, string? detail, ReadOnlySpan<byte> frame) => Report(reason.ToLabel(), detail, frame);
-
     /// <summary>An error reply from the server: its text is the server's, so it is truncated like frame content.</summary>
     public void ReportErrorResponse(long? requestId, int code, string message, ReadOnlySpan<byte> frame)
     {
         var text = message.Length > MaxDetailChars ? message[..MaxDetailChars] + "…" : message;
-        Report(InvalidFrameReasons.ErrorResponse, $"request {requestId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"}, error {code}: {text}", frame);
+        Report(InvalidFrameReason.ErrorResponse, $"request {requestId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"}, error {code}: {text}", frame);
     }
 
-    private void Report(string reason, string? detail, ReadOnlySpan<byte> frame)
+    public void Report(InvalidFrameReason reason, string? detail, ReadOnlySpan<byte> frame)
     {
         int suppressed;
         lock (_gate)
@@ -42,7 +40,7 @@ internal sealed class InvalidFrameLog(ILogger logger, TimeProvider time, string 
             _lastLoggedAt = time.GetTimestamp();
         }
 
-        Log.InvalidFrame(logger, connectionName, reason, detail ?? string.Empty, frame.Length, suppressed);
+        Log.InvalidFrame(logger, connectionName, reason.ToLabel(), detail ?? string.Empty, frame.Length, suppressed);
         if (logger.IsEnabled(LogLevel.Debug))
         {
             var excerpt = Encoding.UTF8.GetString(frame[..Math.Min(frame.Length, ExcerptBytes)]);

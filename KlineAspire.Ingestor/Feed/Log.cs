@@ -58,8 +58,8 @@ internal static partial class Log
     [LoggerMessage(16, LogLevel.Warning, "Connection {Connection}: a message reached {Bytes} bytes, over the limit of {Limit}; closing the connection")]
     public static partial void MessageTooLarge(ILogger logger, string connection, long bytes, int limit);
 
-    [LoggerMessage(17, LogLevel.Error, "Connection slot {Slot} failed unexpectedly; restarting it in {Delay}")]
-    public static partial void SupervisorFaulted(ILogger logger, int slot, TimeSpan delay, Exception exception);
+    [LoggerMessage(17, LogLevel.Error, "The supervisor of connection c{ConnectionIndex} failed unexpectedly; restarting it in {Delay}")]
+    public static partial void SupervisorFaulted(ILogger logger, int connectionIndex, TimeSpan delay, Exception exception);
 
     [LoggerMessage(18, LogLevel.Information, "Connection {Connection} closed on shutdown")]
     public static partial void ClosedOnShutdown(ILogger logger, string connection);

@@ -13,7 +13,7 @@ namespace KlineAspire.Ingestor.Feed;
 /// </summary>
 internal sealed class StreamSubscriber(
     Func<string, Task> send,
-    Task<string> connectionEnded,
+    Task<DisconnectReason> connectionEnded,
     RequestTracker requests,
     SlidingWindowLimiter sendLimiter,
     BinanceOptions options,

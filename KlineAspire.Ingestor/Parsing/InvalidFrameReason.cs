@@ -1,6 +1,6 @@
 namespace KlineAspire.Ingestor.Parsing;
 
-/// <summary>Why a frame was rejected. The names double as the <c>reason</c> label of the invalid-frame counter.</summary>
+/// <summary>Why a frame was rejected. The labels are the <c>reason</c> label of the invalid-frame counter.</summary>
 public enum InvalidFrameReason
 {
     None,
@@ -11,13 +11,13 @@ public enum InvalidFrameReason
     UnknownEvent,
     UnknownStream,
     TooLarge,
+
+    /// <summary>The server answered a request with an error; counted with the invalid frames, as a reason of its own.</summary>
+    ErrorResponse,
 }
 
 public static class InvalidFrameReasons
 {
-    /// <summary>The server answered a request with an error; counted with the invalid frames, as a reason of its own.</summary>
-    public const string ErrorResponse = "error_response";
-
     public static string ToLabel(this InvalidFrameReason reason) => reason switch
     {
         InvalidFrameReason.InvalidJson => "invalid_json",
@@ -27,6 +27,7 @@ public static class InvalidFrameReasons
         InvalidFrameReason.UnknownEvent => "unknown_event",
         InvalidFrameReason.UnknownStream => "unknown_stream",
         InvalidFrameReason.TooLarge => "too_large",
+        InvalidFrameReason.ErrorResponse => "error_response",
         _ => "none",
     };
 }

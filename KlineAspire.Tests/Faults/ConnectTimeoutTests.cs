@@ -45,7 +45,7 @@ public class ConnectTimeoutTests
             m => m.Value("kline_ingestor_connection_attempts_total", ("result", "failure")) >= 1,
             "the first handshake times out", Timeout);
         Assert.Equal(0, metrics.Value("kline_ingestor_connection_attempts_total", ("result", "success")) ?? 0);
-        Assert.True(metrics.Value("kline_ingestor_reconnects_total", ("reason", DisconnectReason.ConnectFailed)) >= 1);
+        Assert.True(metrics.Value("kline_ingestor_reconnects_total", ("reason", DisconnectReason.ConnectFailed.ToLabel())) >= 1);
         Assert.Equal(0, metrics.Value("kline_ingestor_subscribed_streams"));
         // The log says which deadline ran out, not "The operation was canceled".
         Assert.Contains(ingestor.Logs.GetSnapshot(), r => r.Level == LogLevel.Warning

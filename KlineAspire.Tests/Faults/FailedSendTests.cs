@@ -129,7 +129,7 @@ public class FailedSendTests
             "the failed write ends the connection", Timeout);
         Assert.Equal(0, ended.Value("kline_ingestor_supervisor_restarts_total") ?? 0);
         var lost = await ingestor.WaitForMetricsAsync(m => m.Value("kline_ingestor_connections") == 0, "the lost connection is closed", Timeout);
-        Assert.Equal(1, lost.Value("kline_ingestor_reconnects_total", ("reason", DisconnectReason.Lost)));
+        Assert.Equal(1, lost.Value("kline_ingestor_reconnects_total", ("reason", DisconnectReason.Lost.ToLabel())));
         Assert.Equal(1, lost.Sum("kline_ingestor_reconnects_total"));
         // Within StaleAfter of the loss, the last price is still served.
         Assert.Equal(1, lost.Kline("kline_feed_up", symbol, Interval));

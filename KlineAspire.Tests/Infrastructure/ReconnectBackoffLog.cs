@@ -4,13 +4,13 @@ using Microsoft.Extensions.Logging.Testing;
 namespace KlineAspire.Tests.Infrastructure;
 
 /// <summary>
-/// One back-off of a connection supervisor, as the ingestor logged it: the connection that failed (<c>c{slot}.{generation}</c>),
+/// One back-off of a connection supervisor, as the ingestor logged it: the connection that failed (<c>c{index}.{generation}</c>),
 /// the delay it chose, when it said so, and when the supervisor's next connection first logged anything.
 /// </summary>
-public sealed record LoggedBackoff(int Slot, int Generation, TimeSpan Delay, DateTimeOffset LoggedAt, DateTimeOffset? NextConnectionLoggedAt)
+public sealed record LoggedBackoff(int ConnectionIndex, int Generation, TimeSpan Delay, DateTimeOffset LoggedAt, DateTimeOffset? NextConnectionLoggedAt)
 {
     public override string ToString() =>
-        $"c{Slot}.{Generation}: {Delay.TotalMilliseconds:F0} ms{(NextConnectionLoggedAt is { } next ? $", next connection after {(next - LoggedAt).TotalMilliseconds:F0} ms" : "")}";
+        $"c{ConnectionIndex}.{Generation}: {Delay.TotalMilliseconds:F0} ms{(NextConnectionLoggedAt is { } next ? $", next connection after {(next - LoggedAt).TotalMilliseconds:F0} ms" : "")}";
 }
 
 /// <summary>
@@ -33,9 +33,9 @@ public static class ReconnectBackoffLog
             .Where(entry => entry.Record.GetStructuredStateValue("Delay") is not null)
             .Select(entry =>
             {
-                var (slot, generation) = entry.Connection!.Value;
-                var next = records.FirstOrDefault(other => other.Connection == (slot, generation + 1));
-                return new LoggedBackoff(slot, generation, TimeSpan.Parse(entry.Record.GetStructuredStateValue("Delay")!, CultureInfo.InvariantCulture),
+                var (index, generation) = entry.Connection!.Value;
+                var next = records.FirstOrDefault(other => other.Connection == (index, generation + 1));
+                return new LoggedBackoff(index, generation, TimeSpan.Parse(entry.Record.GetStructuredStateValue("Delay")!, CultureInfo.InvariantCulture),
                     entry.Record.Timestamp, next.Record?.Timestamp);
             })
             .ToList();
@@ -49,7 +49,7 @@ public static class ReconnectBackoffLog
     public static void AssertEqualJitterExponential(IReadOnlyList<LoggedBackoff> backoffs, TimeSpan baseDelay, TimeSpan maxDelay)
     {
         Assert.NotEmpty(backoffs);
-        foreach (var supervisor in backoffs.GroupBy(backoff => backoff.Slot))
+        foreach (var supervisor in backoffs.GroupBy(backoff => backoff.ConnectionIndex))
         {
             var schedule = supervisor.ToList();
             var logged = string.Join("; ", schedule);
@@ -74,11 +74,11 @@ public static class ReconnectBackoffLog
     private static TimeSpan Ceiling(int failures, TimeSpan baseDelay, TimeSpan maxDelay) =>
         TimeSpan.FromMilliseconds(Math.Min(maxDelay.TotalMilliseconds, baseDelay.TotalMilliseconds * Math.Pow(2, failures)));
 
-    /// <summary>The supervisor slot and generation of a record's <c>Connection</c> (named <c>c{slot}.{generation}</c>), if it has one.</summary>
-    private static (int Slot, int Generation)? ConnectionOf(FakeLogRecord record) =>
+    /// <summary>The connection index and generation of a record's <c>Connection</c> (named <c>c{index}.{generation}</c>), if it has one.</summary>
+    private static (int ConnectionIndex, int Generation)? ConnectionOf(FakeLogRecord record) =>
         record.GetStructuredStateValue("Connection") is ['c', .. var name]
-            && name.Split('.') is [var slot, var generation]
-            && int.TryParse(slot, NumberStyles.None, CultureInfo.InvariantCulture, out var s)
+            && name.Split('.') is [var index, var generation]
+            && int.TryParse(index, NumberStyles.None, CultureInfo.InvariantCulture, out var s)
             && int.TryParse(generation, NumberStyles.None, CultureInfo.InvariantCulture, out var g)
                 ? (s, g)
                 : null;

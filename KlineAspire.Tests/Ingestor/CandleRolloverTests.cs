@@ -10,7 +10,7 @@ namespace KlineAspire.Tests.Ingestor;
 /// </summary>
 public class CandleRolloverTests
 {
-    private static readonly long Grace = (long)StreamSlot.FinalUpdateGrace.TotalMilliseconds;
+    private static readonly long Grace = (long)ClosedCandleTracker.FinalUpdateGrace.TotalMilliseconds;
 
     public static TheoryData<string> AllIntervals()
     {

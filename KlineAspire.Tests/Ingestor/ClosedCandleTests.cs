@@ -6,14 +6,14 @@ namespace KlineAspire.Tests.Ingestor;
 /// <summary>
 /// The last closed candle of a stream and the candles missed while its feed was lost: a candle is published as closed
 /// only once its x:true came, the next candle's update came on a feed covered since, or the feed stayed covered from its
-/// last update to <see cref="StreamSlot.FinalUpdateGrace"/> after its end; a loss before then makes it missed, and the
+/// last update to <see cref="ClosedCandleTracker.FinalUpdateGrace"/> after its end; a loss before then makes it missed, and the
 /// closed candle is unknown until the next one closes on a covered feed.
 /// </summary>
 public class ClosedCandleTests
 {
     private const long Second = 1_000;
     private const long Minute = 60_000;
-    private static readonly long Grace = (long)StreamSlot.FinalUpdateGrace.TotalMilliseconds;
+    private static readonly long Grace = (long)ClosedCandleTracker.FinalUpdateGrace.TotalMilliseconds;
     private static readonly long T0 = DateTimeOffset.Parse("2026-11-29T10:00:00Z", CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
     private static readonly KlineCalendar Calendar = KlineCalendar.Parse("1m");
 

@@ -87,21 +87,20 @@ public class KlineStoreTests
     public void Older_updates_never_roll_a_stream_back_and_closes_count_once()
     {
         var slot = Covered(StoreOf(new StreamId("XRPUSDT", "1m"))).Slots[0];
-        Apply(slot, SampleFrames.XrpUsdt);
-        Apply(slot, SampleFrames.XrpUsdt); // the same close, delivered by an overlapping connection
-        Apply(slot, SampleFrames.XrpUsdt.Replace("1647220380568", "1647220380000").Replace("0.75920000\",\"h", "0.10000000\",\"h"));
+        Assert.True(Apply(slot, SampleFrames.XrpUsdt));
+        Assert.False(Apply(slot, SampleFrames.XrpUsdt), "the same close, delivered by an overlapping connection, is not stored again");
+        Assert.False(Apply(slot, SampleFrames.XrpUsdt.Replace("1647220380568", "1647220380000").Replace("0.75920000\",\"h", "0.10000000\",\"h")));
 
         slot.Read(XrpOpenTime + 59_999, StaleAfterMs, out var reading);
         Assert.Equal(0.7592, reading.Close);
         Assert.Equal(1647220380568, reading.EventTime);
         Assert.Equal(1, reading.ClosedCandles);
-        Assert.Equal(1, slot.UpdatesApplied);
 
         var nextCandle = SampleFrames.XrpUsdt.Replace("1647220320000", "1647220380000").Replace("1647220380568", "1647220440001");
-        Apply(slot, nextCandle);
+        Assert.True(Apply(slot, nextCandle));
         slot.Read(XrpOpenTime + 60_000, StaleAfterMs, out reading);
         Assert.Equal(2, reading.ClosedCandles);
-        Assert.Equal(2, slot.UpdatesApplied);
+        Assert.Equal(1647220440001, reading.EventTime);
     }
 
     [Fact]
@@ -167,11 +166,12 @@ public class KlineStoreTests
         return store;
     }
 
-    internal static void Apply(StreamSlot slot, string json)
+    /// <summary>Applies a frame to the slot; false when the slot kept what it held (an older or duplicate update).</summary>
+    internal static bool Apply(StreamSlot slot, string json)
     {
         var frame = default(ParsedFrame);
         KlineFrameParser.Parse(Encoding.UTF8.GetBytes(json), ref frame);
         Assert.Equal(FrameKind.Kline, frame.Kind);
-        slot.Apply(ref frame);
+        return slot.Apply(ref frame);
     }
 }

@@ -119,7 +119,9 @@ public sealed class PlausibleOpenTimeTests : IAsyncLifetime
 
         Assert.Equal(FrameKind.Kline, Process(interval, At(openTime), null, _clock.GetUtcNow(), ref frame));
         Assert.Equal(0, Interlocked.Read(ref _invalidValues));
-        Assert.Equal(1, Slot(interval).UpdatesApplied);
+        Slot(interval).Read(_clock.GetUtcNow().ToUnixTimeMilliseconds(), long.MaxValue, out var reading);
+        Assert.True(reading.HasData);
+        Assert.Equal(_clock.GetUtcNow().ToUnixTimeMilliseconds(), reading.EventTime);
     }
 
     public static TheoryData<string, long> ExtremeOpenTimes()

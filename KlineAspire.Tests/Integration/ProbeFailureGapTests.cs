@@ -66,7 +66,7 @@ public class ProbeFailureGapTests
 
         // 10:01:05.5: the candle's minute is over, and so is the grace for its final update; the connection, silent
         // for 7.5 s, is not even probed yet. Nothing says the feed is dead, so the candle is closed.
-        await AdvanceToAsync(time, Minute0 + TimeSpan.FromMinutes(1) + StreamSlot.FinalUpdateGrace + TimeSpan.FromSeconds(0.5), cancellation);
+        await AdvanceToAsync(time, Minute0 + TimeSpan.FromMinutes(1) + ClosedCandleTracker.FinalUpdateGrace + TimeSpan.FromSeconds(0.5), cancellation);
         var before = await ingestor.ScrapeAsync();
         MetricsAssert.ShowsClosedCandle(before, lastSeen);
         Assert.Equal(0, before.Value("kline_ingestor_missed_candles_total"));
@@ -112,7 +112,7 @@ public class ProbeFailureGapTests
         // 10:02:05.5: the 10:01 candle closed on a covered feed and its grace passed, so it is published; the miss stays
         // counted once. The candle is sent again every few seconds on the way, so the connection is never silent long
         // enough to be probed.
-        await AdvanceFeedingAsync(time, simulator, ingestor, next, Minute0 + TimeSpan.FromMinutes(2) + StreamSlot.FinalUpdateGrace + TimeSpan.FromSeconds(0.5), cancellation);
+        await AdvanceFeedingAsync(time, simulator, ingestor, next, Minute0 + TimeSpan.FromMinutes(2) + ClosedCandleTracker.FinalUpdateGrace + TimeSpan.FromSeconds(0.5), cancellation);
         var closed = await ingestor.ScrapeAsync();
         MetricsAssert.ShowsClosedCandle(closed, next);
         Assert.Equal(1, closed.Value("kline_ingestor_missed_candles_total"));

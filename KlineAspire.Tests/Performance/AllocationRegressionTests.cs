@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Unicode;
 using KlineAspire.Ingestor;
 using KlineAspire.Ingestor.Candles;
@@ -109,8 +110,7 @@ public sealed class AllocationRegressionTests
             var last = total - streamCount + stream;
             var expected = FrameWriter.ValuesFor(last, path);
             var calendar = KlineCalendar.Parse(Intervals[stream % Intervals.Length]);
-            var slot = store.Find(Symbols[stream / Intervals.Length], Intervals[stream % Intervals.Length]);
-            Assert.NotNull(slot);
+            Assert.True(store.TryGetSlot(Encoding.UTF8.GetBytes(Symbols[stream / Intervals.Length]), Encoding.UTF8.GetBytes(Intervals[stream % Intervals.Length]), false, out var slot));
             // Read at the candle's own open time: what was stored, before any later rollover.
             slot.Read(expected.OpenTime, staleAfterMs: long.MaxValue, out var snapshot);
             Assert.True(snapshot.HasData);

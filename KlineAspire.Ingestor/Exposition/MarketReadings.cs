@@ -21,6 +21,7 @@ public sealed class MarketReadings
     private IReadOnlyList<StreamSlot> _slots;
     private readonly Lock _gate = new();
     private ulong _observedBy;
+    private long _collections;
 
     public MarketReadings(KlineStore store, IOptions<BinanceOptions> options, TimeProvider time)
     {
@@ -44,6 +45,12 @@ public sealed class MarketReadings
     }
 
     /// <summary>The readings of the current collection for instrument number <paramref name="instrument"/> (0 to 63), in <see cref="Slots"/> order.</summary>
+    /// <summary>
+    /// Readings taken so far. Internal: the one proof that a reading belongs to this provider's collections alone (an
+    /// OTLP export that started one would leave a scrape serving a reading not taken at the scrape, with nothing torn to see).
+    /// </summary>
+    internal long Collections => Volatile.Read(ref _collections);
+
     public StreamReading[] For(int instrument)
     {
         var bit = 1UL << instrument;
@@ -74,5 +81,7 @@ public sealed class MarketReadings
         {
             slots[index].Read(now, _staleAfterMs, out _readings[index]);
         }
+
+        _collections++;
     }
 }

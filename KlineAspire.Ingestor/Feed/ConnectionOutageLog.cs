@@ -31,7 +31,7 @@ internal sealed class ConnectionOutageLog(Uri endpoint, ILogger logger, TimeProv
 
         if (first)
         {
-            Log.Unreachable(logger, endpoint, cause, reason.ToLabel(), delay);
+            Log.Unreachable(logger, endpoint, cause, reason.ToLabel(), connection, delay);
         }
         else
         {

@@ -19,8 +19,9 @@ internal static partial class Log
     [LoggerMessage(4, LogLevel.Information, "Connection {Connection} failed ({Reason}): {Error}. Retrying in {Delay}")]
     public static partial void AttemptFailed(ILogger logger, string connection, string reason, string error, TimeSpan delay);
 
-    [LoggerMessage(23, LogLevel.Warning, "Cannot stream from {Endpoint} ({Reason}): {Error}. Retrying with back-off, next in {Delay}; each further attempt is logged at Information until one succeeds")]
-    public static partial void Unreachable(ILogger logger, Uri endpoint, string error, string reason, TimeSpan delay);
+    // Names the connection too: its delay is the first of that connection's back-off schedule.
+    [LoggerMessage(23, LogLevel.Warning, "Cannot stream from {Endpoint} ({Reason}): {Error}. Connection {Connection} retries with back-off, next in {Delay}; each further attempt is logged at Information until one succeeds")]
+    public static partial void Unreachable(ILogger logger, Uri endpoint, string error, string reason, string connection, TimeSpan delay);
 
     [LoggerMessage(24, LogLevel.Information, "Streaming from {Endpoint} again after {Outage}; {FailedAttempts} connection attempts failed meanwhile")]
     public static partial void Reachable(ILogger logger, Uri endpoint, TimeSpan outage, int failedAttempts);

@@ -63,8 +63,16 @@ public class OtlpBesidePrometheusTests
             await simulator.PublishAsync(candle);
         }
 
-        await Eventually.MatchAsync(() => Task.FromResult(store.Slots.Min(slot => slot.UpdatesApplied)), applied => applied >= sequence, Timeout, $"update {sequence} applied to every stream");
+        // Read from the slots directly: a scrape would take a reading of its own.
+        await Eventually.MatchAsync(() => Task.FromResult(store.Slots.All(slot => Stored(slot, candles.Single(candle => candle.Symbol == slot.Id.Symbol)))), stored => stored, Timeout,
+            $"update {sequence} applied to every stream");
         return candles;
+    }
+
+    private static bool Stored(StreamSlot slot, KlineCandle candle)
+    {
+        slot.Read(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), long.MaxValue, out var reading);
+        return reading.HasData && reading.EventTime == candle.EventTime;
     }
 
     /// <summary>

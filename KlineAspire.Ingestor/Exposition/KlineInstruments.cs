@@ -9,6 +9,9 @@ public static class KlineInstruments
     public const string Volumes = "volumes";
     public const string Feed = "feed";
 
+    /// <summary>The groups, in the order error messages and the docs list them.</summary>
+    public static readonly IReadOnlyList<string> Groups = [Forming, Closed, Prices, Volumes, Feed];
+
     public static readonly KlineInstrument OpenPrice = new("kline.open.price", "kline_open_price", "Open price of the candle currently forming.", null, Forming, Prices);
     public static readonly KlineInstrument HighPrice = new("kline.high.price", "kline_high_price", "High price of the candle currently forming.", null, Forming, Prices);
     public static readonly KlineInstrument LowPrice = new("kline.low.price", "kline_low_price", "Low price of the candle currently forming.", null, Forming, Prices);

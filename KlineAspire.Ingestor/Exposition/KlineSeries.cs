@@ -16,7 +16,7 @@ public static class KlineSeries
         KlineInstruments.All.ToDictionary(instrument => instrument.PrometheusName, instrument => instrument.Name, StringComparer.OrdinalIgnoreCase);
 
     private static readonly Dictionary<string, string[]> GroupMembers = new[] { All }
-        .Concat(KlineInstruments.All.SelectMany(instrument => instrument.Groups).Distinct())
+        .Concat(KlineInstruments.Groups)
         .ToDictionary(
             group => group,
             group => KlineInstruments.All.Where(instrument => group == All || instrument.Groups.Contains(group)).Select(instrument => instrument.PrometheusName).ToArray(),

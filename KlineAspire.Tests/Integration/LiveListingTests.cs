@@ -1,7 +1,6 @@
+using KlineAspire.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 using KlineAspire.Simulator;
-using KlineAspire.Tests.Infrastructure;
-using KlineAspire.Tests.Simulator;
 
 namespace KlineAspire.Tests.Integration;
 

@@ -2,7 +2,6 @@ using System.Net;
 using KlineAspire.Ingestor.Subscriptions;
 using KlineAspire.Simulator;
 using KlineAspire.Tests.Infrastructure;
-using KlineAspire.Tests.Simulator;
 using Microsoft.Extensions.Logging;
 
 namespace KlineAspire.Tests.Integration;

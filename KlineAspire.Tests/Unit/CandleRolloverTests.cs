@@ -1,5 +1,6 @@
 using System.Globalization;
 using KlineAspire.Ingestor.Candles;
+using KlineAspire.Tests.Infrastructure;
 
 namespace KlineAspire.Tests.Unit;
 
@@ -29,12 +30,12 @@ public class CandleRolloverTests
     public void A_quiet_candle_rolls_over_exactly_at_its_boundary(string interval)
     {
         var calendar = KlineCalendar.Parse(interval);
-        var store = KlineStoreTests.StoreOf(new StreamId("ETHBTC", interval));
+        var store = TestStores.StoreOf(new StreamId("ETHBTC", interval));
         store.Slots[0].Coverage.MarkCovered();
         var slot = store.Slots[0];
         var open = calendar.OpenTimeAt(DateTimeOffset.Parse("2026-11-29T10:15:42Z", CultureInfo.InvariantCulture).ToUnixTimeMilliseconds());
         var next = calendar.NextOpenTime(open);
-        KlineStoreTests.Apply(slot, Frame(calendar, open, eventTime: open + (next - open) / 2));
+        TestStores.Apply(slot, SampleFrames.EthBtc(calendar, open, eventTime: open + (next - open) / 2));
 
         slot.Read(next - 1, long.MaxValue, out var last);
         Assert.False(last.RolledOver);
@@ -70,19 +71,19 @@ public class CandleRolloverTests
     public void A_closing_update_counts_once_whether_or_not_the_boundary_passes(string interval)
     {
         var calendar = KlineCalendar.Parse(interval);
-        var store = KlineStoreTests.StoreOf(new StreamId("ETHBTC", interval));
+        var store = TestStores.StoreOf(new StreamId("ETHBTC", interval));
         store.Slots[0].Coverage.MarkCovered();
         var slot = store.Slots[0];
         var open = calendar.OpenTimeAt(DateTimeOffset.Parse("2026-03-01T00:00:00Z", CultureInfo.InvariantCulture).ToUnixTimeMilliseconds());
         var next = calendar.NextOpenTime(open);
-        KlineStoreTests.Apply(slot, Frame(calendar, open, eventTime: next - 1, closed: true));
+        TestStores.Apply(slot, SampleFrames.EthBtc(calendar, open, eventTime: next - 1, closed: true));
 
         slot.Read(next - 1, long.MaxValue, out var closed);
         Assert.Equal(1, closed.ClosedCandles);
         Assert.Equal((true, open, 0.051, 0.0525, 0.0505, 0.052, 12.5, 0.64, 3L), Values(closed.LastClosed)); // x:true closes it at once
         slot.Read(next, long.MaxValue, out var rolled);
         Assert.Equal(1, rolled.ClosedCandles);
-        KlineStoreTests.Apply(slot, Frame(calendar, next, eventTime: next + 5));
+        TestStores.Apply(slot, SampleFrames.EthBtc(calendar, next, eventTime: next + 5));
         slot.Read(next + 5, long.MaxValue, out var reopened);
         Assert.Equal(1, reopened.ClosedCandles);
         Assert.Equal(next, reopened.OpenTime);
@@ -90,10 +91,4 @@ public class CandleRolloverTests
 
     internal static (bool Known, long OpenTime, double Open, double High, double Low, double Close, double BaseVolume, double QuoteVolume, long Trades) Values(ClosedCandle candle) =>
         (candle.Known, candle.OpenTime, candle.Open, candle.High, candle.Low, candle.Close, candle.BaseVolume, candle.QuoteVolume, candle.Trades);
-
-    internal static string Frame(KlineCalendar calendar, long openTime, long eventTime, bool closed = false) =>
-        "{\"stream\":\"ethbtc@kline_" + calendar.Interval + "\",\"data\":{\"e\":\"kline\",\"E\":" + eventTime
-        + ",\"s\":\"ETHBTC\",\"k\":{\"t\":" + openTime + ",\"T\":" + calendar.CloseTime(openTime)
-        + ",\"s\":\"ETHBTC\",\"i\":\"" + calendar.BaseInterval + "\",\"f\":1,\"L\":3,\"o\":\"0.05100000\",\"c\":\"0.05200000\",\"h\":\"0.05250000\",\"l\":\"0.05050000\",\"v\":\"12.50000000\",\"n\":3,\"x\":"
-        + (closed ? "true" : "false") + ",\"q\":\"0.64000000\",\"V\":\"6.00000000\",\"Q\":\"0.31000000\",\"B\":\"0\"}}}";
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using KlineAspire.Ingestor.Candles;
+using KlineAspire.Tests.Infrastructure;
 
 namespace KlineAspire.Tests.Unit;
 
@@ -291,11 +292,11 @@ public class ClosedCandleTests
 
     private static (FeedCoverage Coverage, StreamSlot Slot) CoveredSlot()
     {
-        var store = KlineStoreTests.StoreOf(new StreamId("ETHBTC", "1m"));
+        var store = TestStores.StoreOf(new StreamId("ETHBTC", "1m"));
         store.Slots[0].Coverage.MarkCovered();
         return (store.Slots[0].Coverage, store.Slots[0]);
     }
 
     private static void Apply(StreamSlot slot, long openTime, long eventTime, string close, bool closed = false) =>
-        KlineStoreTests.Apply(slot, CandleRolloverTests.Frame(Calendar, openTime, eventTime, closed).Replace("\"c\":\"0.05200000\"", $"\"c\":\"{close}\"", StringComparison.Ordinal));
+        TestStores.Apply(slot, SampleFrames.EthBtc(Calendar, openTime, eventTime, closed).Replace("\"c\":\"0.05200000\"", $"\"c\":\"{close}\"", StringComparison.Ordinal));
 }

@@ -1,6 +1,5 @@
 using System.Text;
 using KlineAspire.Ingestor.Candles;
-using KlineAspire.Ingestor.Parsing;
 using KlineAspire.Ingestor.Subscriptions;
 using KlineAspire.Tests.Infrastructure;
 
@@ -13,19 +12,10 @@ public class KlineStoreTests
     // 2022-03-14T01:12:00Z, the XRPUSDT sample's candle.
     private const long XrpOpenTime = 1647220320000;
 
-    /// <summary>A store of every symbol × interval of <paramref name="streams"/>, all on one connection's coverage (<c>Slots[0].Coverage</c>).</summary>
-    internal static KlineStore StoreOf(params StreamId[] streams)
-    {
-        var store = new KlineStore();
-        var plan = StreamPlanner.Plan(streams.Select(s => s.Symbol).Distinct(), streams.Select(s => s.Interval).Distinct(), 1024);
-        store.Add([(plan.Streams, new FeedCoverage())]);
-        return store;
-    }
-
     [Fact]
     public void Lookup_matches_symbol_case_sensitive_interval_and_time_zone()
     {
-        var store = StoreOf(new StreamId("BNBUSDT", "1m"), new StreamId("BNBUSDT", "1M"), new StreamId("BNBUSDT", "1d@+08:00"), new StreamId("BNBUSDT", "1d"));
+        var store = TestStores.StoreOf(new StreamId("BNBUSDT", "1m"), new StreamId("BNBUSDT", "1M"), new StreamId("BNBUSDT", "1d@+08:00"), new StreamId("BNBUSDT", "1d"));
         Assert.True(store.TryGetSlot("BNBUSDT"u8, "1m"u8, false, out var minute));
         Assert.True(store.TryGetSlot("BNBUSDT"u8, "1M"u8, false, out var month));
         Assert.NotSame(minute, month);
@@ -44,7 +34,7 @@ public class KlineStoreTests
     [Fact]
     public void Streams_added_and_removed_at_run_time_are_found_and_forgotten_while_the_others_keep_their_slot()
     {
-        var store = StoreOf(new StreamId("BTCUSDT", "1m"), new StreamId("ETHUSDT", "1m"));
+        var store = TestStores.StoreOf(new StreamId("BTCUSDT", "1m"), new StreamId("ETHUSDT", "1m"));
         Assert.True(store.TryGetSlot("BTCUSDT"u8, "1m"u8, false, out var btc));
         var coverage = new FeedCoverage();
 
@@ -63,7 +53,7 @@ public class KlineStoreTests
     [Fact]
     public void The_streams_of_several_connections_join_as_one_change_each_with_its_connections_coverage()
     {
-        var store = StoreOf(new StreamId("BTCUSDT", "1m"));
+        var store = TestStores.StoreOf(new StreamId("BTCUSDT", "1m"));
         var before = store.Slots;
         FeedCoverage first = new(), second = new();
 
@@ -87,10 +77,10 @@ public class KlineStoreTests
     [Fact]
     public void Older_updates_never_roll_a_stream_back_and_closes_count_once()
     {
-        var slot = Covered(StoreOf(new StreamId("XRPUSDT", "1m"))).Slots[0];
-        Assert.True(Apply(slot, SampleFrames.XrpUsdt));
-        Assert.False(Apply(slot, SampleFrames.XrpUsdt), "the same close, delivered by an overlapping connection, is not stored again");
-        Assert.False(Apply(slot, SampleFrames.XrpUsdt.Replace("1647220380568", "1647220380000").Replace("0.75920000\",\"h", "0.10000000\",\"h")));
+        var slot = Covered(TestStores.StoreOf(new StreamId("XRPUSDT", "1m"))).Slots[0];
+        Assert.True(TestStores.Apply(slot, SampleFrames.XrpUsdt));
+        Assert.False(TestStores.Apply(slot, SampleFrames.XrpUsdt), "the same close, delivered by an overlapping connection, is not stored again");
+        Assert.False(TestStores.Apply(slot, SampleFrames.XrpUsdt.Replace("1647220380568", "1647220380000").Replace("0.75920000\",\"h", "0.10000000\",\"h")));
 
         slot.Read(XrpOpenTime + 59_999, StaleAfterMs, out var reading);
         Assert.Equal(0.7592, reading.Close);
@@ -98,7 +88,7 @@ public class KlineStoreTests
         Assert.Equal(1, reading.ClosedCandles);
 
         var nextCandle = SampleFrames.XrpUsdt.Replace("1647220320000", "1647220380000").Replace("1647220380568", "1647220440001");
-        Assert.True(Apply(slot, nextCandle));
+        Assert.True(TestStores.Apply(slot, nextCandle));
         slot.Read(XrpOpenTime + 60_000, StaleAfterMs, out reading);
         Assert.Equal(2, reading.ClosedCandles);
         Assert.Equal(1647220440001, reading.EventTime);
@@ -107,9 +97,9 @@ public class KlineStoreTests
     [Fact]
     public void A_quiet_stream_keeps_its_price_while_its_feed_is_covered_and_loses_it_only_after_the_feed_is_lost_for_StaleAfter()
     {
-        var store = StoreOf(new StreamId("XRPUSDT", "1M"));
+        var store = TestStores.StoreOf(new StreamId("XRPUSDT", "1M"));
         var slot = store.Slots[0];
-        Apply(slot, SampleFrames.XrpUsdt.Replace("\"i\":\"1m\"", "\"i\":\"1M\""));
+        TestStores.Apply(slot, SampleFrames.XrpUsdt.Replace("\"i\":\"1m\"", "\"i\":\"1M\""));
 
         slot.Read(XrpOpenTime, StaleAfterMs, out var reading);
         Assert.True(reading.HasData);
@@ -137,8 +127,8 @@ public class KlineStoreTests
     [Fact]
     public void After_its_interval_ends_without_a_newer_update_the_forming_candle_is_empty_at_the_last_close()
     {
-        var slot = Covered(StoreOf(new StreamId("BNBUSDT", "1m"))).Slots[0];
-        Apply(slot, SampleFrames.BnbUsdt); // open 1647220200000, not closed, close 364.3, 216 trades
+        var slot = Covered(TestStores.StoreOf(new StreamId("BNBUSDT", "1m"))).Slots[0];
+        TestStores.Apply(slot, SampleFrames.BnbUsdt); // open 1647220200000, not closed, close 364.3, 216 trades
 
         slot.Read(1647220259999, StaleAfterMs, out var forming);
         Assert.False(forming.RolledOver);
@@ -155,7 +145,7 @@ public class KlineStoreTests
         Assert.Equal(1647220248756, empty.EventTime);
 
         // The next real update opens that third candle: the count stays where the reading had it, and goes on from there.
-        Apply(slot, SampleFrames.BnbUsdt.Replace("1647220200000", "1647220320000").Replace("1647220248756", "1647220330000").Replace("\"x\":false", "\"x\":true"));
+        TestStores.Apply(slot, SampleFrames.BnbUsdt.Replace("1647220200000", "1647220320000").Replace("1647220248756", "1647220330000").Replace("\"x\":false", "\"x\":true"));
         slot.Read(1647220330000, StaleAfterMs, out var next);
         Assert.False(next.RolledOver);
         Assert.Equal(3, next.ClosedCandles);
@@ -165,14 +155,5 @@ public class KlineStoreTests
     {
         store.Slots[0].Coverage.MarkCovered();
         return store;
-    }
-
-    /// <summary>Applies a frame to the slot; false when the slot kept what it held (an older or duplicate update).</summary>
-    internal static bool Apply(StreamSlot slot, string json)
-    {
-        var frame = default(ParsedFrame);
-        KlineFrameParser.Parse(Encoding.UTF8.GetBytes(json), ref frame);
-        Assert.Equal(FrameKind.Kline, frame.Kind);
-        return slot.Apply(ref frame);
     }
 }

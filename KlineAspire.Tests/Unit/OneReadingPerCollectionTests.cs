@@ -6,6 +6,7 @@ using KlineAspire.Ingestor.Exposition;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using KlineAspire.Tests.Infrastructure;
 
 namespace KlineAspire.Tests.Unit;
 
@@ -21,17 +22,17 @@ public class OneReadingPerCollectionTests
     public void Forming_and_closed_candle_instruments_of_one_collection_come_from_one_reading()
     {
         var calendar = KlineCalendar.Parse("1m");
-        var store = KlineStoreTests.StoreOf(new StreamId("ETHBTC", "1m"));
+        var store = TestStores.StoreOf(new StreamId("ETHBTC", "1m"));
         store.Slots[0].Coverage.MarkCovered();
         var slot = store.Slots[0];
-        KlineStoreTests.Apply(slot, CandleRolloverTests.Frame(calendar, T0, T0 + 30_000));
+        TestStores.Apply(slot, SampleFrames.EthBtc(calendar, T0, T0 + 30_000));
         var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(T0 + 59_000));
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var factory = services.GetRequiredService<IMeterFactory>();
         _ = new KlineMetrics(factory.Create(IngestorTelemetry.MeterName), new MarketReadings(store, Options.Create(new BinanceOptions()), clock));
 
         var collection = new Dictionary<string, double>();
-        var closingUpdate = CandleRolloverTests.Frame(calendar, T0, T0 + 59_500, closed: true).Replace("\"c\":\"0.05200000\"", "\"c\":\"0.05150000\"", StringComparison.Ordinal);
+        var closingUpdate = SampleFrames.EthBtc(calendar, T0, T0 + 59_500, closed: true).Replace("\"c\":\"0.05200000\"", "\"c\":\"0.05150000\"", StringComparison.Ordinal);
         var updateDuringCollection = true;
         using var listener = new MeterListener
         {
@@ -50,7 +51,7 @@ public class OneReadingPerCollectionTests
             {
                 // The candle's closing update lands after the first instrument has been read.
                 updateDuringCollection = false;
-                KlineStoreTests.Apply(slot, closingUpdate);
+                TestStores.Apply(slot, closingUpdate);
             }
         }
 

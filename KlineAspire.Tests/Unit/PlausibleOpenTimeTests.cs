@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using KlineAspire.Tests.Infrastructure;
 
 namespace KlineAspire.Tests.Unit;
 
@@ -143,11 +144,11 @@ public sealed class PlausibleOpenTimeTests : IAsyncLifetime
     public void Reading_a_slot_never_throws_whatever_open_time_it_holds(string interval, long openTime)
     {
         // Past the processor's checks no such frame is stored; applied directly, the read path must still hold.
-        var store = KlineStoreTests.StoreOf(new StreamId("ETHBTC", interval));
+        var store = TestStores.StoreOf(new StreamId("ETHBTC", interval));
         store.Slots[0].Coverage.MarkCovered();
         var slot = store.Slots[0];
-        var json = CandleRolloverTests.Frame(KlineCalendar.Parse(interval), 0, 1).Replace("\"t\":0,", $"\"t\":{openTime},", StringComparison.Ordinal);
-        KlineStoreTests.Apply(slot, json);
+        var json = SampleFrames.EthBtc(KlineCalendar.Parse(interval), 0, 1).Replace("\"t\":0,", $"\"t\":{openTime},", StringComparison.Ordinal);
+        TestStores.Apply(slot, json);
 
         foreach (var now in new[] { Now.ToUnixTimeMilliseconds(), long.MinValue, long.MaxValue, openTime })
         {
@@ -182,7 +183,7 @@ public sealed class PlausibleOpenTimeTests : IAsyncLifetime
     private FrameKind Process(string interval, long openTime, long? closeTime, DateTimeOffset eventTime, ref ParsedFrame frame)
     {
         var calendar = KlineCalendar.Parse(interval);
-        var json = CandleRolloverTests.Frame(calendar, openTime, eventTime.ToUnixTimeMilliseconds());
+        var json = SampleFrames.EthBtc(calendar, openTime, eventTime.ToUnixTimeMilliseconds());
         if (closeTime is { } close)
         {
             json = json.Replace($"\"T\":{calendar.CloseTime(openTime)},", $"\"T\":{close},", StringComparison.Ordinal);

@@ -80,7 +80,7 @@ public class FailedSendTests
         await using var simulator = await BinanceSimulator.StartAsync(
             new SimulatorOptions { UpdatePeriod = TimeSpan.Zero, Symbols = ["AAAUSDT", "BBBUSDT"] }, time, cancellation);
         await using var ingestor = await StartIngestorAsync(simulator, ["*USDT"],
-            SymbolSelectionTests.Rest(simulator, [.. Settings(("Binance:SymbolRefreshInterval", "00:00:05")).Select(s => (s.Key, s.Value))]), time, connector);
+            RestSettings.Of(simulator, [.. Settings(("Binance:SymbolRefreshInterval", "00:00:05")).Select(s => (s.Key, s.Value))]), time, connector);
         await simulator.WaitForSubscribedStreamsAsync(2, Timeout);
 
         // 10:00:52: the last update of AAAUSDT's 10:00 candle. BBBUSDT is delisted; the next refresh of exchangeInfo

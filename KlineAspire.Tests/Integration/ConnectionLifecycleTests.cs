@@ -24,7 +24,7 @@ public class ConnectionLifecycleTests
         // Watch the server side through two rotations: both streams must be subscribed on some open connection at every instant.
         var attemptsAtStart = simulator.ConnectionAttempts;
         var sequence = 0;
-        KlineCandle last = Candles.Make("BTCUSDT", "1m", 0);
+        var last = Candles.Make("BTCUSDT", "1m", 0);
         var until = DateTime.UtcNow.AddSeconds(8);
         while (DateTime.UtcNow < until)
         {

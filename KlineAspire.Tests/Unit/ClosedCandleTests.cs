@@ -218,34 +218,34 @@ public class ClosedCandleTests
     [Fact]
     public void A_candle_shown_closed_becomes_missed_once_a_loss_dated_before_its_end_is_recorded_later()
     {
-        const long staleAfter = 2 * Minute;
+        const long StaleAfter = 2 * Minute;
         var (coverage, slot) = CoveredSlot();
         Apply(slot, T0, T0 + 58 * Second, "0.05200000");
 
         // The connection falls silent after this update. Until its probe goes unanswered nothing says the feed is
         // dead, so the candle whose interval ends meanwhile is closed like any other.
-        slot.Read(T0 + Minute + Grace + Second, staleAfter, out var beforeProbeFailed);
+        slot.Read(T0 + Minute + Grace + Second, StaleAfter, out var beforeProbeFailed);
         Assert.Equal((true, T0, 0.052), (beforeProbeFailed.LastClosed.Known, beforeProbeFailed.LastClosed.OpenTime, beforeProbeFailed.LastClosed.Close));
         Assert.Equal(0, beforeProbeFailed.MissedCandles);
 
         // The probe fails at 10:01:08 and the loss is recorded then, dated from the last message at 10:00:58: the
         // candle's final updates may have been sent after that and never arrived.
         coverage.MarkLost(T0 + 58 * Second);
-        slot.Read(T0 + Minute + 8 * Second, staleAfter, out var afterProbeFailed);
+        slot.Read(T0 + Minute + 8 * Second, StaleAfter, out var afterProbeFailed);
         Assert.False(afterProbeFailed.LastClosed.Known);
         Assert.Equal(1, afterProbeFailed.MissedCandles);
         Assert.True(afterProbeFailed.IsLive, "within StaleAfter of the loss the forming candle is still served; only the closed one is withdrawn");
 
         // Counted once: by later readings, by the replacement connection covering, by the next candle's update.
-        slot.Read(T0 + Minute + 9 * Second, staleAfter, out var again);
+        slot.Read(T0 + Minute + 9 * Second, StaleAfter, out var again);
         Assert.Equal(1, again.MissedCandles);
         coverage.MarkCovered();
         Apply(slot, T0 + Minute, T0 + Minute + 15 * Second, "0.05300000");
-        slot.Read(T0 + Minute + 20 * Second, staleAfter, out var nextForming);
+        slot.Read(T0 + Minute + 20 * Second, StaleAfter, out var nextForming);
         Assert.False(nextForming.LastClosed.Known);
         Assert.Equal(1, nextForming.MissedCandles);
 
-        slot.Read(T0 + 2 * Minute + Grace + Second, staleAfter, out var nextClosed);
+        slot.Read(T0 + 2 * Minute + Grace + Second, StaleAfter, out var nextClosed);
         Assert.Equal((true, T0 + Minute, 0.053), (nextClosed.LastClosed.Known, nextClosed.LastClosed.OpenTime, nextClosed.LastClosed.Close));
         Assert.Equal(1, nextClosed.MissedCandles);
     }

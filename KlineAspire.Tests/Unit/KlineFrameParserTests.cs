@@ -45,7 +45,7 @@ public class KlineFrameParserTests
     }
 
     [Fact]
-    public void Closed_candle_is_flagged() 
+    public void Closed_candle_is_flagged()
     {
         var frame = default(ParsedFrame);
         KlineFrameParser.Parse(Encoding.UTF8.GetBytes(SampleFrames.XrpUsdt), ref frame);

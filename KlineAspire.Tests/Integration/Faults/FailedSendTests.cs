@@ -50,21 +50,21 @@ public class FailedSendTests
     [Fact]
     public async Task A_socket_aborted_as_the_probe_is_written_is_a_lost_connection_on_the_reconnect_path()
     {
-        const string symbol = "BTCUSDT";
+        const string Symbol = "BTCUSDT";
         var cancellation = TestContext.Current.CancellationToken;
         var time = new FakeTimeProvider(Minute0 + TimeSpan.FromSeconds(53));
         var connector = new SendAbortingConnector();
         await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, time, cancellation);
-        await using var ingestor = await StartIngestorAsync(simulator, [symbol], Settings(("Binance:NoDataTimeout", "00:00:05")), time, connector);
+        await using var ingestor = await StartIngestorAsync(simulator, [Symbol], Settings(("Binance:NoDataTimeout", "00:00:05")), time, connector);
         await simulator.WaitForSubscribedStreamsAsync(1, Timeout);
 
         // 10:00:53: the last update of the 10:00 candle; then the market is quiet, and after NoDataTimeout (10:00:58)
         // the connection is probed. The probe's socket is aborted as it is written.
-        var lastSeen = await PublishAsync(simulator, ingestor, symbol, time);
+        var lastSeen = await PublishAsync(simulator, ingestor, Symbol, time);
         connector.Arm("LIST_SUBSCRIPTIONS");
         var failedAt = await AdvanceUntilFiredAsync(time, connector, Minute0 + TimeSpan.FromSeconds(58), Minute0 + TimeSpan.FromSeconds(59.5), cancellation);
 
-        var lost = await AssertLostOnceAsync(ingestor, symbol);
+        var lost = await AssertLostOnceAsync(ingestor, Symbol);
         Assert.Equal(1, lost.Sum("kline_ingestor_probes_total", ("result", "failed")));
         Assert.Contains(ingestor.Logs.GetSnapshot(), r => r.Level == LogLevel.Warning && r.Message.Contains("failed while sending LIST_SUBSCRIPTIONS", StringComparison.Ordinal));
 

@@ -1,6 +1,6 @@
 // Written by hand in the shape `azd infra gen` gives an Aspire AppHost (Azure/azure-dev,
 // cli/azd/resources/apphost/templates/main.bicept), then changed: an Azure Monitor workspace that keeps Prometheus'
-// history across redeploys. KlineAspire.Tests/AppHost/AzureInfraTests keeps it in step with the AppHost's manifest.
+// history across redeploys. KlineAspire.Tests/EndToEnd/AzureInfraTests keeps it in step with the AppHost's manifest.
 targetScope = 'subscription'
 
 @minLength(1)

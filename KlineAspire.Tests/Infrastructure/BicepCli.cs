@@ -60,7 +60,7 @@ public static class BicepCli
         }
 
         // A package is a zip: depending on the NuGet client the execute bit may be missing after extraction.
-        const UnixFileMode execute = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        const UnixFileMode Execute = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
         if ((File.GetUnixFileMode(executable) & UnixFileMode.UserExecute) != 0)
         {
             return executable;
@@ -68,7 +68,7 @@ public static class BicepCli
 
         try
         {
-            File.SetUnixFileMode(executable, File.GetUnixFileMode(executable) | execute);
+            File.SetUnixFileMode(executable, File.GetUnixFileMode(executable) | Execute);
             return executable;
         }
         catch (UnauthorizedAccessException)
@@ -76,7 +76,7 @@ public static class BicepCli
             // A read-only package folder (shared cache): run a private copy instead.
             var copy = Path.Combine(Directory.CreateTempSubdirectory("kline-bicep-cli-").FullName, "bicep");
             File.Copy(executable, copy);
-            File.SetUnixFileMode(copy, File.GetUnixFileMode(copy) | execute);
+            File.SetUnixFileMode(copy, File.GetUnixFileMode(copy) | Execute);
             return copy;
         }
     }

@@ -1,7 +1,6 @@
 using KlineAspire.Ingestor.Candles;
 using KlineAspire.Simulator;
 using KlineAspire.Tests.Infrastructure;
-using KlineAspire.Tests.Simulator;
 
 namespace KlineAspire.Tests.Integration;
 

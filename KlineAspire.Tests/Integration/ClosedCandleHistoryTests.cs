@@ -4,7 +4,6 @@ using System.Text.Json;
 using KlineAspire.Ingestor.Candles;
 using KlineAspire.Simulator;
 using KlineAspire.Tests.Infrastructure;
-using KlineAspire.Tests.Simulator;
 
 namespace KlineAspire.Tests.Integration;
 

@@ -1,6 +1,5 @@
 using KlineAspire.Simulator;
 using KlineAspire.Tests.Infrastructure;
-using KlineAspire.Tests.Simulator;
 using Microsoft.Extensions.Logging;
 
 namespace KlineAspire.Tests.Integration;

@@ -4,8 +4,6 @@ using System.Text;
 using KlineAspire.Ingestor.Candles;
 using KlineAspire.Simulator;
 using KlineAspire.Tests.Infrastructure;
-using KlineAspire.Tests.Ingestor;
-using KlineAspire.Tests.Simulator;
 
 namespace KlineAspire.Tests.Integration;
 

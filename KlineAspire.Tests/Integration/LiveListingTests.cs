@@ -1,7 +1,6 @@
+using KlineAspire.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 using KlineAspire.Simulator;
-using KlineAspire.Tests.Infrastructure;
-using KlineAspire.Tests.Simulator;
 
 namespace KlineAspire.Tests.Integration;
 
@@ -21,7 +20,7 @@ public class LiveListingTests
     });
 
     private static Task<RunningIngestor> StartIngestorAsync(BinanceSimulator simulator, params (string Key, string Value)[] more) =>
-        RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["*USDT"], ["1m", "1h"], SymbolSelectionTests.Rest(simulator,
+        RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["*USDT"], ["1m", "1h"], RestSettings.Of(simulator,
         [
             ("Binance:SymbolRefreshInterval", "00:00:02"),
             ("Binance:MaxStreamsPerConnection", MaxStreams.ToString(System.Globalization.CultureInfo.InvariantCulture)),

@@ -2,7 +2,6 @@ using System.Text.RegularExpressions;
 using KlineAspire.Ingestor.Exposition;
 using KlineAspire.Simulator;
 using KlineAspire.Tests.Infrastructure;
-using KlineAspire.Tests.Simulator;
 
 namespace KlineAspire.Tests.Integration;
 

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using KlineAspire.Ingestor.Exposition;
 using KlineAspire.Simulator;
 using KlineAspire.Tests.Infrastructure;
-using KlineAspire.Tests.Simulator;
 
 namespace KlineAspire.Tests.Integration;
 

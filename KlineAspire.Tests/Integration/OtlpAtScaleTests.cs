@@ -1,6 +1,5 @@
 using KlineAspire.Simulator;
 using KlineAspire.Tests.Infrastructure;
-using KlineAspire.Tests.Simulator;
 
 namespace KlineAspire.Tests.Integration;
 
@@ -90,7 +89,7 @@ public class OtlpAtScaleTests
         var names = Enumerable.Range(0, symbols).Select(i => $"S{i:D4}USDT").ToArray();
         var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero, Symbols = [.. names] }, TestContext.Current.CancellationToken);
         var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, pattern ? ["*USDT"] : names, AllIntervals,
-            new Dictionary<string, string>(receiver.IngestorSettings(ExportInterval).Concat(settings).Concat(SymbolSelectionTests.Rest(simulator))));
+            new Dictionary<string, string>(receiver.IngestorSettings(ExportInterval).Concat(settings).Concat(RestSettings.Of(simulator))));
         var streams = names.Length * AllIntervals.Length;
         await simulator.WaitForSubscribedStreamsAsync(streams, TimeSpan.FromSeconds(60));
         foreach (var name in names)

@@ -3,7 +3,6 @@ using KlineAspire.Ingestor.Candles;
 using KlineAspire.Ingestor.Exposition;
 using KlineAspire.Simulator;
 using KlineAspire.Tests.Infrastructure;
-using KlineAspire.Tests.Simulator;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Exporter;
 

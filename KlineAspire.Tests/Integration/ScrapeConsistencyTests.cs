@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using KlineAspire.Simulator;
 using KlineAspire.Tests.Infrastructure;
-using KlineAspire.Tests.Simulator;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Exporter;
 

@@ -1,6 +1,5 @@
 using KlineAspire.Simulator;
 using KlineAspire.Tests.Infrastructure;
-using KlineAspire.Tests.Simulator;
 using Microsoft.Extensions.Logging;
 
 namespace KlineAspire.Tests.Integration;
@@ -18,7 +17,7 @@ public class SeriesBudgetTests
         await using var simulator = await SimulatorHost.StartAsync(options => options.Symbols = ["AAAUSDT", "BBBUSDT"]);
         // Two symbols now, room for 20,000 more listings: the series limit (and the cost) follow the room.
         await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["*USDT"], ["1m"],
-            SymbolSelectionTests.Rest(simulator, [("Binance:ListingHeadroom", "20000"), .. settings]));
+            RestSettings.Of(simulator, [("Binance:ListingHeadroom", "20000"), .. settings]));
         await simulator.WaitForSubscribedStreamsAsync(2, Timeout);
         return [.. ingestor.Logs.GetSnapshot().Where(r => r.Level == LogLevel.Warning).Select(r => r.Message)];
     }

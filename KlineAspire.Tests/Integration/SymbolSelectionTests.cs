@@ -2,7 +2,6 @@ using System.Net;
 using KlineAspire.Ingestor.Subscriptions;
 using KlineAspire.Simulator;
 using KlineAspire.Tests.Infrastructure;
-using KlineAspire.Tests.Simulator;
 using Microsoft.Extensions.Logging;
 
 namespace KlineAspire.Tests.Integration;
@@ -15,22 +14,11 @@ public class SymbolSelectionTests
     internal static readonly List<string> Universe =
         ["BTCUSDT", "ETHUSDT", "SOLUSDT", "LUNAUSDT:BREAK", "ETHBTC", "BTCFDUSD", "BNBFDUSD", "BTTCTRY:HALT"];
 
-    internal static Dictionary<string, string> Rest(BinanceSimulator simulator, params (string Key, string Value)[] more)
-    {
-        var settings = new Dictionary<string, string> { ["Binance:RestEndpoint"] = simulator.HttpBaseUri.ToString() };
-        foreach (var (key, value) in more)
-        {
-            settings[key] = value;
-        }
-
-        return settings;
-    }
-
     [Fact]
     public async Task Literals_and_patterns_select_exactly_the_listed_trading_symbols()
     {
         await using var simulator = await SimulatorHost.StartAsync(options => options.Symbols = Universe);
-        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["*USDT", "ETHBTC", "BTC*"], ["1m", "1h"], Rest(simulator));
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["*USDT", "ETHBTC", "BTC*"], ["1m", "1h"], RestSettings.Of(simulator));
 
         // Not LUNAUSDT (BREAK), BTTCTRY (HALT) or BNBFDUSD (matched by nothing).
         string[] expected = ["BTCFDUSD", "BTCUSDT", "ETHBTC", "ETHUSDT", "SOLUSDT"];
@@ -56,7 +44,7 @@ public class SymbolSelectionTests
     public async Task A_pattern_that_matches_nothing_is_a_warning_naming_it()
     {
         await using var simulator = await SimulatorHost.StartAsync(options => options.Symbols = Universe);
-        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["*EUR", "ETHBTC"], ["1m"], Rest(simulator));
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["*EUR", "ETHBTC"], ["1m"], RestSettings.Of(simulator));
 
         await simulator.WaitForSubscribedStreamsAsync(1, Timeout);
         Assert.Contains(ingestor.Logs.GetSnapshot(), r => r.Level == LogLevel.Warning && r.Message.Contains("Binance:Symbols:0 = '*EUR' matches no symbol", StringComparison.Ordinal));
@@ -69,7 +57,7 @@ public class SymbolSelectionTests
         await using var simulator = await SimulatorHost.StartAsync(options => options.Symbols = Universe);
 
         var error = await Assert.ThrowsAsync<UnknownSymbolsException>(() =>
-            RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT", "*USDT", "NOPEUSDT"], ["1m"], Rest(simulator)));
+            RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT", "*USDT", "NOPEUSDT"], ["1m"], RestSettings.Of(simulator)));
 
         Assert.Contains("Binance:Symbols:2 = 'NOPEUSDT' is not listed", Assert.Single(error.Failures));
         Assert.Equal(0, simulator.ConnectionAttempts);
@@ -80,7 +68,7 @@ public class SymbolSelectionTests
     {
         await using var simulator = await SimulatorHost.StartAsync(options => options.Symbols = Universe);
         simulator.Faults.RestFailsWith = 503;
-        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT", "ETHUSDT"], ["1m"], Rest(simulator));
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT", "ETHUSDT"], ["1m"], RestSettings.Of(simulator));
 
         await simulator.WaitForSubscribedStreamsAsync(2, Timeout);
         Assert.Contains(ingestor.Logs.GetSnapshot(), r => r.Level == LogLevel.Warning && r.Message.Contains("literal symbols unchecked", StringComparison.Ordinal) && r.Message.Contains("HTTP 503", StringComparison.Ordinal));
@@ -94,7 +82,7 @@ public class SymbolSelectionTests
         await using var simulator = await SimulatorHost.StartAsync(options => options.Symbols = Universe);
         simulator.Faults.RestFailsWith = 503;
         await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["*USDT"], ["1m"],
-            Rest(simulator, ("Binance:StartupGrace", "00:00:00.001")));
+            RestSettings.Of(simulator, ("Binance:StartupGrace", "00:00:00.001")));
 
         await ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_symbol_refreshes_total", ("result", "failure")) >= 3, "exchangeInfo is retried", Timeout);
         var (status, body) = await ingestor.HealthAsync();
@@ -116,7 +104,7 @@ public class SymbolSelectionTests
         await using var simulator = await SimulatorHost.StartAsync(options => options.Symbols = Universe);
         simulator.Faults.RestFailsWith = 503;
         await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT", "NOPEUSDT"], ["1m"],
-            Rest(simulator, ("Binance:RestRetryBaseDelay", "00:00:00.100"), ("Binance:RestRetryMaxDelay", "00:00:00.500")));
+            RestSettings.Of(simulator, ("Binance:RestRetryBaseDelay", "00:00:00.100"), ("Binance:RestRetryMaxDelay", "00:00:00.500")));
         await simulator.WaitForSubscribedStreamsAsync(2, Timeout);
         await ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_symbol_refreshes_total", ("result", "failure")) >= 2, "exchangeInfo is retried", Timeout);
         // Unchecked literals do not hold readiness: only patterns wait for exchangeInfo.
@@ -134,7 +122,7 @@ public class SymbolSelectionTests
         await using var simulator = await SimulatorHost.StartAsync(options => options.Symbols = Universe);
         simulator.Faults.RestFailsWith = 503;
         await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT", "ETHUSDT"], ["1m"],
-            Rest(simulator, ("Binance:RestRetryBaseDelay", "00:00:00.100"), ("Binance:RestRetryMaxDelay", "00:00:00.500"), ("Binance:SymbolRefreshInterval", "00:00:00.500")));
+            RestSettings.Of(simulator, ("Binance:RestRetryBaseDelay", "00:00:00.100"), ("Binance:RestRetryMaxDelay", "00:00:00.500"), ("Binance:SymbolRefreshInterval", "00:00:00.500")));
         await simulator.WaitForSubscribedStreamsAsync(2, Timeout);
 
         simulator.Faults.RestFailsWith = null;

@@ -1,0 +1,147 @@
+using KlineAspire.Simulator;
+using KlineAspire.Tests.Infrastructure;
+using YamlDotNet.RepresentationModel;
+
+namespace KlineAspire.Tests.EndToEnd;
+
+/// <summary>
+/// The container image's entrypoint, run here against the local Prometheus binary (no Docker on this machine): the
+/// rendered template scrapes the ingestor it is pointed at and loads every shipped rule, as in Azure Container Apps.
+/// </summary>
+public class ContainerEntrypointTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task The_image_entrypoint_scrapes_the_ingestor_target_and_loads_the_rules()
+    {
+        ExternalTool.Prometheus.Require();
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT"], ["1m"]);
+        await simulator.WaitForSubscribedStreamsAsync(1, Timeout);
+        var candle = Candles.Make("BTCUSDT", "1m", 42);
+        await simulator.PublishAsync(candle);
+
+        await using var prometheus = await PrometheusServer.StartThroughContainerEntrypointAsync(ingestor.BaseAddress.Authority, "500ms");
+
+        var series = await Eventually.MatchAsync(() => prometheus.QueryAsync("kline_close_price"), r => r.Count == 1, Timeout, "the entrypoint's Prometheus scrapes the ingestor");
+        Assert.Equal(Candles.AsDouble(candle.Close), series[0].Value);
+        Assert.Equal("ingestor", series[0].Labels["job"]);
+        // Every shipped rule is loaded and, evaluated on the scraped data, healthy: a rule reports "ok" only once evaluated.
+        var rules = await PrometheusRules.WaitForEvaluationAfterAsync(prometheus.Http, DateTimeOffset.UtcNow, Timeout);
+        Assert.All(PrometheusRules.ShippedAlerts(), alert => Assert.Contains(rules, rule => rule.Name == alert && rule.Type == "alerting"));
+        Assert.Equal(PrometheusRules.ShippedRules().Order(StringComparer.Ordinal), rules.Select(rule => rule.Name).Order(StringComparer.Ordinal));
+        Assert.All(rules, rule => Assert.True(rule.Health == "ok", $"{rule}{Environment.NewLine}{prometheus.Log}"));
+
+        // The counters are stored; the _created samples OpenMetrics adds to each are not (one extra series per stream).
+        await Eventually.MatchAsync(() => prometheus.QueryAsync("kline_candles_closed_total"), r => r.Count == 1, Timeout, "the per-stream counter is stored");
+        Assert.Empty(await prometheus.QueryAsync("{__name__=~\".+_created\"}"));
+    }
+
+    private const string RemoteWriteUrl =
+        "https://dce-sample-abcd.westeurope-1.metrics.ingest.monitor.azure.com/dataCollectionRules/dcr-00000000000000000000000000000000/streams/Microsoft-PrometheusMetrics/api/v1/write?api-version=2023-04-24";
+
+    private const string ClientId = "22222222-2222-2222-2222-222222222222";
+
+    [Fact]
+    public async Task Without_remote_write_settings_the_configuration_is_the_local_one_and_passes_promtool()
+    {
+        ExternalTool.Promtool.Require();
+
+        var (exitCode, printed, config) = await RenderAsync(new() { ["REMOTE_WRITE_URL"] = null, ["REMOTE_WRITE_CLIENT_ID"] = null });
+
+        Assert.True(exitCode == 0, printed);
+        Assert.DoesNotContain("remote_write", config);
+        Assert.DoesNotContain("azuread", config);
+        Assert.Contains("--storage.tsdb.retention.time=7d", printed);
+        var (check, text) = await Promtool.RunAsync("check", "config", WriteTemp(config));
+        Assert.True(check == 0, text);
+    }
+
+    [Fact]
+    public async Task With_remote_write_settings_samples_go_to_the_workspace_as_the_managed_identity_and_the_local_tsdb_keeps_a_day()
+    {
+        ExternalTool.Promtool.Require();
+
+        var (exitCode, printed, config) = await RenderAsync(new() { ["REMOTE_WRITE_URL"] = RemoteWriteUrl, ["REMOTE_WRITE_CLIENT_ID"] = ClientId });
+
+        Assert.True(exitCode == 0, printed);
+        Assert.Contains("--storage.tsdb.retention.time=1d", printed);
+        var root = Yaml.Load(config);
+        var remoteWrite = Assert.Single(root.Items("remote_write"));
+        Assert.Equal(["url", "azuread"], remoteWrite.Keys());
+        Assert.Equal(RemoteWriteUrl, remoteWrite.Scalar("url"));
+
+        // Structural check of the azuread block against Prometheus' remote-write configuration (v2.45+; the image runs
+        // v3.5): cloud AzurePublic, and a user-assigned managed identity by client id, nothing else.
+        var azuread = remoteWrite.At("azuread");
+        Assert.Equal(["cloud", "managed_identity"], azuread.Keys());
+        Assert.Equal("AzurePublic", azuread.Scalar("cloud"));
+        Assert.Equal(["client_id"], azuread.At("managed_identity").Keys());
+        Assert.Equal(ClientId, azuread.Scalar("managed_identity", "client_id"));
+
+        // Debian's promtool 2.42 predates azuread in remote write and rejects the key ("field azuread not found"), so
+        // promtool checks the rendered configuration minus that block: the rest (remote_write url included) must pass.
+        ((YamlMappingNode)remoteWrite).Children.Remove(new YamlScalarNode("azuread"));
+        var (check, text) = await Promtool.RunAsync("check", "config", WriteTemp(Yaml.Save(root)));
+        Assert.True(check == 0, text);
+        Assert.Contains("SUCCESS", text);
+    }
+
+    [Fact]
+    public async Task An_explicit_retention_wins_over_the_remote_write_default()
+    {
+        var (exitCode, printed, _) = await RenderAsync(new() { ["REMOTE_WRITE_URL"] = RemoteWriteUrl, ["REMOTE_WRITE_CLIENT_ID"] = ClientId, ["RETENTION"] = "3d" });
+
+        Assert.True(exitCode == 0, printed);
+        Assert.Contains("--storage.tsdb.retention.time=3d", printed);
+    }
+
+    [Theory]
+    [InlineData(RemoteWriteUrl, null, "REMOTE_WRITE_CLIENT_ID must name the managed identity")]
+    [InlineData(RemoteWriteUrl, "", "REMOTE_WRITE_CLIENT_ID must name the managed identity")]
+    [InlineData("http://insecure.example/api/v1/write", ClientId, "must be an https:// URL")]
+    [InlineData("https://x.example/write\"#", ClientId, "must not contain quotes")]
+    public async Task Incomplete_or_unsafe_remote_write_settings_stop_the_container(string url, string? clientId, string message)
+    {
+        var (exitCode, printed, _) = await RenderAsync(new() { ["REMOTE_WRITE_URL"] = url, ["REMOTE_WRITE_CLIENT_ID"] = clientId });
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains(message, printed);
+        Assert.DoesNotContain("--config.file", printed);
+    }
+
+    /// <summary>
+    /// Runs the image's entrypoint with <c>/bin/echo</c> as Prometheus: it renders the configuration as in the container
+    /// and prints the flags it would start Prometheus with.
+    /// </summary>
+    private static async Task<(int ExitCode, string Printed, string Config)> RenderAsync(Dictionary<string, string?> settings)
+    {
+        var directory = Directory.CreateTempSubdirectory("kline-entrypoint-").FullName;
+        var environment = new Dictionary<string, string?>
+        {
+            ["INGESTOR_TARGET"] = "ingestor.internal.example.azurecontainerapps.io:80",
+            ["SCRAPE_INTERVAL"] = "5s",
+            ["TEMPLATE"] = RepositoryPaths.Combine("prometheus", "prometheus.yml.template"),
+            ["RULES_DIR"] = RepositoryPaths.Combine("prometheus", "rules"),
+            ["DATA_DIR"] = directory,
+            ["PROMETHEUS_BIN"] = "/bin/echo",
+            ["RETENTION"] = null,
+        };
+        foreach (var (name, value) in settings)
+        {
+            environment[name] = value;
+        }
+
+        var (exitCode, printed) = await ProcessRun.RunAsync("/bin/sh", [RepositoryPaths.Combine("prometheus", "docker-entrypoint.sh")], TimeSpan.FromSeconds(30), environment);
+        var configFile = Path.Combine(directory, "prometheus.yml");
+        return (exitCode, printed, File.Exists(configFile) ? await File.ReadAllTextAsync(configFile, TestContext.Current.CancellationToken) : "");
+    }
+
+    private static string WriteTemp(string config)
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("kline-entrypoint-check-").FullName, "prometheus.yml");
+        File.WriteAllText(file, config);
+        return file;
+    }
+}

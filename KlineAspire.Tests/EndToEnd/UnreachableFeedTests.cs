@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
@@ -14,7 +13,7 @@ namespace KlineAspire.Tests.EndToEnd;
 /// <c>dotnet run --project KlineAspire.AppHost</c> with Binance out of reach, as a new user behind a firewall sees it:
 /// Aspire probes <c>/health</c> every few seconds all through the outage, and the ingestor's log still tells it once.
 /// </summary>
-public partial class UnreachableFeedTests
+public class UnreachableFeedTests
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
@@ -50,11 +49,11 @@ public partial class UnreachableFeedTests
         }
 
         var resource = await app.ResourceNotifications.WaitForResourceAsync("ingestor", e => e.Snapshot.HealthStatus == HealthStatus.Unhealthy, ct).WaitAsync(Timeout, ct);
-        var lines = await ConsoleLogsAsync(app, resource.ResourceId);
+        var lines = await ResourceConsole.ReadAsync(app, resource.ResourceId);
         var log = string.Join(Environment.NewLine, lines);
 
         // One Error, for the change to Unhealthy; the framework's per-probe record is not there.
-        Assert.Single(lines, line => line.Contains("fail:", StringComparison.Ordinal) || line.Contains("crit:", StringComparison.Ordinal));
+        Assert.Single(lines, ResourceConsole.IsError);
         Assert.Single(lines, line => line.Contains("Readiness kline-data-flow is Unhealthy", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, line => line.Contains("Health check kline-data-flow", StringComparison.Ordinal));
 
@@ -64,31 +63,4 @@ public partial class UnreachableFeedTests
         Assert.Contains("Connection refused", cause, StringComparison.Ordinal);
         Assert.True(lines.Count(line => line.Contains("failed (connect_failed)", StringComparison.Ordinal)) >= 2, log);
     }
-
-    /// <summary>
-    /// The resource instance's console output so far, without colours: the console formatter prefixes each entry with
-    /// its level (<c>fail:</c>), coloured in Development with escape sequences inside the prefix.
-    /// </summary>
-    private static async Task<List<string>> ConsoleLogsAsync(DistributedApplication app, string resourceId)
-    {
-        var lines = new List<string>();
-        using var quiet = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        quiet.CancelAfter(TimeSpan.FromSeconds(3));
-        try
-        {
-            await foreach (var batch in app.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(resourceId).WithCancellation(quiet.Token))
-            {
-                lines.AddRange(batch.Select(line => AnsiEscape().Replace(line.Content, string.Empty)));
-            }
-        }
-        catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
-        {
-            // The backlog has been read; the watch would go on for as long as the resource runs.
-        }
-
-        return lines;
-    }
-
-    [GeneratedRegex("\x1B\\[[0-9;]*m")]
-    private static partial Regex AnsiEscape();
 }

@@ -6,7 +6,8 @@ internal static class GrafanaResourceBuilderExtensions
     /// Grafana with the provisioned KlineAspire dashboard, only next to a containerised Prometheus in a local run:
     /// it needs a container runtime, and the deployment keeps its surface to the ingestor and Prometheus.
     /// </summary>
-    public static IResourceBuilder<ContainerResource>? AddKlineGrafana(this IDistributedApplicationBuilder builder, string name, IResourceBuilder<IResourceWithEndpoints>? prometheus)
+    public static IResourceBuilder<ContainerResource>? AddKlineGrafana(this IDistributedApplicationBuilder builder, string name,
+        IResourceBuilder<IResourceWithEndpoints>? prometheus)
     {
         if (prometheus?.Resource is not ContainerResource || builder.ExecutionContext.IsPublishMode)
         {

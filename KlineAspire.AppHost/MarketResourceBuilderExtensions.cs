@@ -20,7 +20,8 @@ internal static class MarketResourceBuilderExtensions
     /// Points the ingestor at the simulator instead of Binance, for streams (WebSocket) and for exchangeInfo (REST, which
     /// symbol patterns and the check of literal symbols read), and starts it after the simulator.
     /// </summary>
-    public static IResourceBuilder<ProjectResource> WithSimulatedFeed(this IResourceBuilder<ProjectResource> ingestor, IResourceBuilder<ProjectResource> simulator)
+    public static IResourceBuilder<ProjectResource> WithSimulatedFeed(this IResourceBuilder<ProjectResource> ingestor,
+        IResourceBuilder<ProjectResource> simulator)
     {
         var endpoint = simulator.GetEndpoint("http");
         return ingestor

@@ -8,10 +8,12 @@ internal static class PrometheusResourceBuilderExtensions
     private const int ContainerPort = 9090;
 
     public static IResourceBuilder<IResourceWithEndpoints>? AddKlinePrometheus(
-        this IDistributedApplicationBuilder builder, string name, IResourceBuilder<ProjectResource> ingestor, KlineSettings settings, PrometheusPlacement placement)
+        this IDistributedApplicationBuilder builder, string name, IResourceBuilder<ProjectResource> ingestor, KlineSettings settings,
+        PrometheusPlacement placement)
     {
         builder.LogAtStart(placement.Mode == PrometheusMode.None ? LogLevel.Warning : LogLevel.Information, placement.Mode == PrometheusMode.None
-            ? $"Prometheus is not started ({placement.Reason}). Install it (Debian/Ubuntu: apt-get install -y prometheus; or set Prometheus:Executable or KLINE_PROMETHEUS to its path) or start a Docker engine, then run again."
+            ? $"Prometheus is not started ({placement.Reason}). Install it (Debian/Ubuntu: apt-get install -y prometheus; or set Prometheus:Executable or "
+                + $"KLINE_PROMETHEUS to its path) or start a Docker engine, then run again."
             : $"Prometheus mode: {placement.Mode.ToString().ToLowerInvariant()} ({placement.Reason}).");
 
         return placement.Mode switch

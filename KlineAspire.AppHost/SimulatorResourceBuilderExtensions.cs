@@ -10,7 +10,8 @@ internal static class SimulatorResourceBuilderExtensions
     /// list, and adds <c>Simulator:SyntheticSymbols</c> generated symbols for patterns to select from. The symbols are read
     /// from the same <c>symbols</c> parameter the ingestor gets; the simulator's default universe stays listed.
     /// </summary>
-    public static IResourceBuilder<ProjectResource> WithMarketListing(this IResourceBuilder<ProjectResource> simulator, MarketParameters market, KlineSettings settings) => simulator
+    public static IResourceBuilder<ProjectResource> WithMarketListing(this IResourceBuilder<ProjectResource> simulator, MarketParameters market,
+        KlineSettings settings) => simulator
         .WithEnvironment("Simulator__SyntheticSymbols", settings.SyntheticSymbols.ToString(CultureInfo.InvariantCulture))
         .WithEnvironment(async context =>
         {

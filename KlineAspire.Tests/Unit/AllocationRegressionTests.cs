@@ -110,7 +110,8 @@ public sealed class AllocationRegressionTests
             var last = total - streamCount + stream;
             var expected = FrameWriter.ValuesFor(last, path);
             var calendar = KlineCalendar.Parse(Intervals[stream % Intervals.Length]);
-            Assert.True(store.TryGetSlot(Encoding.UTF8.GetBytes(Symbols[stream / Intervals.Length]), Encoding.UTF8.GetBytes(Intervals[stream % Intervals.Length]), false, out var slot));
+            Assert.True(store.TryGetSlot(Encoding.UTF8.GetBytes(Symbols[stream / Intervals.Length]),
+                Encoding.UTF8.GetBytes(Intervals[stream % Intervals.Length]), false, out var slot));
             // Read at the candle's own open time: what was stored, before any later rollover.
             slot.Read(expected.OpenTime, staleAfterMs: long.MaxValue, out var snapshot);
             Assert.True(snapshot.HasData);
@@ -138,7 +139,8 @@ public sealed class AllocationRegressionTests
     {
         private static readonly int StreamCount = Symbols.Length * Intervals.Length;
         private static readonly KlineCalendar[] Calendars = [.. Intervals.Select(KlineCalendar.Parse)];
-        private static readonly string[] StreamNames = [.. Symbols.SelectMany(symbol => Intervals.Select(interval => $"{symbol.ToLowerInvariant()}@kline_{interval}"))];
+        private static readonly string[] StreamNames =
+            [.. Symbols.SelectMany(symbol => Intervals.Select(interval => $"{symbol.ToLowerInvariant()}@kline_{interval}"))];
         private readonly byte[] _buffer = new byte[1024];
 
         /// <summary>

@@ -33,7 +33,8 @@ public partial class ArchitectureTests
     {
         var below = Layers.Take(Array.IndexOf(Layers, folder)).ToHashSet(StringComparer.Ordinal);
         var offending = SourcesOf(folder)
-            .SelectMany(file => DependenciesOf(file).Where(used => used != folder && !below.Contains(used)).Select(used => $"{RepositoryPaths.Relative(file)} uses {used}"))
+            .SelectMany(file => DependenciesOf(file).Where(used => used != folder && !below.Contains(used))
+                .Select(used => $"{RepositoryPaths.Relative(file)} uses {used}"))
             .ToList();
 
         Assert.True(offending.Count == 0, $"{folder} may use only {string.Join(", ", below.DefaultIfEmpty("nothing"))}:\n{string.Join("\n", offending)}");

@@ -20,7 +20,13 @@ public class BinanceOptionsTests
     [Fact]
     public void Configuration_arrays_bind()
     {
-        var options = Bind(new() { ["Binance:Symbols:0"] = "BTCUSDT", ["Binance:Symbols:1"] = "ETHUSDT", ["Binance:Intervals:0"] = "1s", ["Binance:Intervals:1"] = "1M" });
+        var options = Bind(new()
+        {
+            ["Binance:Symbols:0"] = "BTCUSDT",
+            ["Binance:Symbols:1"] = "ETHUSDT",
+            ["Binance:Intervals:0"] = "1s",
+            ["Binance:Intervals:1"] = "1M"
+        });
         Assert.Equal(["BTCUSDT", "ETHUSDT"], options.Symbols);
         Assert.Equal(["1s", "1M"], options.Intervals);
     }
@@ -56,31 +62,40 @@ public class BinanceOptionsTests
     [InlineData("Binance:Symbols", "BTC USDT", "Binance:Symbols:0 = 'BTC USDT' is not a valid symbol")]
     [InlineData("Binance:Intervals", "2m", "Binance:Intervals:0 = '2m' is not a Binance kline interval")]
     [InlineData("Binance:Intervals", "1m,1H", "Binance:Intervals:1 = '1H' is not a Binance kline interval")]
-    [InlineData("Binance:Endpoint", "https://stream.binance.com", "Binance:Endpoint = 'https://stream.binance.com' is not usable: the scheme 'https' is not ws or wss")]
+    [InlineData("Binance:Endpoint", "https://stream.binance.com",
+        "Binance:Endpoint = 'https://stream.binance.com' is not usable: the scheme 'https' is not ws or wss")]
     [InlineData("Binance:Endpoint", "stream.binance.com:9443", "Binance:Endpoint = 'stream.binance.com:9443' is not usable")]
-    [InlineData("Binance:Endpoint", "wss://stream.binance.com:9443/ws?x=1", "Binance:Endpoint = 'wss://stream.binance.com:9443/ws?x=1' is not usable: it has a query")]
+    [InlineData("Binance:Endpoint", "wss://stream.binance.com:9443/ws?x=1",
+        "Binance:Endpoint = 'wss://stream.binance.com:9443/ws?x=1' is not usable: it has a query")]
     [InlineData("Binance:MaxStreamsPerConnection", "1025", "Binance:MaxStreamsPerConnection = '1025' must be between 1 and 1024")]
     [InlineData("Binance:MaxMessagesPerSecond", "6", "Binance:MaxMessagesPerSecond = '6' must be between 1 and 4")]
-    [InlineData("Binance:MaxMessagesPerSecond", "5", "Binance:MaxMessagesPerSecond = '5' must be between 1 and 4: Binance closes a connection that sends more than 5 messages a second, and the pongs the socket sends on its own count too")]
+    [InlineData("Binance:MaxMessagesPerSecond", "5",
+        "Binance:MaxMessagesPerSecond = '5' must be between 1 and 4: Binance closes a connection that sends more than 5 messages a second, and the pongs the "
+        + "socket sends on its own count too")]
     [InlineData("Binance:MaxMessagesPerSecond", "0", "Binance:MaxMessagesPerSecond = '0' must be between 1 and 4")]
     [InlineData("Binance:MaxConnectionAttempts", "301", "Binance:MaxConnectionAttempts = '301' must be between 1 and 300")]
     [InlineData("Binance:ConnectionLifetime", "1.00:00:00", "Binance:ConnectionLifetime = '1.00:00:00' must be positive and shorter than 24:00:00")]
     [InlineData("Binance:StaleAfter", "00:00:00", "Binance:StaleAfter = '00:00:00' must be a positive duration")]
     [InlineData("Binance:Symbols", "*USDT,BTC-*", "Binance:Symbols:1 = 'BTC-*' is not a valid symbol")]
-    [InlineData("Binance:RestEndpoint", "wss://api.binance.com", "Binance:RestEndpoint = 'wss://api.binance.com' is not usable: the scheme 'wss' is not http or https")]
+    [InlineData("Binance:RestEndpoint", "wss://api.binance.com",
+        "Binance:RestEndpoint = 'wss://api.binance.com' is not usable: the scheme 'wss' is not http or https")]
     [InlineData("Binance:RestEndpoint", "https://api.binance.com/?x=1", "Binance:RestEndpoint = 'https://api.binance.com/?x=1' is not usable: it has a query")]
     [InlineData("Binance:SymbolRefreshInterval", "00:00:00", "Binance:SymbolRefreshInterval = '00:00:00' must be a positive duration")]
     [InlineData("Binance:RestTimeout", "00:00:00", "Binance:RestTimeout = '00:00:00' must be positive and at most 00:10:00")]
     [InlineData("Binance:RestTimeout", "1.00:00:00", "Binance:RestTimeout = '1.00:00:00' must be positive and at most 00:10:00")]
     [InlineData("Binance:Series", "", "Binance:Series is empty: name a group (all forming closed prices volumes feed)")]
-    [InlineData("Binance:Series", "feed,kline_close", "Binance:Series:1 = 'kline_close' is not a per-stream series: name a group (all forming closed prices volumes feed) or a per-stream metric (kline_open_price")]
+    [InlineData("Binance:Series", "feed,kline_close",
+        "Binance:Series:1 = 'kline_close' is not a per-stream series: name a group (all forming closed prices volumes feed) or a per-stream metric "
+        + "(kline_open_price")]
     [InlineData("Binance:Series", "kline.close.price", "Binance:Series:0 = 'kline.close.price' is not a per-stream series")]
     [InlineData("Binance:Series", "kline_ingestor_connections", "Binance:Series:0 = 'kline_ingestor_connections' is not a per-stream series")]
     [InlineData("Binance:OtlpMarketSeriesLimit", "-1", "Binance:OtlpMarketSeriesLimit = '-1' must be between 0 and")]
     [InlineData("Binance:ListingHeadroom", "-1", "Binance:ListingHeadroom = '-1' must be between 0 and 100000")]
-    [InlineData("Binance:ReconnectMaxDelay", "00:00:00.500", "Binance:ReconnectMaxDelay = '00:00:00.5000000' must not be shorter than Binance:ReconnectBaseDelay ('00:00:01')")]
+    [InlineData("Binance:ReconnectMaxDelay", "00:00:00.500",
+        "Binance:ReconnectMaxDelay = '00:00:00.5000000' must not be shorter than Binance:ReconnectBaseDelay ('00:00:01')")]
     [InlineData("Binance:RestRetryBaseDelay", "00:00:00", "Binance:RestRetryBaseDelay = '00:00:00' must be a positive duration")]
-    [InlineData("Binance:RestRetryMaxDelay", "00:00:00.500", "Binance:RestRetryMaxDelay = '00:00:00.5000000' must not be shorter than Binance:RestRetryBaseDelay ('00:00:01')")]
+    [InlineData("Binance:RestRetryMaxDelay", "00:00:00.500",
+        "Binance:RestRetryMaxDelay = '00:00:00.5000000' must not be shorter than Binance:RestRetryBaseDelay ('00:00:01')")]
     // The test seams are internal, yet bound from configuration and validated like the documented settings.
     [InlineData("Binance:SubscribeBatchSize", "0", "Binance:SubscribeBatchSize = '0' must be between 1 and 1024")]
     [InlineData("Binance:ClockTolerance", "00:00:00", "Binance:ClockTolerance = '00:00:00' must be a positive duration")]
@@ -102,7 +117,12 @@ public class BinanceOptionsTests
     public void Series_bind_from_groups_and_names(string value, int instruments)
     {
         var settings = value == "Binance:Series:array"
-            ? new Dictionary<string, string?> { ["Binance:Symbols"] = "BTCUSDT", ["Binance:Series:0"] = "kline_close_price", ["Binance:Series:1"] = "kline_feed_up" }
+            ? new Dictionary<string, string?>
+            {
+                ["Binance:Symbols"] = "BTCUSDT",
+                ["Binance:Series:0"] = "kline_close_price",
+                ["Binance:Series:1"] = "kline_feed_up"
+            }
             : new Dictionary<string, string?> { ["Binance:Symbols"] = "BTCUSDT", ["Binance:Series"] = value };
         var options = Bind(settings);
         Assert.True(new BinanceOptionsValidator().Validate(null, options).Succeeded);
@@ -125,7 +145,13 @@ public class BinanceOptionsTests
     [Fact]
     public void Test_seams_bind_from_configuration()
     {
-        var options = Bind(new() { ["Binance:Symbols"] = "BTCUSDT", ["Binance:SubscribeBatchSize"] = "2", ["Binance:ClockTolerance"] = "3650.00:00:00", ["Binance:MaxMessageBytes"] = "8192" });
+        var options = Bind(new()
+        {
+            ["Binance:Symbols"] = "BTCUSDT",
+            ["Binance:SubscribeBatchSize"] = "2",
+            ["Binance:ClockTolerance"] = "3650.00:00:00",
+            ["Binance:MaxMessageBytes"] = "8192"
+        });
         Assert.Equal(2, options.SubscribeBatchSize);
         Assert.Equal(TimeSpan.FromDays(3650), options.ClockTolerance);
         Assert.Equal(8192, options.MaxMessageBytes);
@@ -137,7 +163,8 @@ public class BinanceOptionsTests
         // Validation runs when the app is built, before exchangeInfo is read or the host started.
         var exception = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
         {
-            await using var app = await IngestorApplication.BuildAsync(["--urls", "http://127.0.0.1:0", "--Binance:Symbols=BTCUSDT", "--Binance:Intervals=1m,7m"],
+            await using var app = await IngestorApplication.BuildAsync(
+                ["--urls", "http://127.0.0.1:0", "--Binance:Symbols=BTCUSDT", "--Binance:Intervals=1m,7m"],
                 cancellationToken: TestContext.Current.CancellationToken);
         });
         Assert.Contains("Binance:Intervals:1 = '7m' is not a Binance kline interval", exception.Message);

@@ -89,6 +89,7 @@ public class CandleRolloverTests
         Assert.Equal(next, reopened.OpenTime);
     }
 
-    internal static (bool Known, long OpenTime, double Open, double High, double Low, double Close, double BaseVolume, double QuoteVolume, long Trades) Values(ClosedCandle candle) =>
+    internal static (bool Known, long OpenTime, double Open, double High, double Low, double Close, double BaseVolume, double QuoteVolume, long Trades)
+        Values(ClosedCandle candle) =>
         (candle.Known, candle.OpenTime, candle.Open, candle.High, candle.Low, candle.Close, candle.BaseVolume, candle.QuoteVolume, candle.Trades);
 }

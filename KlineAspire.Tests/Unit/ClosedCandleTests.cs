@@ -175,7 +175,9 @@ public class ClosedCandleTests
         coverage.MarkLost(T0 + 3 * Minute + 20 * Second);
 
         slot.Read(T0 + 3 * Minute + 50 * Second, long.MaxValue, out var beforeLoss);
-        Assert.Equal((true, T0 + 2 * Minute, 0.052, 0.0, 0L), (beforeLoss.LastClosed.Known, beforeLoss.LastClosed.OpenTime, beforeLoss.LastClosed.Open, beforeLoss.LastClosed.BaseVolume, beforeLoss.LastClosed.Trades));
+        Assert.Equal((true, T0 + 2 * Minute, 0.052, 0.0, 0L),
+            (beforeLoss.LastClosed.Known, beforeLoss.LastClosed.OpenTime, beforeLoss.LastClosed.Open, beforeLoss.LastClosed.BaseVolume,
+            beforeLoss.LastClosed.Trades));
         Assert.Equal(0, beforeLoss.MissedCandles);
 
         slot.Read(T0 + 5 * Minute + 10 * Second, long.MaxValue, out var duringLoss);
@@ -200,7 +202,8 @@ public class ClosedCandleTests
 
         // 10:03:02: the 10:02 candle ended without an update, but one with its last trades could still come.
         slot.Read(T0 + 3 * Minute + 2 * Second, long.MaxValue, out var inGrace);
-        Assert.Equal((true, T0 + Minute, 0.052, 0.0, 0L), (inGrace.LastClosed.Known, inGrace.LastClosed.OpenTime, inGrace.LastClosed.Close, inGrace.LastClosed.BaseVolume, inGrace.LastClosed.Trades));
+        Assert.Equal((true, T0 + Minute, 0.052, 0.0, 0L),
+            (inGrace.LastClosed.Known, inGrace.LastClosed.OpenTime, inGrace.LastClosed.Close, inGrace.LastClosed.BaseVolume, inGrace.LastClosed.Trades));
         Assert.True(inGrace.RolledOver);
         Assert.Equal(T0 + 3 * Minute, inGrace.OpenTime);
 
@@ -298,5 +301,6 @@ public class ClosedCandleTests
     }
 
     private static void Apply(StreamSlot slot, long openTime, long eventTime, string close, bool closed = false) =>
-        TestStores.Apply(slot, SampleFrames.EthBtc(Calendar, openTime, eventTime, closed).Replace("\"c\":\"0.05200000\"", $"\"c\":\"{close}\"", StringComparison.Ordinal));
+        TestStores.Apply(slot,
+            SampleFrames.EthBtc(Calendar, openTime, eventTime, closed).Replace("\"c\":\"0.05200000\"", $"\"c\":\"{close}\"", StringComparison.Ordinal));
 }

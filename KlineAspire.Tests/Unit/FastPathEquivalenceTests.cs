@@ -19,7 +19,8 @@ public sealed class FastPathEquivalenceTests
         SampleFrames.Combined("xrpusdt@kline_1m", SampleFrames.XrpUsdt),
     ];
 
-    private static readonly byte[] Replacements = [(byte)' ', (byte)'"', (byte)'\\', (byte)'0', (byte)'9', (byte)'.', (byte)',', (byte)'}', (byte)'{', (byte)'x', (byte)'-', (byte)'e', 0x80, 0xFF, 0x00];
+    private static readonly byte[] Replacements = [(byte)' ', (byte)'"', (byte)'\\', (byte)'0', (byte)'9', (byte)'.', (byte)',', (byte)'}', (byte)'{',
+        (byte)'x', (byte)'-', (byte)'e', 0x80, 0xFF, 0x00];
 
     [Fact]
     public void Canonical_frames_take_the_fast_path_and_match_the_general_parser()
@@ -123,13 +124,19 @@ public sealed class FastPathEquivalenceTests
         Assert.True(expected.Kind == actual.Kind, $"Kind {actual.Kind} != {expected.Kind} for {input}");
         Assert.True(expected.Reason == actual.Reason && expected.Detail == actual.Detail, $"Reason differs for {input}");
         Assert.True(expected.Symbol.SequenceEqual(actual.Symbol) && expected.Interval.SequenceEqual(actual.Interval), $"Stream differs for {input}");
-        long[] expectedIntegers = [expected.EventTime, expected.OpenTime, expected.CloseTime, expected.FirstTradeId, expected.LastTradeId, expected.Trades, expected.ResponseId, expected.ErrorCode];
-        long[] actualIntegers = [actual.EventTime, actual.OpenTime, actual.CloseTime, actual.FirstTradeId, actual.LastTradeId, actual.Trades, actual.ResponseId, actual.ErrorCode];
+        long[] expectedIntegers = [expected.EventTime, expected.OpenTime, expected.CloseTime, expected.FirstTradeId, expected.LastTradeId, expected.Trades,
+            expected.ResponseId, expected.ErrorCode];
+        long[] actualIntegers = [actual.EventTime, actual.OpenTime, actual.CloseTime, actual.FirstTradeId, actual.LastTradeId, actual.Trades,
+            actual.ResponseId, actual.ErrorCode];
         Assert.True(expectedIntegers.SequenceEqual(actualIntegers), $"Integers differ for {input}");
-        double[] expectedDecimals = [expected.Open, expected.Close, expected.High, expected.Low, expected.BaseVolume, expected.QuoteVolume, expected.TakerBuyBaseVolume, expected.TakerBuyQuoteVolume];
-        double[] actualDecimals = [actual.Open, actual.Close, actual.High, actual.Low, actual.BaseVolume, actual.QuoteVolume, actual.TakerBuyBaseVolume, actual.TakerBuyQuoteVolume];
-        Assert.True(expectedDecimals.Select(BitConverter.DoubleToInt64Bits).SequenceEqual(actualDecimals.Select(BitConverter.DoubleToInt64Bits)), $"Decimals differ for {input}");
-        Assert.True(expected.IsClosed == actual.IsClosed && expected.HasResponseId == actual.HasResponseId && expected.HasError == actual.HasError, $"Flags differ for {input}");
+        double[] expectedDecimals = [expected.Open, expected.Close, expected.High, expected.Low, expected.BaseVolume, expected.QuoteVolume,
+            expected.TakerBuyBaseVolume, expected.TakerBuyQuoteVolume];
+        double[] actualDecimals = [actual.Open, actual.Close, actual.High, actual.Low, actual.BaseVolume, actual.QuoteVolume, actual.TakerBuyBaseVolume,
+            actual.TakerBuyQuoteVolume];
+        Assert.True(expectedDecimals.Select(BitConverter.DoubleToInt64Bits).SequenceEqual(actualDecimals.Select(BitConverter.DoubleToInt64Bits)),
+            $"Decimals differ for {input}");
+        Assert.True(expected.IsClosed == actual.IsClosed && expected.HasResponseId == actual.HasResponseId && expected.HasError == actual.HasError,
+            $"Flags differ for {input}");
         Assert.True(expected.ErrorMessage.SequenceEqual(actual.ErrorMessage), $"Error message differs for {input}");
     }
 }

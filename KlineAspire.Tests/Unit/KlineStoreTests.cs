@@ -15,7 +15,8 @@ public class KlineStoreTests
     [Fact]
     public void Lookup_matches_symbol_case_sensitive_interval_and_time_zone()
     {
-        var store = TestStores.StoreOf(new StreamId("BNBUSDT", "1m"), new StreamId("BNBUSDT", "1M"), new StreamId("BNBUSDT", "1d@+08:00"), new StreamId("BNBUSDT", "1d"));
+        var store = TestStores.StoreOf(new StreamId("BNBUSDT", "1m"), new StreamId("BNBUSDT", "1M"), new StreamId("BNBUSDT", "1d@+08:00"),
+            new StreamId("BNBUSDT", "1d"));
         Assert.True(store.TryGetSlot("BNBUSDT"u8, "1m"u8, false, out var minute));
         Assert.True(store.TryGetSlot("BNBUSDT"u8, "1M"u8, false, out var month));
         Assert.NotSame(minute, month);
@@ -145,7 +146,8 @@ public class KlineStoreTests
         Assert.Equal(1647220248756, empty.EventTime);
 
         // The next real update opens that third candle: the count stays where the reading had it, and goes on from there.
-        TestStores.Apply(slot, SampleFrames.BnbUsdt.Replace("1647220200000", "1647220320000").Replace("1647220248756", "1647220330000").Replace("\"x\":false", "\"x\":true"));
+        TestStores.Apply(slot,
+            SampleFrames.BnbUsdt.Replace("1647220200000", "1647220320000").Replace("1647220248756", "1647220330000").Replace("\"x\":false", "\"x\":true"));
         slot.Read(1647220330000, StaleAfterMs, out var next);
         Assert.False(next.RolledOver);
         Assert.Equal(3, next.ClosedCandles);

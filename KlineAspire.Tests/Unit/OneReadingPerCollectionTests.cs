@@ -32,7 +32,8 @@ public class OneReadingPerCollectionTests
         _ = new KlineMetrics(factory.Create(IngestorTelemetry.MeterName), new MarketReadings(store, Options.Create(new BinanceOptions()), clock));
 
         var collection = new Dictionary<string, double>();
-        var closingUpdate = SampleFrames.EthBtc(calendar, T0, T0 + 59_500, closed: true).Replace("\"c\":\"0.05200000\"", "\"c\":\"0.05150000\"", StringComparison.Ordinal);
+        var closingUpdate = SampleFrames.EthBtc(calendar, T0, T0 + 59_500, closed: true)
+            .Replace("\"c\":\"0.05200000\"", "\"c\":\"0.05150000\"", StringComparison.Ordinal);
         var updateDuringCollection = true;
         using var listener = new MeterListener
         {

@@ -37,7 +37,8 @@ public class PrometheusPlacementTests
     [Fact]
     public void Explicit_container_mode_does_not_probe_the_runtime()
     {
-        var placement = PrometheusPlacement.Choose(PrometheusMode.Container, isPublishMode: false, () => throw new InvalidOperationException("must not probe"), null);
+        var placement = PrometheusPlacement.Choose(PrometheusMode.Container, isPublishMode: false, () => throw new InvalidOperationException("must not probe"),
+            null);
 
         Assert.Equal(PrometheusMode.Container, placement.Mode);
     }

@@ -32,7 +32,8 @@ public class ReasonLabelTests
     [Fact]
     public void Every_invalid_frame_reason_has_its_own_label_and_the_labels_stay_as_published()
     {
-        var labels = Enum.GetValues<InvalidFrameReason>().Where(reason => reason != InvalidFrameReason.None).ToDictionary(reason => reason, reason => reason.ToLabel());
+        var labels = Enum.GetValues<InvalidFrameReason>().Where(reason => reason != InvalidFrameReason.None)
+            .ToDictionary(reason => reason, reason => reason.ToLabel());
 
         Assert.Equal(
             new Dictionary<InvalidFrameReason, string>

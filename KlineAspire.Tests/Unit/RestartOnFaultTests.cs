@@ -32,7 +32,8 @@ public class RestartOnFaultTests
         await Eventually.MatchAsync(() => Task.FromResult(faults.Count), count => count == 1, TimeSpan.FromSeconds(10), "the first fault is reported");
         Assert.False(thirdRunStarted.Task.IsCompleted, "the restart waits for its pause");
         time.Advance(TimeSpan.FromSeconds(1));
-        await Eventually.MatchAsync(() => Task.FromResult(faults.Count), count => count == 2, TimeSpan.FromSeconds(10), "the restarted loop fails again and is reported again");
+        await Eventually.MatchAsync(() => Task.FromResult(faults.Count), count => count == 2, TimeSpan.FromSeconds(10),
+            "the restarted loop fails again and is reported again");
         time.Advance(TimeSpan.FromSeconds(2));
         await thirdRunStarted.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 

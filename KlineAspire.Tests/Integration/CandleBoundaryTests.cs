@@ -82,7 +82,8 @@ public class CandleBoundaryTests
         }
 
         // The 10:01 candle lost its final update: counted missed once, and never shown.
-        Assert.DoesNotContain(named, m => m.Kline("kline_closed_open_time_seconds", Symbol, Interval) == (Minute0 + TimeSpan.FromMinutes(1)).ToUnixTimeSeconds());
+        Assert.DoesNotContain(named,
+            m => m.Kline("kline_closed_open_time_seconds", Symbol, Interval) == (Minute0 + TimeSpan.FromMinutes(1)).ToUnixTimeSeconds());
         var after = scrapes[^1];
         Assert.Equal(missedBefore + 1, after.Value("kline_ingestor_missed_candles_total"));
         MetricsAssert.HasNoClosedCandle(after, Symbol, Interval);
@@ -151,11 +152,13 @@ public class CandleBoundaryTests
     private static async Task PublishAsync(BinanceSimulator simulator, RunningIngestor ingestor, KlineCandle candle)
     {
         await simulator.PublishAsync(candle);
-        await ingestor.WaitForMetricsAsync(m => m.Kline("kline_last_update_timestamp_seconds", Symbol, Interval) == candle.EventTime / 1000.0, "the update arrives");
+        await ingestor.WaitForMetricsAsync(m => m.Kline("kline_last_update_timestamp_seconds", Symbol, Interval) == candle.EventTime / 1000.0,
+            "the update arrives");
     }
 
     /// <summary>Moves the clock to <paramref name="target"/> a step at a time, scraping after every step.</summary>
-    private static async Task AdvanceScrapingAsync(FakeTimeProvider time, RunningIngestor ingestor, DateTimeOffset target, List<MetricsText> scrapes, CancellationToken cancellation)
+    private static async Task AdvanceScrapingAsync(FakeTimeProvider time, RunningIngestor ingestor, DateTimeOffset target, List<MetricsText> scrapes,
+        CancellationToken cancellation)
     {
         while (time.GetUtcNow() < target)
         {
@@ -180,7 +183,8 @@ public class CandleBoundaryTests
             await Task.Delay(Settle * 2, cancellation);
         }
 
-        await ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_connection_attempts_total", ("result", "success")) > subscribed, "the replacement connection subscribes");
+        await ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_connection_attempts_total", ("result", "success")) > subscribed,
+            "the replacement connection subscribes");
     }
 
     private static double Number(System.Text.Json.JsonElement text) => double.Parse(text.GetString()!, CultureInfo.InvariantCulture);

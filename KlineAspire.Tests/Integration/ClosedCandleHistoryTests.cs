@@ -56,7 +56,8 @@ public class ClosedCandleHistoryTests
         var expected = new Dictionary<(string Symbol, DateTimeOffset At), JsonElement>();
         foreach (var symbol in symbols)
         {
-            var reply = await rest.GetRestAsync($"/api/v3/klines?symbol={symbol}&interval=1m&startTime={(firstClose - Minute).ToUnixTimeMilliseconds()}&limit=3");
+            var reply = await rest.GetRestAsync(
+                $"/api/v3/klines?symbol={symbol}&interval=1m&startTime={(firstClose - Minute).ToUnixTimeMilliseconds()}&limit=3");
             Assert.Equal(HttpStatusCode.OK, reply.Status);
             var rows = reply.Json.EnumerateArray().ToList();
             Assert.Equal(closes.Select(close => (close - Minute).ToUnixTimeMilliseconds()), rows.Select(row => row[0].GetInt64()));
@@ -75,7 +76,8 @@ public class ClosedCandleHistoryTests
                 var point = actual.Where(a => a.Item1 == (symbol, at)).Select(a => (double?)a.Item2.Item2).SingleOrDefault();
                 if (point != column(row))
                 {
-                    problems.Add($"{metric}{{symbol={symbol}}} at {at:HH:mm:ss} is {point?.ToString(CultureInfo.InvariantCulture) ?? "missing"}, the simulator closed {column(row).ToString(CultureInfo.InvariantCulture)}");
+                    problems.Add($"{metric}{{symbol={symbol}}} at {at:HH:mm:ss} is {point?.ToString(CultureInfo.InvariantCulture) ?? "missing"}, the "
+                        + $"simulator closed {column(row).ToString(CultureInfo.InvariantCulture)}");
                 }
             }
 
@@ -90,7 +92,8 @@ public class ClosedCandleHistoryTests
         foreach (var target in candlestick.GetProperty("targets").EnumerateArray())
         {
             var legend = target.GetProperty("legendFormat").GetString()!;
-            var column = ClosedValues.Single(value => value.Metric == (legend == "volume" ? "kline_closed_base_volume" : $"kline_closed_{legend}_price")).Column;
+            var column = ClosedValues
+                .Single(value => value.Metric == (legend == "volume" ? "kline_closed_base_volume" : $"kline_closed_{legend}_price")).Column;
             var promql = target.GetProperty("expr").GetString()!
                 .Replace("$symbol", string.Join('|', symbols), StringComparison.Ordinal)
                 .Replace("$interval", "1m", StringComparison.Ordinal)
@@ -99,10 +102,13 @@ public class ClosedCandleHistoryTests
             foreach (var ((symbol, at), row) in expected)
             {
                 var closedAt = at - Minute / 2;
-                var point = series.Where(s => s.Labels["symbol"] == symbol).SelectMany(s => s.Points).Where(p => p.Time == closedAt).Select(p => (double?)p.Value).SingleOrDefault();
+                var point = series.Where(s => s.Labels["symbol"] == symbol).SelectMany(s => s.Points).Where(p => p.Time == closedAt)
+                    .Select(p => (double?)p.Value).SingleOrDefault();
                 if (point != column(row))
                 {
-                    problems.Add($"dashboard candles '{legend}' of {symbol} at {closedAt:HH:mm:ss} is {point?.ToString(CultureInfo.InvariantCulture) ?? "missing"}, the simulator closed {column(row).ToString(CultureInfo.InvariantCulture)}");
+                    problems.Add($"dashboard candles '{legend}' of {symbol} at {closedAt:HH:mm:ss} is "
+                        + $"{point?.ToString(CultureInfo.InvariantCulture) ?? "missing"}, the simulator closed "
+                        + $"{column(row).ToString(CultureInfo.InvariantCulture)}");
                 }
             }
         }

@@ -16,7 +16,8 @@ public class ConnectionLifecycleTests
     [Fact]
     public async Task Rotation_opens_the_new_connection_before_closing_the_old_so_coverage_never_lapses()
     {
-        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero },
+            TestContext.Current.CancellationToken);
         await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT", "ETHUSDT"], ["1m"],
             new Dictionary<string, string> { ["Binance:ConnectionLifetime"] = "00:00:03" });
         await simulator.WaitForSubscribedStreamsAsync(2, Timeout);
@@ -44,7 +45,8 @@ public class ConnectionLifecycleTests
     [Fact]
     public async Task Three_thousand_streams_use_three_connections_without_breaking_a_limit()
     {
-        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero },
+            TestContext.Current.CancellationToken);
         var symbols = Enumerable.Range(0, 3000).Select(i => $"S{i:D4}USDT").ToArray();
         await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, symbols, ["1m"]);
         await simulator.WaitForSubscribedStreamsAsync(3000, TimeSpan.FromSeconds(60));
@@ -61,7 +63,8 @@ public class ConnectionLifecycleTests
             await simulator.PublishAsync(candle);
         }
 
-        var metrics = await ingestor.WaitForMetricsAsync(m => m.All("kline_close_price").Count() == 3000, "all 3000 streams are exported", TimeSpan.FromSeconds(60));
+        var metrics = await ingestor.WaitForMetricsAsync(m => m.All("kline_close_price").Count() == 3000, "all 3000 streams are exported",
+            TimeSpan.FromSeconds(60));
         Assert.All(candles, c => Assert.True(MetricsAssert.HasClose(metrics, c), $"{c.StreamName} has its close price"));
         Assert.DoesNotContain(metrics.Samples, s => s.Labels.ContainsKey("otel_metric_overflow"));
         Assert.Equal(3, metrics.Value("kline_ingestor_connections"));
@@ -72,10 +75,12 @@ public class ConnectionLifecycleTests
     public async Task A_subscription_refused_by_the_server_is_retried_with_backoff_and_logged()
     {
         // A server that allows fewer streams per connection than the ingestor was told: Binance answers error 4.
-        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero, MaxStreamsPerConnection = 2 }, TestContext.Current.CancellationToken);
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero, MaxStreamsPerConnection = 2 },
+            TestContext.Current.CancellationToken);
         await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT", "ETHUSDT", "BNBUSDT"], ["1m"]);
 
-        var metrics = await ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_reconnects_total", ("reason", "subscribe_failed")) >= 2, "the refusal is retried");
+        var metrics = await ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_reconnects_total", ("reason", "subscribe_failed")) >= 2,
+            "the refusal is retried");
         Assert.True(metrics.Sum("kline_ingestor_invalid_frames_total", ("reason", "error_response")) >= 2);
         Assert.True(simulator.StreamLimitViolations >= 2);
         Assert.Contains(ingestor.Logs.GetSnapshot(), r => r.Message.Contains("error 4", StringComparison.Ordinal));
@@ -91,7 +96,8 @@ public class ConnectionLifecycleTests
     [Fact]
     public async Task Shutdown_closes_every_live_connection_with_a_close_frame()
     {
-        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero },
+            TestContext.Current.CancellationToken);
         var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT", "ETHUSDT", "BNBUSDT", "XRPUSDT"], ["1m"],
             new Dictionary<string, string> { ["Binance:MaxStreamsPerConnection"] = "2" });
         await simulator.WaitForSubscribedStreamsAsync(4, Timeout);
@@ -114,17 +120,20 @@ public class ConnectionLifecycleTests
     [Fact]
     public async Task A_drop_while_waiting_for_the_subscribe_acknowledgement_is_a_lost_connection_noticed_at_once()
     {
-        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero },
+            TestContext.Current.CancellationToken);
         simulator.Faults.IgnoreSubscribes = true;
         // An acknowledgement timeout far beyond this test's own: only noticing the drop itself can end the wait.
         await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT", "ETHUSDT"], ["1m"],
             new Dictionary<string, string> { ["Binance:SubscribeTimeout"] = "00:10:00" });
-        await Eventually.MatchAsync(() => Task.FromResult(simulator.Connections.Sum(c => c.MessagesReceived)), received => received >= 1, Timeout, "the SUBSCRIBE reached the server");
+        await Eventually.MatchAsync(() => Task.FromResult(simulator.Connections.Sum(c => c.MessagesReceived)), received => received >= 1, Timeout,
+            "the SUBSCRIBE reached the server");
 
         simulator.AbortAllConnections();
         // At once: the replacement's SUBSCRIBE must be answered, or it would wait out the ten-minute timeout on a slow machine.
         simulator.Faults.Clear();
-        var metrics = await ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_reconnects_total", ("reason", "lost")) >= 1, "the drop is noticed while waiting for the acknowledgement", Timeout);
+        var metrics = await ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_reconnects_total", ("reason", "lost")) >= 1,
+            "the drop is noticed while waiting for the acknowledgement", Timeout);
         Assert.Equal(0, metrics.Sum("kline_ingestor_reconnects_total", ("reason", "subscribe_failed")));
 
         await simulator.WaitForSubscribedStreamsAsync(2, Timeout);
@@ -136,7 +145,8 @@ public class ConnectionLifecycleTests
     [Fact]
     public async Task Server_error_replies_are_counted_and_logged_through_the_throttle_truncated()
     {
-        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero },
+            TestContext.Current.CancellationToken);
         await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT"], ["1m"]);
         await simulator.WaitForSubscribedStreamsAsync(1, Timeout);
 
@@ -146,7 +156,8 @@ public class ConnectionLifecycleTests
             await simulator.SendTextToAllAsync($$"""{"error":{"code":2,"msg":"{{longMessage}}"},"id":null}""");
         }
 
-        var metrics = await ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_invalid_frames_total", ("reason", "error_response")) == 50, "every error reply is counted");
+        var metrics = await ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_invalid_frames_total", ("reason", "error_response")) == 50,
+            "every error reply is counted");
         var logged = ingestor.Logs.GetSnapshot().Where(r => r.Message.Contains("error 2", StringComparison.Ordinal)).ToList();
         Assert.InRange(logged.Count, 1, 2);
         Assert.All(logged, r =>

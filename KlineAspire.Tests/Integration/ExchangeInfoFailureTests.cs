@@ -21,7 +21,8 @@ public class ExchangeInfoFailureTests
 
     private static Task<BinanceSimulator> StartSimulatorAsync() => SimulatorHost.StartAsync(options => options.Symbols = ["BTCUSDT", "ETHUSDT"]);
 
-    private static Task<RunningIngestor> StartIngestorAsync(BinanceSimulator simulator, ExchangeInfoServer rest, string[] symbols, params (string Key, string Value)[] more)
+    private static Task<RunningIngestor> StartIngestorAsync(BinanceSimulator simulator, ExchangeInfoServer rest, string[] symbols,
+        params (string Key, string Value)[] more)
     {
         var settings = new Dictionary<string, string>
         {
@@ -52,7 +53,8 @@ public class ExchangeInfoFailureTests
     {
         // Logs first: each failure is counted before it is logged, so the count scraped next covers every line read.
         var rest = ingestor.Logs.GetSnapshot()
-            .Where(r => r.Category is { } category && (category.Contains(".Subscriptions.", StringComparison.Ordinal) || category.StartsWith("System.Net.Http", StringComparison.Ordinal)))
+            .Where(r => r.Category is { } category
+                && (category.Contains(".Subscriptions.", StringComparison.Ordinal) || category.StartsWith("System.Net.Http", StringComparison.Ordinal)))
             .Where(r => r.Level >= LogLevel.Warning)
             .ToList();
         var failures = Failures(await ingestor.ScrapeAsync(), reason);

@@ -15,7 +15,11 @@ namespace KlineAspire.Tests.Integration;
 /// </summary>
 public class ExemplarTests
 {
-    private static readonly Dictionary<string, string> AsUnderTheAppHost = new() { ["OTEL_METRICS_EXEMPLAR_FILTER"] = "trace_based", ["OTEL_TRACES_SAMPLER"] = "always_on" };
+    private static readonly Dictionary<string, string> AsUnderTheAppHost = new()
+    {
+        ["OTEL_METRICS_EXEMPLAR_FILTER"] = "trace_based",
+        ["OTEL_TRACES_SAMPLER"] = "always_on"
+    };
 
     [Fact]
     public async Task Under_the_apphosts_exemplar_filter_a_lag_recorded_in_a_sampled_trace_carries_no_exemplar()
@@ -31,12 +35,15 @@ public class ExemplarTests
     {
         var buckets = await LagBucketsAfterSampledTraceAsync(new(AsUnderTheAppHost) { ["Telemetry:Exemplars"] = "true" });
 
-        Assert.Contains(buckets, line => line.StartsWith("kline_ingestor_lag_seconds_bucket{le=\"0.5\"} 1 # {", StringComparison.Ordinal) && line.Contains("trace_id", StringComparison.Ordinal));
+        Assert.Contains(buckets,
+            line => line.StartsWith("kline_ingestor_lag_seconds_bucket{le=\"0.5\"} 1 # {", StringComparison.Ordinal)
+                && line.Contains("trace_id", StringComparison.Ordinal));
     }
 
     private static async Task<string[]> LagBucketsAfterSampledTraceAsync(Dictionary<string, string> settings)
     {
-        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero },
+            TestContext.Current.CancellationToken);
         // No stream ever gets data, so the lag histogram holds only the measurement below.
         await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT"], ["1m"], settings,
             builder => builder.Services.Configure<PrometheusAspNetCoreOptions>(options => options.ScrapeResponseCacheDurationMilliseconds = 0));

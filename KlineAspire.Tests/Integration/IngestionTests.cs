@@ -44,7 +44,8 @@ public class IngestionTests
             await simulator.PublishAsync(candle);
         }
 
-        var metrics = await ingestor.WaitForMetricsAsync(m => generated.Append(bnb).Append(xrp).All(c => MetricsAssert.HasClose(m, c)), "every stream shows its close price");
+        var metrics = await ingestor.WaitForMetricsAsync(m => generated.Append(bnb).Append(xrp).All(c => MetricsAssert.HasClose(m, c)),
+            "every stream shows its close price");
         MetricsAssert.ShowsCandle(metrics, bnb);
         MetricsAssert.ShowsCandle(metrics, xrp);
         Assert.Equal(364.3, metrics.Kline("kline_close_price", "BNBUSDT", "1m"));
@@ -174,14 +175,16 @@ public class IngestionTests
         var candle = Candles.Make("BTCUSDT", "1h", 1, closed: true);
         await simulator.PublishAsync(candle);
         await simulator.SendTextToAllAsync("garbage");
-        var metrics = await ingestor.WaitForMetricsAsync(m => MetricsAssert.HasClose(m, candle) && m.Sum("kline_ingestor_lag_seconds_count") > 0, "a candle and a lag sample are exported");
+        var metrics = await ingestor.WaitForMetricsAsync(m => MetricsAssert.HasClose(m, candle) && m.Sum("kline_ingestor_lag_seconds_count") > 0,
+            "a candle and a lag sample are exported");
 
         var (exitCode, output) = await Promtool.CheckMetricsAsync(metrics.Raw);
         Assert.True(exitCode == 0, $"promtool check metrics failed:\n{output}");
         Assert.Equal(string.Empty, output.Trim());
 
         // Labels are labels: no symbol or interval is baked into a metric name.
-        Assert.DoesNotContain(metrics.Samples, s => s.Name.Contains("btcusdt", StringComparison.OrdinalIgnoreCase) || s.Name.Contains("_1h", StringComparison.Ordinal));
+        Assert.DoesNotContain(metrics.Samples,
+            s => s.Name.Contains("btcusdt", StringComparison.OrdinalIgnoreCase) || s.Name.Contains("_1h", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -202,7 +205,9 @@ public class IngestionTests
         await using var prometheus = await PrometheusServer.StartAsync("ingestor", ingestor.BaseAddress, TimeSpan.FromMilliseconds(500));
         var series = await Eventually.MatchAsync(
             () => prometheus.QueryAsync("kline_close_price"),
-            result => result.Count == candles.Count && candles.All(c => result.Any(r => r.Labels["symbol"] == c.Symbol && r.Labels["interval"] == c.Interval && r.Value == Candles.AsDouble(c.Close))),
+            result => result.Count == candles.Count
+                && candles.All(c => result.Any(
+                    r => r.Labels["symbol"] == c.Symbol && r.Labels["interval"] == c.Interval && r.Value == Candles.AsDouble(c.Close))),
             Timeout, "Prometheus has every stream's close price");
         Assert.All(series, s => Assert.Equal("ingestor", s.Labels["job"]));
 

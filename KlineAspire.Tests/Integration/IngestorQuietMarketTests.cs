@@ -15,13 +15,15 @@ public class IngestorQuietMarketTests
     [Fact]
     public async Task A_quiet_stream_keeps_its_price_and_its_silent_connection_is_probed_not_replaced()
     {
-        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero },
+            TestContext.Current.CancellationToken);
         await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT", "ETHUSDT"], ["1h"],
             new Dictionary<string, string> { ["Binance:StaleAfter"] = "00:00:02", ["Binance:NoDataTimeout"] = "00:00:01" });
         await simulator.WaitForSubscribedStreamsAsync(2, Timeout);
 
         // The server counts a subscription when it reads the SUBSCRIBE; the ingestor once the acknowledgement is back.
-        var (status, body) = await Eventually.MatchAsync(() => ingestor.HealthAsync(), health => health.Body.Contains("waiting for the first kline", StringComparison.Ordinal),
+        var (status, body) = await Eventually.MatchAsync(() => ingestor.HealthAsync(),
+            health => health.Body.Contains("waiting for the first kline", StringComparison.Ordinal),
             Timeout, "readiness says the subscribed feed waits for its first kline");
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains("Degraded", body);
@@ -52,7 +54,8 @@ public class IngestorQuietMarketTests
     [Fact]
     public async Task A_lost_feed_makes_its_streams_stale_after_StaleAfter_and_readiness_fails()
     {
-        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero },
+            TestContext.Current.CancellationToken);
         await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT", "ETHUSDT"], ["1h"],
             new Dictionary<string, string> { ["Binance:StaleAfter"] = "00:00:02", ["Binance:StartupGrace"] = "00:00:01" });
         await simulator.WaitForSubscribedStreamsAsync(2, Timeout);
@@ -95,7 +98,8 @@ public class IngestorQuietMarketTests
     [Fact]
     public async Task A_stream_the_server_forgot_is_found_by_the_probe_and_subscribed_again_on_the_same_connection()
     {
-        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero },
+            TestContext.Current.CancellationToken);
         await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT", "ETHUSDT"], ["1h"],
             new Dictionary<string, string> { ["Binance:NoDataTimeout"] = "00:00:01" });
         await simulator.WaitForSubscribedStreamsAsync(2, Timeout);
@@ -104,7 +108,8 @@ public class IngestorQuietMarketTests
         simulator.ForgetSubscription("ethusdt@kline_1h");
         Assert.Single(simulator.SubscribedStreams);
 
-        var metrics = await ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_probes_total", ("result", "resubscribed")) >= 1, "the probe notices and resubscribes");
+        var metrics = await ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_probes_total", ("result", "resubscribed")) >= 1,
+            "the probe notices and resubscribes");
         await simulator.WaitForSubscribedStreamsAsync(2, Timeout);
         var eth = Candles.Make("ETHUSDT", "1h", 1);
         await simulator.PublishAsync(eth);
@@ -118,7 +123,8 @@ public class IngestorQuietMarketTests
     [Fact]
     public async Task A_quiet_1m_candle_rolls_over_in_real_time_to_the_empty_candle_at_its_close()
     {
-        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero },
+            TestContext.Current.CancellationToken);
         await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT"], ["1m"]);
         await simulator.WaitForSubscribedStreamsAsync(1, Timeout);
         var candle = Candles.Make("BTCUSDT", "1m", 1);
@@ -136,7 +142,8 @@ public class IngestorQuietMarketTests
             Assert.Equal(close, metrics.Kline(price, "BTCUSDT", "1m"));
         }
 
-        foreach (var quantity in new[] { "kline_base_volume", "kline_quote_volume", "kline_taker_buy_base_volume", "kline_taker_buy_quote_volume", "kline_trades" })
+        foreach (var quantity in new[] { "kline_base_volume", "kline_quote_volume", "kline_taker_buy_base_volume", "kline_taker_buy_quote_volume",
+            "kline_trades" })
         {
             Assert.Equal(0, metrics.Kline(quantity, "BTCUSDT", "1m"));
         }

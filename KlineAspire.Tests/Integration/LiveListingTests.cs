@@ -53,7 +53,8 @@ public class LiveListingTests
         var metrics = await ingestor.WaitForMetricsAsync(m => Gone(m, "BBBUSDT") && Gone(m, "CCCUSDT"), "the delisted series leave /metrics", Timeout);
         Assert.Equal(6, metrics.Value("kline_ingestor_configured_streams"));
         await SimulatorHost.WaitUntilAsync(() => simulator.SubscribedStreams.Count == 6, "the server carries only the remaining streams", Timeout);
-        Assert.DoesNotContain(simulator.SubscribedStreams, s => s.StartsWith("bbbusdt", StringComparison.Ordinal) || s.StartsWith("cccusdt", StringComparison.Ordinal));
+        Assert.DoesNotContain(simulator.SubscribedStreams,
+            s => s.StartsWith("bbbusdt", StringComparison.Ordinal) || s.StartsWith("cccusdt", StringComparison.Ordinal));
 
         // The room the removals freed takes the next listing: no new connection.
         simulator.Symbols.List(new ExchangeSymbol("FFFUSDT", "TRADING", "FFF", "USDT"));
@@ -82,7 +83,8 @@ public class LiveListingTests
 
         simulator.Faults.RestFailsWith = 503;
         simulator.Symbols.Delist("AAAUSDT");
-        var metrics = await ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_symbol_refreshes_total", ("result", "failure")) >= 2, "refreshes fail", Timeout);
+        var metrics = await ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_symbol_refreshes_total", ("result", "failure")) >= 2, "refreshes fail",
+            Timeout);
         Assert.Equal(8, metrics.Value("kline_ingestor_configured_streams"));
         Assert.Contains(ingestor.Logs.GetSnapshot(), r => r.Message.Contains("the last known set of 8 streams stays in force", StringComparison.Ordinal));
         // A known set is in force: readiness does not wait for exchangeInfo again.
@@ -109,11 +111,13 @@ public class LiveListingTests
         await ingestor.WaitForMetricsAsync(m => Priced(m, "EEEUSDT"), "the listing within the headroom flows", Timeout);
 
         simulator.Symbols.List(new ExchangeSymbol("FFFUSDT", "TRADING", "FFF", "USDT"));
-        var metrics = await ingestor.WaitForMetricsAsync(m => m.Value("kline_ingestor_deferred_streams") == 2, "the listing past the headroom is deferred", Timeout);
+        var metrics = await ingestor.WaitForMetricsAsync(m => m.Value("kline_ingestor_deferred_streams") == 2, "the listing past the headroom is deferred",
+            Timeout);
         Assert.True(Gone(metrics, "FFFUSDT"));
         Assert.Equal(10, metrics.Value("kline_ingestor_configured_streams"));
         Assert.Contains(ingestor.Logs.GetSnapshot(), r => r.Level == LogLevel.Warning
-            && r.Message.StartsWith("2 selected streams are not subscribed: this run has room for 10 distinct streams (4 symbols selected at startup + ListingHeadroom 1, × 2 intervals)", StringComparison.Ordinal));
+            && r.Message.StartsWith("2 selected streams are not subscribed: this run has room for 10 distinct streams (4 symbols selected at startup + "
+                + "ListingHeadroom 1, × 2 intervals)", StringComparison.Ordinal));
 
         // A symbol that leaves keeps its room for the run (its metric points stay allocated): the room is not handed to
         // the deferred listing, and the symbol's return takes no new room.
@@ -144,14 +148,16 @@ public class LiveListingTests
             [.. (await prometheus.QueryAsync(promql)).Select(s => $"{s.Labels["symbol"]}@{s.Labels["interval"]}").Order(StringComparer.Ordinal)];
         static string[] Streams(params string[] symbols) => [.. symbols.SelectMany(s => new[] { $"{s}@1h", $"{s}@1m" }).Order(StringComparer.Ordinal)];
 
-        await Eventually.MatchAsync(() => SymbolsInPrometheusAsync("kline_close_price"), s => s.SequenceEqual(Streams("AAAUSDT", "BBBUSDT", "CCCUSDT", "DDDUSDT")), Timeout, "Prometheus has the first symbols");
+        await Eventually.MatchAsync(() => SymbolsInPrometheusAsync("kline_close_price"),
+            s => s.SequenceEqual(Streams("AAAUSDT", "BBBUSDT", "CCCUSDT", "DDDUSDT")), Timeout, "Prometheus has the first symbols");
 
         simulator.Symbols.List(new ExchangeSymbol("EEEUSDT", "TRADING", "EEE", "USDT"));
         simulator.Symbols.Delist("BBBUSDT");
 
         // A delisted stream's series end with a staleness marker at the next scrape: gone from instant queries, prices and feed state alike.
         var expected = Streams("AAAUSDT", "CCCUSDT", "DDDUSDT", "EEEUSDT");
-        await Eventually.MatchAsync(() => SymbolsInPrometheusAsync("kline_close_price"), s => s.SequenceEqual(expected), Timeout, "Prometheus gets the listing and loses the delisting");
+        await Eventually.MatchAsync(() => SymbolsInPrometheusAsync("kline_close_price"), s => s.SequenceEqual(expected), Timeout,
+            "Prometheus gets the listing and loses the delisting");
         Assert.Equal(expected, await SymbolsInPrometheusAsync("kline_feed_up == 1"));
         Assert.Empty(await prometheus.QueryAsync("kline_feed_up{symbol=\"BBBUSDT\"}"));
         Assert.Equal(8, Assert.Single(await prometheus.QueryAsync("kline_ingestor_configured_streams")).Value);

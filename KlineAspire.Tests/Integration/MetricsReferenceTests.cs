@@ -17,24 +17,29 @@ public partial class MetricsReferenceTests
     [Fact]
     public async Task The_exposition_the_instrument_list_and_the_reference_agree()
     {
-        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero },
+            TestContext.Current.CancellationToken);
         await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT"], ["1m"]);
         await simulator.WaitForSubscribedStreamsAsync(1, Timeout);
         // A candle closed by its x:true: the forming and the closed series both exist.
         var candle = Candles.Make("BTCUSDT", "1m", 1, closed: true);
         await simulator.PublishAsync(candle);
-        await ingestor.WaitForMetricsAsync(metrics => metrics.Kline("kline_closed_close_price", "BTCUSDT", "1m") == Candles.AsDouble(candle.Close), "the closed candle is exported", Timeout);
+        await ingestor.WaitForMetricsAsync(metrics => metrics.Kline("kline_closed_close_price", "BTCUSDT", "1m") == Candles.AsDouble(candle.Close),
+            "the closed candle is exported", Timeout);
         var exposition = await ingestor.ScrapeRawAsync();
 
         var listed = KlineInstruments.All.Append(KlineInstruments.MissedCandles).ToList();
-        Assert.All(listed, instrument => Assert.Contains($"# HELP {instrument.PrometheusName} {instrument.Description}\n", exposition, StringComparison.Ordinal));
+        Assert.All(listed,
+            instrument => Assert.Contains($"# HELP {instrument.PrometheusName} {instrument.Description}\n", exposition, StringComparison.Ordinal));
 
         var reference = ReferenceRows();
         var perStream = reference.Where(row => row.Labels.Contains("`symbol`", StringComparison.Ordinal)).Select(row => row.Name).ToList();
-        Assert.Equal(KlineInstruments.All.Select(instrument => instrument.PrometheusName).Order(StringComparer.Ordinal), perStream.Order(StringComparer.Ordinal));
+        Assert.Equal(KlineInstruments.All.Select(instrument => instrument.PrometheusName).Order(StringComparer.Ordinal),
+            perStream.Order(StringComparer.Ordinal));
 
         var documented = reference.Select(row => row.Name).ToHashSet(StringComparer.Ordinal);
-        var exported = TypeLine().Matches(exposition).Select(match => match.Groups[1].Value).Where(name => name.StartsWith("kline_", StringComparison.Ordinal)).ToList();
+        var exported = TypeLine().Matches(exposition).Select(match => match.Groups[1].Value).Where(name => name.StartsWith("kline_", StringComparison.Ordinal))
+            .ToList();
         Assert.NotEmpty(exported);
         Assert.All(exported, name => Assert.True(documented.Contains(name), $"{name} is exported but not in docs/metrics.md"));
     }

@@ -27,7 +27,8 @@ public class ObservabilityTests
         };
         ActivitySource.AddActivityListener(listener);
 
-        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero },
+            TestContext.Current.CancellationToken);
         List<Activity> steps;
         await using (var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT", "ETHUSDT"], ["1h"],
             new Dictionary<string, string> { ["Binance:NoDataTimeout"] = "00:00:01" }))
@@ -54,7 +55,8 @@ public class ObservabilityTests
         Assert.Equal(ActivityStatusCode.Error, dropped.Status);
         Assert.Equal("shutdown", lifetimes[1].GetTagItem("kline.disconnect.reason"));
 
-        foreach (var (name, outcome) in new[] { ("binance.connect", "connected"), ("binance.subscribe", "subscribed"), ("binance.reconnect", "lost"), ("binance.probe", "alive") })
+        foreach (var (name, outcome) in new[] { ("binance.connect", "connected"), ("binance.subscribe", "subscribed"), ("binance.reconnect", "lost"),
+            ("binance.probe", "alive") })
         {
             var step = steps.First(s => s.OperationName == name);
             Assert.Equal(outcome, step.GetTagItem("kline.outcome"));

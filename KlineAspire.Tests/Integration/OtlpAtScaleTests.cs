@@ -11,7 +11,8 @@ public class OtlpAtScaleTests
 {
     private static readonly TimeSpan ExportInterval = TimeSpan.FromMilliseconds(500);
     private static readonly string[] AllIntervals = ["1s", "1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d", "3d", "1w", "1M"];
-    private static readonly string[] OwnInstruments = ["kline.ingestor.messages_received", "kline.ingestor.connections", "kline.ingestor.lag", "dotnet.gc.collections", "http.server.request.duration"];
+    private static readonly string[] OwnInstruments = ["kline.ingestor.messages_received", "kline.ingestor.connections", "kline.ingestor.lag",
+        "dotnet.gc.collections", "http.server.request.duration"];
 
     [Fact]
     public async Task At_8000_streams_every_export_reaches_the_dashboard_with_health_runtime_and_http_but_no_market_data()
@@ -25,7 +26,8 @@ public class OtlpAtScaleTests
         TestContext.Current.TestOutputHelper?.WriteLine($"exports: {string.Join(", ", exports.Select(e => $"{e.Bytes:N0}"))} bytes");
         foreach (var export in exports)
         {
-            Assert.All(OwnInstruments, instrument => Assert.True(export.Mentions(instrument), $"{instrument} is missing from an export of {export.Bytes:N0} bytes"));
+            Assert.All(OwnInstruments,
+                instrument => Assert.True(export.Mentions(instrument), $"{instrument} is missing from an export of {export.Bytes:N0} bytes"));
             Assert.False(export.Mentions("kline.close.price"), "market data went over OTLP above the cut");
             Assert.False(export.Mentions("kline.feed.up"), "market data went over OTLP above the cut");
         }
@@ -35,7 +37,8 @@ public class OtlpAtScaleTests
     public async Task At_8000_streams_without_the_cut_the_exports_exceed_the_dashboards_limit()
     {
         await using var receiver = await OtlpReceiver.StartAsync();
-        await using var run = await WholeMarketAsync(receiver, symbols: 500, settings: new() { ["Binance:OtlpMarketSeriesLimit"] = int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        await using var run = await WholeMarketAsync(receiver, symbols: 500,
+            settings: new() { ["Binance:OtlpMarketSeriesLimit"] = int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture) });
 
         var refused = await Eventually.MatchAsync(
             () => Task.FromResult(receiver.MetricsExports.FirstOrDefault(export => !export.Accepted && export.ReceivedAt > run.DataSince)),
@@ -59,8 +62,9 @@ public class OtlpAtScaleTests
             Assert.False(export.Mentions("kline.close.price"), "market data went over OTLP although the run has room for 8,000+ streams");
             Assert.True(export.Mentions("kline.ingestor.messages_received"));
         });
-        Assert.Contains(run.Ingestor.Logs.GetSnapshot(), r => r.Message.Contains($"at most {(500 + 200) * AllIntervals.Length * 21:D} per-stream series this run", StringComparison.Ordinal)
-            && r.Message.EndsWith("left out (Prometheus only).", StringComparison.Ordinal));
+        Assert.Contains(run.Ingestor.Logs.GetSnapshot(),
+            r => r.Message.Contains($"at most {(500 + 200) * AllIntervals.Length * 21:D} per-stream series this run", StringComparison.Ordinal)
+                && r.Message.EndsWith("left out (Prometheus only).", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -87,7 +91,8 @@ public class OtlpAtScaleTests
     private static async Task<ScaleRun> WholeMarketAsync(OtlpReceiver receiver, int symbols, Dictionary<string, string> settings, bool pattern = false)
     {
         var names = Enumerable.Range(0, symbols).Select(i => $"S{i:D4}USDT").ToArray();
-        var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero, Symbols = [.. names] }, TestContext.Current.CancellationToken);
+        var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero, Symbols = [.. names] },
+            TestContext.Current.CancellationToken);
         var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, pattern ? ["*USDT"] : names, AllIntervals,
             new Dictionary<string, string>(receiver.IngestorSettings(ExportInterval).Concat(settings).Concat(RestSettings.Of(simulator))));
         var streams = names.Length * AllIntervals.Length;

@@ -23,9 +23,11 @@ public class OtlpBesidePrometheusTests
     public async Task Many_otlp_exports_during_a_scrape_leave_it_one_reading_taken_at_the_scrape()
     {
         await using var receiver = await OtlpReceiver.StartAsync();
-        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero },
+            TestContext.Current.CancellationToken);
         // Market data goes over OTLP too (2 streams are below the cut), every 20 ms.
-        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, Symbols, ["1m"], receiver.IngestorSettings(TimeSpan.FromMilliseconds(20)),
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, Symbols, ["1m"],
+            receiver.IngestorSettings(TimeSpan.FromMilliseconds(20)),
             builder => builder.Services.Configure<PrometheusAspNetCoreOptions>(options => options.ScrapeResponseCacheDurationMilliseconds = 0));
         await simulator.WaitForSubscribedStreamsAsync(Symbols.Length, Timeout);
         var store = ingestor.App.Services.GetRequiredService<KlineStore>();
@@ -33,7 +35,8 @@ public class OtlpBesidePrometheusTests
         var hold = new ScrapeHold(ingestor.App.Services.GetRequiredService<IMeterFactory>(), receiver);
 
         await PublishAsync(simulator, store, sequence: 1);
-        await ingestor.WaitForMetricsAsync(m => Symbols.All(symbol => m.Kline("kline_last_update_timestamp_seconds", symbol, "1m") is not null), "both streams have data");
+        await ingestor.WaitForMetricsAsync(m => Symbols.All(symbol => m.Kline("kline_last_update_timestamp_seconds", symbol, "1m") is not null),
+            "both streams have data");
         Assert.Contains(receiver.MetricsExports, export => export.Mentions("kline.close.price"));
 
         var second = await PublishAsync(simulator, store, sequence: 2);
@@ -47,7 +50,8 @@ public class OtlpBesidePrometheusTests
         // OTLP goes on exporting between the update and the next scrape; that scrape still reads the store itself.
         var third = await PublishAsync(simulator, store, sequence: 3);
         var exports = receiver.MetricsExports.Count;
-        await Eventually.MatchAsync(() => Task.FromResult(receiver.MetricsExports.Count), count => count >= exports + ExportsPerScrape, Timeout, "OTLP exports between the scrapes");
+        await Eventually.MatchAsync(() => Task.FromResult(receiver.MetricsExports.Count), count => count >= exports + ExportsPerScrape, Timeout,
+            "OTLP exports between the scrapes");
         var after = await ingestor.ScrapeAsync();
         Assert.All(third, candle => MetricsAssert.ShowsCandle(after, candle));
         Assert.Equal(collections + 2, prometheusReadings.Collections);
@@ -63,8 +67,9 @@ public class OtlpBesidePrometheusTests
         }
 
         // Read from the slots directly: a scrape would take a reading of its own.
-        await Eventually.MatchAsync(() => Task.FromResult(store.Slots.All(slot => Stored(slot, candles.Single(candle => candle.Symbol == slot.Id.Symbol)))), stored => stored, Timeout,
-            $"update {sequence} applied to every stream");
+        await Eventually.MatchAsync(
+            () => Task.FromResult(store.Slots.All(slot => Stored(slot, candles.Single(candle => candle.Symbol == slot.Id.Symbol)))),
+            stored => stored, Timeout, $"update {sequence} applied to every stream");
         return candles;
     }
 

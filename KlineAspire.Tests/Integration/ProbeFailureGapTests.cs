@@ -101,7 +101,8 @@ public class ProbeFailureGapTests
             await StepTowardAsync(time, reachedBy, cancellation);
         }
 
-        await ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_connection_attempts_total", ("result", "success")) == 2, "the replacement connection subscribes");
+        await ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_connection_attempts_total", ("result", "success")) == 2,
+            "the replacement connection subscribes");
         var next = Stamped(Candles.Make(Symbol, Interval, 2, openTime: (Minute0 + TimeSpan.FromMinutes(1)).ToUnixTimeMilliseconds()), time);
         await simulator.PublishAsync(next);
         var resumed = await ingestor.WaitForMetricsAsync(m => MetricsAssert.HasClose(m, next), "the replacement delivers the next candle");
@@ -111,7 +112,8 @@ public class ProbeFailureGapTests
         // 10:02:05.5: the 10:01 candle closed on a covered feed and its grace passed, so it is published; the miss stays
         // counted once. The candle is sent again every few seconds on the way, so the connection is never silent long
         // enough to be probed.
-        await AdvanceFeedingAsync(time, simulator, ingestor, next, Minute0 + TimeSpan.FromMinutes(2) + ClosedCandleTracker.FinalUpdateGrace + TimeSpan.FromSeconds(0.5), cancellation);
+        await AdvanceFeedingAsync(time, simulator, ingestor, next,
+            Minute0 + TimeSpan.FromMinutes(2) + ClosedCandleTracker.FinalUpdateGrace + TimeSpan.FromSeconds(0.5), cancellation);
         var closed = await ingestor.ScrapeAsync();
         MetricsAssert.ShowsClosedCandle(closed, next);
         Assert.Equal(1, closed.Value("kline_ingestor_missed_candles_total"));
@@ -180,7 +182,8 @@ public class ProbeFailureGapTests
                 return scrapes;
             }
 
-            Assert.True(time.GetUtcNow() < deadline, $"by {deadline:HH:mm:ss} on the shared clock, {because}. Last scrape:{Environment.NewLine}{KlineLines(metrics)}");
+            Assert.True(time.GetUtcNow() < deadline,
+                $"by {deadline:HH:mm:ss} on the shared clock, {because}. Last scrape:{Environment.NewLine}{KlineLines(metrics)}");
             await StepTowardAsync(time, deadline, cancellation);
         }
     }

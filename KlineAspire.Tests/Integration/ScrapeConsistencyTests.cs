@@ -36,7 +36,8 @@ public class ScrapeConsistencyTests
     [Fact]
     public async Task Back_to_back_scrapes_under_a_flood_never_show_a_torn_candle()
     {
-        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero },
+            TestContext.Current.CancellationToken);
         await using var ingestor = await StartFloodedAsync(simulator);
         await using var flood = Flood.Start(simulator);
         await ingestor.WaitForMetricsAsync(m => m.All("kline_close_price").Count() == Symbols.Length, "every stream has a candle");
@@ -50,7 +51,8 @@ public class ScrapeConsistencyTests
             foreach (var symbol in Symbols)
             {
                 var reading = Fields.ToDictionary(f => f.Metric, f => metrics.Kline(f.Metric, symbol, "1h"));
-                Assert.True(reading.Values.All(value => value is not null), $"{symbol} lost a series in scrape {scrape}: {string.Join(", ", reading.Where(r => r.Value is null).Select(r => r.Key))}");
+                Assert.True(reading.Values.All(value => value is not null),
+                    $"{symbol} lost a series in scrape {scrape}: {string.Join(", ", reading.Where(r => r.Value is null).Select(r => r.Key))}");
                 candles++;
                 closes.Add(reading["kline_close_price"]!.Value);
                 if (flood.MismatchOf(reading.ToDictionary(r => r.Key, r => r.Value!.Value)) is { } mismatch)
@@ -69,7 +71,8 @@ public class ScrapeConsistencyTests
     public async Task A_real_prometheus_scraping_under_a_flood_stores_no_torn_candle()
     {
         ExternalTool.Prometheus.Require();
-        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero },
+            TestContext.Current.CancellationToken);
         await using var ingestor = await StartFloodedAsync(simulator);
         await using var flood = Flood.Start(simulator);
         await ingestor.WaitForMetricsAsync(m => m.All("kline_close_price").Count() == Symbols.Length, "every stream has a candle");
@@ -87,12 +90,15 @@ public class ScrapeConsistencyTests
             .ToList();
         var torn = byScrape
             .Where(group => group.Count() == Fields.Length)
-            .Select(group => flood.MismatchOf(group.ToDictionary(sample => sample.Field, sample => sample.Value)) is { } mismatch ? $"{group.Key.Stream} at {group.Key.Time:O}: {mismatch}" : null)
+            .Select(group => flood.MismatchOf(group.ToDictionary(sample => sample.Field, sample => sample.Value)) is { } mismatch
+                ? $"{group.Key.Stream} at {group.Key.Time:O}: {mismatch}" : null)
             .OfType<string>()
             .ToList();
         Assert.True(byScrape.All(group => group.Count() == Fields.Length), "every scrape stored every series of every stream");
         Assert.True(byScrape.Count >= 30 * Symbols.Length);
-        Assert.True(samples.Single(s => s.Labels["symbol"] == Symbols[0] && s.Labels["__name__"] == "kline_close_price").Points.Select(p => p.Value).Distinct().Count() > 5,
+        Assert.True(
+            samples.Single(s => s.Labels["symbol"] == Symbols[0] && s.Labels["__name__"] == "kline_close_price")
+                .Points.Select(p => p.Value).Distinct().Count() > 5,
             "the stored closes changed between scrapes");
         Assert.Empty(torn);
     }
@@ -145,7 +151,8 @@ public class ScrapeConsistencyTests
                 return $"no update had {candle["kline_trades"]} trades: {Describe(candle)}";
             }
 
-            var wrong = Fields.Where(f => candle[f.Metric] != f.Value(update)).Select(f => $"{f.Metric}={candle[f.Metric]} (the update had {f.Value(update)})").ToList();
+            var wrong = Fields.Where(f => candle[f.Metric] != f.Value(update)).Select(f => $"{f.Metric}={candle[f.Metric]} (the update had {f.Value(update)})")
+                .ToList();
             return wrong.Count == 0 ? null : string.Join(", ", wrong);
         }
 

@@ -27,8 +27,10 @@ public class SeriesBudgetTests
     {
         var warnings = await WarningsAsync();
 
-        Assert.Contains(warnings, message => message.StartsWith("Up to 420042 per-stream series this run (20002 streams × 21 series of Binance:Series): past 300000", StringComparison.Ordinal)
-            && message.Contains("Binance:Series=kline_close_price,feed", StringComparison.Ordinal));
+        Assert.Contains(warnings,
+            message => message.StartsWith(
+                    "Up to 420042 per-stream series this run (20002 streams × 21 series of Binance:Series): past 300000", StringComparison.Ordinal)
+                && message.Contains("Binance:Series=kline_close_price,feed", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -12,7 +12,8 @@ public class SeriesSelectionTests
     public async Task Only_the_selected_series_are_exported_and_the_output_still_passes_promtool()
     {
         ExternalTool.Promtool.Require();
-        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero },
+            TestContext.Current.CancellationToken);
         await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT", "ETHUSDT"], ["1m", "1h"],
             new Dictionary<string, string> { ["Binance:Series"] = "kline_close_price,feed" });
         await simulator.WaitForSubscribedStreamsAsync(4, Timeout);

@@ -18,11 +18,13 @@ public class SymbolSelectionTests
     public async Task Literals_and_patterns_select_exactly_the_listed_trading_symbols()
     {
         await using var simulator = await SimulatorHost.StartAsync(options => options.Symbols = Universe);
-        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["*USDT", "ETHBTC", "BTC*"], ["1m", "1h"], RestSettings.Of(simulator));
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["*USDT", "ETHBTC", "BTC*"], ["1m", "1h"],
+            RestSettings.Of(simulator));
 
         // Not LUNAUSDT (BREAK), BTTCTRY (HALT) or BNBFDUSD (matched by nothing).
         string[] expected = ["BTCFDUSD", "BTCUSDT", "ETHBTC", "ETHUSDT", "SOLUSDT"];
-        var streams = expected.SelectMany(symbol => new[] { $"{symbol.ToLowerInvariant()}@kline_1m", $"{symbol.ToLowerInvariant()}@kline_1h" }).Order().ToList();
+        var streams = expected.SelectMany(symbol => new[] { $"{symbol.ToLowerInvariant()}@kline_1m", $"{symbol.ToLowerInvariant()}@kline_1h" }).Order()
+            .ToList();
         await simulator.WaitForSubscribedStreamsAsync(streams.Count, Timeout);
         Assert.Equal(streams, simulator.SubscribedStreams.Order());
 
@@ -31,7 +33,8 @@ public class SymbolSelectionTests
             await simulator.PublishAsync(Candles.Make(symbol, "1m", 1));
         }
 
-        var metrics = await ingestor.WaitForMetricsAsync(m => m.All("kline_close_price").Count() == expected.Length, "every selected symbol has a price", Timeout);
+        var metrics = await ingestor.WaitForMetricsAsync(m => m.All("kline_close_price").Count() == expected.Length, "every selected symbol has a price",
+            Timeout);
         Assert.Equal(expected, metrics.All("kline_close_price").Select(s => s.Labels["symbol"]).Order());
         Assert.Equal(expected, metrics.All("kline_feed_up", ("interval", "1h")).Select(s => s.Labels["symbol"]).Order());
         Assert.Equal(streams.Count, metrics.Value("kline_ingestor_configured_streams"));
@@ -47,7 +50,8 @@ public class SymbolSelectionTests
         await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["*EUR", "ETHBTC"], ["1m"], RestSettings.Of(simulator));
 
         await simulator.WaitForSubscribedStreamsAsync(1, Timeout);
-        Assert.Contains(ingestor.Logs.GetSnapshot(), r => r.Level == LogLevel.Warning && r.Message.Contains("Binance:Symbols:0 = '*EUR' matches no symbol", StringComparison.Ordinal));
+        Assert.Contains(ingestor.Logs.GetSnapshot(),
+            r => r.Level == LogLevel.Warning && r.Message.Contains("Binance:Symbols:0 = '*EUR' matches no symbol", StringComparison.Ordinal));
         Assert.Equal(["ethbtc@kline_1m"], simulator.SubscribedStreams);
     }
 
@@ -71,7 +75,9 @@ public class SymbolSelectionTests
         await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT", "ETHUSDT"], ["1m"], RestSettings.Of(simulator));
 
         await simulator.WaitForSubscribedStreamsAsync(2, Timeout);
-        Assert.Contains(ingestor.Logs.GetSnapshot(), r => r.Level == LogLevel.Warning && r.Message.Contains("literal symbols unchecked", StringComparison.Ordinal) && r.Message.Contains("HTTP 503", StringComparison.Ordinal));
+        Assert.Contains(ingestor.Logs.GetSnapshot(),
+            r => r.Level == LogLevel.Warning && r.Message.Contains("literal symbols unchecked", StringComparison.Ordinal)
+                && r.Message.Contains("HTTP 503", StringComparison.Ordinal));
         var (_, body) = await ingestor.HealthAsync();
         Assert.DoesNotContain("exchangeInfo", body);
     }
@@ -112,8 +118,10 @@ public class SymbolSelectionTests
         Assert.False(ingestor.App.Lifetime.ApplicationStopping.IsCancellationRequested);
 
         simulator.Faults.RestFailsWith = null;
-        await SimulatorHost.WaitUntilAsync(() => ingestor.App.Lifetime.ApplicationStopping.IsCancellationRequested, "the ingestor stops on the unlisted literal", Timeout);
-        Assert.Contains(ingestor.Logs.GetSnapshot(), r => r.Level == LogLevel.Critical && r.Message.Contains("Binance:Symbols:1 = 'NOPEUSDT' is not listed", StringComparison.Ordinal));
+        await SimulatorHost.WaitUntilAsync(() => ingestor.App.Lifetime.ApplicationStopping.IsCancellationRequested,
+            "the ingestor stops on the unlisted literal", Timeout);
+        Assert.Contains(ingestor.Logs.GetSnapshot(),
+            r => r.Level == LogLevel.Critical && r.Message.Contains("Binance:Symbols:1 = 'NOPEUSDT' is not listed", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -122,11 +130,13 @@ public class SymbolSelectionTests
         await using var simulator = await SimulatorHost.StartAsync(options => options.Symbols = Universe);
         simulator.Faults.RestFailsWith = 503;
         await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT", "ETHUSDT"], ["1m"],
-            RestSettings.Of(simulator, ("Binance:RestRetryBaseDelay", "00:00:00.100"), ("Binance:RestRetryMaxDelay", "00:00:00.500"), ("Binance:SymbolRefreshInterval", "00:00:00.500")));
+            RestSettings.Of(simulator, ("Binance:RestRetryBaseDelay", "00:00:00.100"), ("Binance:RestRetryMaxDelay", "00:00:00.500"),
+                ("Binance:SymbolRefreshInterval", "00:00:00.500")));
         await simulator.WaitForSubscribedStreamsAsync(2, Timeout);
 
         simulator.Faults.RestFailsWith = null;
-        var metrics = await ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_symbol_refreshes_total", ("result", "success")) == 1, "exchangeInfo answers once", Timeout);
+        var metrics = await ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_symbol_refreshes_total", ("result", "success")) == 1,
+            "exchangeInfo answers once", Timeout);
         var reads = metrics.Sum("kline_ingestor_symbol_refreshes_total");
         await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
         metrics = await ingestor.ScrapeAsync();

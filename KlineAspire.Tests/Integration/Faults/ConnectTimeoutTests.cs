@@ -18,12 +18,14 @@ public class ConnectTimeoutTests
     [Fact]
     public async Task A_handshake_answered_after_7_s_succeeds_with_a_10_s_connect_timeout()
     {
-        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero },
+            TestContext.Current.CancellationToken);
         await using var proxy = new DelayingTcpProxy(simulator.WebSocketBaseUri, HandshakeDelay);
         await using var ingestor = await RunningIngestor.StartAsync(proxy.Address, ["BTCUSDT"], ["1m"],
             new Dictionary<string, string> { ["Binance:ConnectTimeout"] = "00:00:10" });
 
-        var first = await ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_connection_attempts_total") >= 1, "the first connection attempt has an outcome", Timeout);
+        var first = await ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_connection_attempts_total") >= 1,
+            "the first connection attempt has an outcome", Timeout);
         Assert.Equal(0, first.Value("kline_ingestor_connection_attempts_total", ("result", "failure")) ?? 0);
         Assert.Equal(1, first.Value("kline_ingestor_connection_attempts_total", ("result", "success")));
         var metrics = await ingestor.WaitForMetricsAsync(m => m.Value("kline_ingestor_subscribed_streams") == 1, "the stream is subscribed", Timeout);
@@ -35,7 +37,8 @@ public class ConnectTimeoutTests
     [Fact]
     public async Task A_handshake_answered_after_7_s_fails_with_a_3_s_connect_timeout_and_counts_as_a_failed_attempt()
     {
-        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero },
+            TestContext.Current.CancellationToken);
         await using var proxy = new DelayingTcpProxy(simulator.WebSocketBaseUri, HandshakeDelay);
         await using var ingestor = await RunningIngestor.StartAsync(proxy.Address, ["BTCUSDT"], ["1m"],
             new Dictionary<string, string> { ["Binance:ConnectTimeout"] = "00:00:03" });

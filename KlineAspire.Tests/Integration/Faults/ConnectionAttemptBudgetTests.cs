@@ -70,7 +70,8 @@ public class ConnectionAttemptBudgetTests
         listener.InstrumentPublished = (instrument, l) =>
         {
             // Only this ingestor's meter: tests running in parallel have their own instruments of the same name.
-            if (ReferenceEquals(instrument.Meter.Scope, meterFactory) && instrument.Meter.Name == IngestorTelemetry.MeterName && instrument.Name == "kline.ingestor.connection_attempts")
+            if (ReferenceEquals(instrument.Meter.Scope, meterFactory) && instrument.Meter.Name == IngestorTelemetry.MeterName
+                && instrument.Name == "kline.ingestor.connection_attempts")
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -80,7 +81,8 @@ public class ConnectionAttemptBudgetTests
 
         await ingestor.StartAsync(cancellation);
         // The first attempts need no clock: wait for all of them (cold code paths are slow) before time moves.
-        await Eventually.MatchAsync(() => Task.FromResult(Interlocked.Read(ref finished)), f => f == Connections, TimeSpan.FromSeconds(20), "every connection made its first attempt");
+        await Eventually.MatchAsync(() => Task.FromResult(Interlocked.Read(ref finished)), f => f == Connections, TimeSpan.FromSeconds(20),
+            "every connection made its first attempt");
         var window = BinanceLimits.ConnectionAttemptWindow;
         var step = TimeSpan.FromSeconds(1);
         var start = time.GetUtcNow();
@@ -122,7 +124,9 @@ public class ConnectionAttemptBudgetTests
         var last = -1;
         while (quiet < 3)
         {
-            Assert.True(DateTime.UtcNow < deadline, $"the ingestor settles after each step of the fake clock (started {time.AttemptsStarted}, server saw {simulator.ConnectionAttempts}, finished {finished()})");
+            Assert.True(DateTime.UtcNow < deadline,
+                $"the ingestor settles after each step of the fake clock (started {time.AttemptsStarted}, server saw {simulator.ConnectionAttempts}, finished "
+                + $"{finished()})");
             await Task.Delay(2, cancellation);
             var attempts = simulator.ConnectionAttempts;
             quiet = attempts == last && time.AttemptsStarted == attempts && finished() == attempts ? quiet + 1 : 0;

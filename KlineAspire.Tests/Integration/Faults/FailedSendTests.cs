@@ -66,7 +66,8 @@ public class FailedSendTests
 
         var lost = await AssertLostOnceAsync(ingestor, Symbol);
         Assert.Equal(1, lost.Sum("kline_ingestor_probes_total", ("result", "failed")));
-        Assert.Contains(ingestor.Logs.GetSnapshot(), r => r.Level == LogLevel.Warning && r.Message.Contains("failed while sending LIST_SUBSCRIPTIONS", StringComparison.Ordinal));
+        Assert.Contains(ingestor.Logs.GetSnapshot(),
+            r => r.Level == LogLevel.Warning && r.Message.Contains("failed while sending LIST_SUBSCRIPTIONS", StringComparison.Ordinal));
 
         await AssertLossThroughTheBoundaryAsync(simulator, ingestor, time, lastSeen, failedAt, cancellation);
     }
@@ -91,15 +92,16 @@ public class FailedSendTests
         var failedAt = await AdvanceUntilFiredAsync(time, connector, Minute0 + TimeSpan.FromSeconds(57), Minute0 + TimeSpan.FromSeconds(58.5), cancellation);
 
         await AssertLostOnceAsync(ingestor, "AAAUSDT");
-        Assert.Contains(ingestor.Logs.GetSnapshot(), r => r.Level == LogLevel.Warning && r.Message.Contains("failed while sending UNSUBSCRIBE", StringComparison.Ordinal));
+        Assert.Contains(ingestor.Logs.GetSnapshot(),
+            r => r.Level == LogLevel.Warning && r.Message.Contains("failed while sending UNSUBSCRIBE", StringComparison.Ordinal));
 
         await AssertLossThroughTheBoundaryAsync(simulator, ingestor, time, lastSeen, failedAt, cancellation);
         // The replacement subscribed the current set: the delisted stream is gone from the server too.
         Assert.Equal(new[] { "aaausdt@kline_1m" }, simulator.SubscribedStreams.Order(StringComparer.Ordinal));
     }
 
-    private static Task<RunningIngestor> StartIngestorAsync(BinanceSimulator simulator, string[] symbols, Dictionary<string, string> settings, FakeTimeProvider time,
-        SendAbortingConnector connector) =>
+    private static Task<RunningIngestor> StartIngestorAsync(BinanceSimulator simulator, string[] symbols, Dictionary<string, string> settings,
+        FakeTimeProvider time, SendAbortingConnector connector) =>
         RunningIngestor.StartAsync(simulator.WebSocketBaseUri, symbols, [Interval], settings, builder =>
         {
             builder.Services.AddSingleton<TimeProvider>(time);
@@ -111,7 +113,10 @@ public class FailedSendTests
     /// <summary>An update of the symbol's 10:00 candle, stamped with the shared clock's now, delivered.</summary>
     private static async Task<KlineCandle> PublishAsync(BinanceSimulator simulator, RunningIngestor ingestor, string symbol, FakeTimeProvider time)
     {
-        var candle = Candles.Make(symbol, Interval, 1, openTime: Minute0.ToUnixTimeMilliseconds()) with { EventTime = time.GetUtcNow().ToUnixTimeMilliseconds() };
+        var candle = Candles.Make(symbol, Interval, 1, openTime: Minute0.ToUnixTimeMilliseconds()) with
+        {
+            EventTime = time.GetUtcNow().ToUnixTimeMilliseconds()
+        };
         await simulator.PublishAsync(candle);
         await ingestor.WaitForMetricsAsync(m => MetricsAssert.HasClose(m, candle), "the update arrives");
         return candle;
@@ -139,8 +144,8 @@ public class FailedSendTests
     /// Past StaleAfter the feed shows lost; the minute ends during the back-off; the replacement connects after it,
     /// and the candle that ended meanwhile is counted missed and never published, whatever it last showed.
     /// </summary>
-    private static async Task AssertLossThroughTheBoundaryAsync(BinanceSimulator simulator, RunningIngestor ingestor, FakeTimeProvider time, KlineCandle lastSeen,
-        DateTimeOffset failedAt, CancellationToken cancellation)
+    private static async Task AssertLossThroughTheBoundaryAsync(BinanceSimulator simulator, RunningIngestor ingestor, FakeTimeProvider time,
+        KlineCandle lastSeen, DateTimeOffset failedAt, CancellationToken cancellation)
     {
         var (symbol, attempts) = (lastSeen.Symbol, simulator.ConnectionAttempts);
         await AdvanceToAsync(time, failedAt + StaleAfter + TimeSpan.FromSeconds(0.5), cancellation);
@@ -163,9 +168,11 @@ public class FailedSendTests
         }
 
         Assert.True(time.GetUtcNow() >= failedAt + TimeSpan.FromSeconds(4), $"reconnected at {time.GetUtcNow():HH:mm:ss.fff}, inside the back-off");
-        await ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_connection_attempts_total", ("result", "success")) == 2, "the replacement connection subscribes", Timeout);
+        await ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_connection_attempts_total", ("result", "success")) == 2,
+            "the replacement connection subscribes", Timeout);
         await AdvanceToAsync(time, time.GetUtcNow() + TimeSpan.FromSeconds(3), cancellation);
-        var back = await ingestor.WaitForMetricsAsync(m => m.Kline("kline_feed_up", symbol, Interval) == 1 && m.Value("kline_ingestor_missed_candles_total") == 1,
+        var back = await ingestor.WaitForMetricsAsync(
+            m => m.Kline("kline_feed_up", symbol, Interval) == 1 && m.Value("kline_ingestor_missed_candles_total") == 1,
             "the feed is covered again and the candle that ended during the loss is counted missed", Timeout);
         MetricsAssert.HasNoClosedCandle(back, symbol, Interval);
         Assert.Equal(1, back.Kline("kline_candles_closed_total", symbol, Interval));
@@ -178,8 +185,8 @@ public class FailedSendTests
     /// Moves the clock to <paramref name="from"/>, where the armed request is due, then stands still until its write
     /// is aborted (stepping on towards <paramref name="latest"/> only if it is not); returns the instant it was.
     /// </summary>
-    private static async Task<DateTimeOffset> AdvanceUntilFiredAsync(FakeTimeProvider time, SendAbortingConnector connector, DateTimeOffset from, DateTimeOffset latest,
-        CancellationToken cancellation)
+    private static async Task<DateTimeOffset> AdvanceUntilFiredAsync(FakeTimeProvider time, SendAbortingConnector connector, DateTimeOffset from,
+        DateTimeOffset latest, CancellationToken cancellation)
     {
         await AdvanceToAsync(time, from, cancellation);
         while (true)

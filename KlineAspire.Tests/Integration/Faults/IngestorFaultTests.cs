@@ -86,7 +86,8 @@ public class IngestorFaultTests
         harness.Simulator.Faults.IgnoreSubscribes = true;
         harness.Simulator.AbortAllConnections();
         var stopwatch = Stopwatch.StartNew();
-        await harness.Ingestor.WaitForMetricsAsync(m => Reconnects(m, "subscribe_failed") >= 2, "unacknowledged subscriptions time out, twice", FaultHarness.Timeout);
+        await harness.Ingestor.WaitForMetricsAsync(m => Reconnects(m, "subscribe_failed") >= 2, "unacknowledged subscriptions time out, twice",
+            FaultHarness.Timeout);
         Assert.True(stopwatch.Elapsed >= TimeSpan.FromSeconds(1.5), $"two subscribe timeouts of 1 s took only {stopwatch.Elapsed}");
         Assert.Contains(harness.Ingestor.Logs.GetSnapshot(), r => r.Message.Contains("no answer to SUBSCRIBE", StringComparison.Ordinal));
 
@@ -107,14 +108,16 @@ public class IngestorFaultTests
 
         // Quiet: no data for several NoDataTimeouts, but the server answers LIST_SUBSCRIPTIONS. Nothing is replaced.
         var attempts = harness.Simulator.ConnectionAttempts;
-        await harness.Ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_probes_total", ("result", "alive")) >= 2, "the quiet connection is probed and answers", FaultHarness.Timeout);
+        await harness.Ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_probes_total", ("result", "alive")) >= 2,
+            "the quiet connection is probed and answers", FaultHarness.Timeout);
         Assert.Equal(attempts, harness.Simulator.ConnectionAttempts);
 
         // Half-dead: the socket stays open but nothing comes back, not even the answer to a probe.
         harness.Simulator.Faults.StopSending = true;
         var swallowed = harness.Next("BTCUSDT");
         await harness.Simulator.PublishAsync(swallowed);
-        var during = await harness.Ingestor.WaitForMetricsAsync(m => Reconnects(m, "probe_failed") >= 1, "the dead connection is detected", FaultHarness.Timeout);
+        var during = await harness.Ingestor.WaitForMetricsAsync(m => Reconnects(m, "probe_failed") >= 1, "the dead connection is detected",
+            FaultHarness.Timeout);
         await harness.WaitForAttemptsAsync(attempts, "a new connection is opened");
         Assert.False(MetricsAssert.HasClose(during, swallowed), "the server never sent this update");
         Assert.True(during.Sum("kline_ingestor_probes_total", ("result", "failed")) >= 1);
@@ -133,7 +136,8 @@ public class IngestorFaultTests
     public async Task A_slow_reading_server_still_gets_every_subscription_within_its_limits()
     {
         // Three SUBSCRIBE requests (batches of two streams), each read by the server half a second late.
-        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero },
+            TestContext.Current.CancellationToken);
         simulator.Faults.SlowRead = TimeSpan.FromMilliseconds(500);
         string[] symbols = ["BTCUSDT", "ETHUSDT", "BNBUSDT", "XRPUSDT", "ADAUSDT", "SOLUSDT"];
         await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, symbols, ["1m"],
@@ -148,7 +152,8 @@ public class IngestorFaultTests
             await simulator.PublishAsync(candle);
         }
 
-        await ingestor.WaitForMetricsAsync(m => during.All(c => MetricsAssert.HasClose(m, c)), "updates arrive while the server reads slowly", FaultHarness.Timeout);
+        await ingestor.WaitForMetricsAsync(m => during.All(c => MetricsAssert.HasClose(m, c)), "updates arrive while the server reads slowly",
+            FaultHarness.Timeout);
 
         // A reconnect under the same slowness subscribes again.
         var attempts = simulator.ConnectionAttempts;
@@ -183,7 +188,8 @@ public class IngestorFaultTests
         // Valid JSON of an event the ingestor does not know, just under the 1 MiB cap: parsed, counted, harmless.
         var padding = new string('x', 1024 * 1024 - 100);
         await harness.Simulator.SendTextToAllAsync($$"""{"e":"padding","E":1,"pad":"{{padding}}"}""");
-        await harness.Ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_invalid_frames_total", ("reason", "unknown_event")) == 1, "the large frame is parsed and counted", FaultHarness.Timeout);
+        await harness.Ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_invalid_frames_total", ("reason", "unknown_event")) == 1,
+            "the large frame is parsed and counted", FaultHarness.Timeout);
         Assert.Equal(1, harness.Simulator.ConnectionAttempts);
 
         // An unterminated frame of 1.5 MiB: the ingestor stops reading it at the cap instead of buffering it whole.

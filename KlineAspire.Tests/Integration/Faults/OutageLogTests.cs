@@ -20,20 +20,23 @@ public class OutageLogTests
     [Fact]
     public async Task An_unreachable_feed_logs_its_cause_once_and_each_change_of_readiness_once_however_often_health_is_probed()
     {
-        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero },
+            TestContext.Current.CancellationToken);
         simulator.Faults.RefuseHandshakesWith = 503;
         await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT"], ["1m"],
             new Dictionary<string, string> { ["Binance:StartupGrace"] = "00:00:01" });
 
         // Probed as an orchestrator probes it, all through the outage.
-        await Eventually.MatchAsync(() => ingestor.HealthAsync(), health => health.Status == HttpStatusCode.ServiceUnavailable, Timeout, "/health says Unhealthy after the grace period");
+        await Eventually.MatchAsync(() => ingestor.HealthAsync(), health => health.Status == HttpStatusCode.ServiceUnavailable, Timeout,
+            "/health says Unhealthy after the grace period");
         for (var probe = 0; probe < 10; probe++)
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, (await ingestor.HealthAsync()).Status);
             await Task.Delay(100, TestContext.Current.CancellationToken);
         }
 
-        await ingestor.WaitForMetricsAsync(m => m.Value("kline_ingestor_connection_attempts_total", ("result", "failure")) >= 3, "several attempts failed", Timeout);
+        await ingestor.WaitForMetricsAsync(m => m.Value("kline_ingestor_connection_attempts_total", ("result", "failure")) >= 3, "several attempts failed",
+            Timeout);
 
         simulator.Faults.Clear();
         await simulator.WaitForSubscribedStreamsAsync(1, Timeout);
@@ -53,7 +56,8 @@ public class OutageLogTests
         Assert.StartsWith("Readiness kline-data-flow is Degraded (was not checked yet): Starting", readiness[0].Message, StringComparison.Ordinal);
         Assert.Equal(LogLevel.Information, readiness[0].Level);
         // Between probes it may have passed through "waiting for the first kline" unseen.
-        Assert.Matches(@"^Readiness kline-data-flow is Healthy \(was (Degraded|Unhealthy)\): All 1 streams are subscribed and have data\.$", readiness[^1].Message);
+        Assert.Matches(@"^Readiness kline-data-flow is Healthy \(was (Degraded|Unhealthy)\): All 1 streams are subscribed and have data\.$",
+            readiness[^1].Message);
         Assert.Equal(LogLevel.Information, readiness[^1].Level);
 
         // The only Error: nothing is delivered after the grace period, said once.

@@ -28,7 +28,8 @@ public class SoakTests
     private static readonly TimeSpan FaultEvery = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan SampleEvery = TimeSpan.FromSeconds(2);
 
-    private sealed record Sample(TimeSpan At, long WorkingSet, long GcHeap, long LiveHeap, int Handles, int Threads, int IngestorConnections, int ServerConnections, long Messages);
+    private sealed record Sample(TimeSpan At, long WorkingSet, long GcHeap, long LiveHeap, int Handles, int Threads, int IngestorConnections,
+        int ServerConnections, long Messages);
 
     [Fact]
     public async Task Steady_high_rate_with_periodic_faults_keeps_memory_handles_and_connections_flat()
@@ -45,7 +46,8 @@ public class SoakTests
 
         // The soak measures this process's memory for the ingestor's sake: keep the simulator's REST candle history, which
         // grows until full (1,000 candles per stream), out of it.
-        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = UpdatePeriod, KlineHistoryLength = 0 }, cancellation);
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = UpdatePeriod, KlineHistoryLength = 0 },
+            cancellation);
         var symbols = Enumerable.Range(0, Symbols).Select(i => $"SOAK{i:D3}USDT").ToArray();
         await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, symbols, Intervals, new Dictionary<string, string>
         {
@@ -107,12 +109,14 @@ public class SoakTests
 
         // Let the last fault heal, then freeze the feed: every stream must end on exactly what the server last sent.
         await simulator.WaitForSubscribedStreamsAsync(streams, TimeSpan.FromSeconds(60));
-        await Eventually.MatchAsync(() => Task.FromResult(simulator.OpenConnections), open => open == Connections, TimeSpan.FromSeconds(30), "the server sees the planned connections only");
+        await Eventually.MatchAsync(() => Task.FromResult(simulator.OpenConnections), open => open == Connections, TimeSpan.FromSeconds(30),
+            "the server sees the planned connections only");
         await Task.Delay(UpdatePeriod * 8, cancellation);
         await simulator.PauseFeedAsync();
         var lastSent = simulator.LastSent.Values.ToList();
         Assert.Equal(streams, lastSent.Count);
-        var final = await ingestor.WaitForMetricsAsync(m => lastSent.All(c => MetricsAssert.HasClose(m, c)), "every stream shows the last value sent", TimeSpan.FromSeconds(30));
+        var final = await ingestor.WaitForMetricsAsync(m => lastSent.All(c => MetricsAssert.HasClose(m, c)), "every stream shows the last value sent",
+            TimeSpan.FromSeconds(30));
         foreach (var candle in lastSent)
         {
             MetricsAssert.ShowsCandle(final, candle);
@@ -125,8 +129,10 @@ public class SoakTests
         var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         await File.WriteAllTextAsync(Path.Combine(directory, $"soak-{stamp}.txt"), report, cancellation);
         await File.WriteAllLinesAsync(Path.Combine(directory, $"soak-{stamp}.csv"),
-            samples.Select(s => string.Join(',', s.At.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture), s.WorkingSet, s.GcHeap, s.LiveHeap, s.Handles, s.Threads, s.IngestorConnections, s.ServerConnections, s.Messages))
-                .Prepend("seconds,working_set_bytes,gc_heap_bytes,live_heap_after_full_gc_bytes,fds,threads,ingestor_connections,server_connections,messages_received"),
+            samples.Select(s => string.Join(',', s.At.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture), s.WorkingSet, s.GcHeap, s.LiveHeap, s.Handles,
+                s.Threads, s.IngestorConnections, s.ServerConnections, s.Messages))
+                .Prepend("seconds,working_set_bytes,gc_heap_bytes,live_heap_after_full_gc_bytes,fds,threads,"
+                    + "ingestor_connections,server_connections,messages_received"),
             cancellation);
 
         Assert.True(samples.Count >= 8, "enough samples to compare quarters");
@@ -164,17 +170,26 @@ public class SoakTests
         var text = new StringBuilder();
         var seconds = samples[^1].At.TotalSeconds - samples[0].At.TotalSeconds;
         var rate = (samples[^1].Messages - samples[0].Messages) / Math.Max(1, seconds);
-        text.AppendLine(CultureInfo.InvariantCulture, $"soak: {duration.TotalMinutes:F1} min, {Symbols * Intervals.Length} streams on {Connections} connections, feed every {UpdatePeriod.TotalMilliseconds} ms, a fault every {FaultEvery.TotalSeconds} s");
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"soak: {duration.TotalMinutes:F1} min, {Symbols * Intervals.Length} streams on {Connections} connections, feed every "
+            + $"{UpdatePeriod.TotalMilliseconds} ms, a fault every {FaultEvery.TotalSeconds} s");
         text.AppendLine(CultureInfo.InvariantCulture, $"messages received: {samples[^1].Messages} ({rate:F0}/s average)");
         text.AppendLine("faults injected: " + string.Join(", ", injected.Select(f => $"{f.Key} x{f.Value}")));
-        text.AppendLine("reconnects by reason: " + string.Join(", ", final.All("kline_ingestor_reconnects_total").Select(s => $"{s.Labels["reason"]}={s.Value}")));
-        text.AppendLine("invalid frames by reason: " + string.Join(", ", final.All("kline_ingestor_invalid_frames_total").Select(s => $"{s.Labels["reason"]}={s.Value}")));
-        text.AppendLine(CultureInfo.InvariantCulture, $"server: {simulator.ConnectionAttempts} connection attempts, {simulator.RefusedConnectionAttempts} refused, peak {simulator.PeakOpenConnections} open, {simulator.RateLimitViolations} rate-limit violations");
+        text.AppendLine("reconnects by reason: "
+            + string.Join(", ", final.All("kline_ingestor_reconnects_total").Select(s => $"{s.Labels["reason"]}={s.Value}")));
+        text.AppendLine("invalid frames by reason: "
+            + string.Join(", ", final.All("kline_ingestor_invalid_frames_total").Select(s => $"{s.Labels["reason"]}={s.Value}")));
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"server: {simulator.ConnectionAttempts} connection attempts, {simulator.RefusedConnectionAttempts} refused, peak {simulator.PeakOpenConnections} "
+            + $"open, {simulator.RateLimitViolations} rate-limit violations");
         for (var quarter = 0; quarter < 4; quarter++)
         {
             var q = Quarter(samples, quarter);
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"Q{quarter + 1}: working set median {MiB(Median(q, s => s.WorkingSet))} (max {MiB(q.Max(s => s.WorkingSet))}), GC heap median {MiB(Median(q, s => s.GcHeap))}, live heap after full GC median {MiB(Median(q, s => s.LiveHeap))}, fds {q.Min(s => s.Handles)}-{q.Max(s => s.Handles)}, threads {q.Min(s => s.Threads)}-{q.Max(s => s.Threads)}, ingestor connections {q.Min(s => s.IngestorConnections)}-{q.Max(s => s.IngestorConnections)}");
+                $"Q{quarter + 1}: working set median {MiB(Median(q, s => s.WorkingSet))} (max {MiB(q.Max(s => s.WorkingSet))}), GC heap median "
+                    + $"{MiB(Median(q, s => s.GcHeap))}, live heap after full GC median {MiB(Median(q, s => s.LiveHeap))}, fds "
+                    + $"{q.Min(s => s.Handles)}-{q.Max(s => s.Handles)}, threads {q.Min(s => s.Threads)}-{q.Max(s => s.Threads)}, ingestor connections "
+                    + $"{q.Min(s => s.IngestorConnections)}-{q.Max(s => s.IngestorConnections)}");
         }
 
         return text.ToString();

@@ -45,9 +45,12 @@ public class ControlMessageTests
         await using var ownedSimulator = simulator;
         await using var ownedClient = client;
 
-        Assert.Equal($$"""{"result":null,"id":{{echoed}}}""", await client.RequestAsync($$"""{"method":"SUBSCRIBE","params":["btcusdt@kline_1m","ethusdt@kline_1m"],"id":{{id}}}"""));
-        Assert.Equal($$"""{"result":["btcusdt@kline_1m","ethusdt@kline_1m"],"id":{{echoed}}}""", await client.RequestAsync($$"""{"method":"LIST_SUBSCRIPTIONS","id":{{id}}}"""));
-        Assert.Equal($$"""{"result":null,"id":{{echoed}}}""", await client.RequestAsync($$"""{"method":"UNSUBSCRIBE","params":["btcusdt@kline_1m"],"id":{{id}}}"""));
+        Assert.Equal($$"""{"result":null,"id":{{echoed}}}""",
+            await client.RequestAsync($$"""{"method":"SUBSCRIBE","params":["btcusdt@kline_1m","ethusdt@kline_1m"],"id":{{id}}}"""));
+        Assert.Equal($$"""{"result":["btcusdt@kline_1m","ethusdt@kline_1m"],"id":{{echoed}}}""",
+            await client.RequestAsync($$"""{"method":"LIST_SUBSCRIPTIONS","id":{{id}}}"""));
+        Assert.Equal($$"""{"result":null,"id":{{echoed}}}""",
+            await client.RequestAsync($$"""{"method":"UNSUBSCRIBE","params":["btcusdt@kline_1m"],"id":{{id}}}"""));
         Assert.Equal($$"""{"result":["ethusdt@kline_1m"],"id":{{echoed}}}""", await client.RequestAsync($$"""{"method":"LIST_SUBSCRIPTIONS","id":{{id}}}"""));
         Assert.Equal(["ethusdt@kline_1m"], simulator.SubscribedStreams);
     }
@@ -134,11 +137,13 @@ public class ControlMessageTests
         await using var ownedSimulator = simulator;
         await using var ownedClient = client;
 
-        Assert.Equal("""{"result":null,"id":1}""", await client.RequestAsync("""{"method":"SUBSCRIBE","params":["btcusdt@kline_1m","ethusdt@kline_1m"],"id":1}"""));
+        Assert.Equal("""{"result":null,"id":1}""",
+            await client.RequestAsync("""{"method":"SUBSCRIBE","params":["btcusdt@kline_1m","ethusdt@kline_1m"],"id":1}"""));
         // Re-subscribing to a stream already held does not count twice.
         Assert.Equal("""{"result":null,"id":2}""", await client.RequestAsync("""{"method":"SUBSCRIBE","params":["btcusdt@kline_1m"],"id":2}"""));
 
-        Assert.Equal("""{"error":{"code":4,"msg":"Too many subscriptions"},"id":19}""", await client.RequestAsync("""{"method":"SUBSCRIBE","params":["bnbusdt@kline_1m"],"id":19}"""));
+        Assert.Equal("""{"error":{"code":4,"msg":"Too many subscriptions"},"id":19}""",
+            await client.RequestAsync("""{"method":"SUBSCRIBE","params":["bnbusdt@kline_1m"],"id":19}"""));
 
         Assert.Equal(1, simulator.StreamLimitViolations);
         Assert.Equal("""{"result":["btcusdt@kline_1m","ethusdt@kline_1m"],"id":3}""", await client.RequestAsync("""{"method":"LIST_SUBSCRIPTIONS","id":3}"""));
@@ -151,7 +156,8 @@ public class ControlMessageTests
         await using var ownedSimulator = simulator;
         await using var ownedClient = client;
 
-        Assert.Equal("""{"result":null,"id":1}""", await client.RequestAsync("""{"method":"SUBSCRIBE","params":["btcusdt@kline_1M","btcusdt@kline_1m"],"id":1}"""));
+        Assert.Equal("""{"result":null,"id":1}""",
+            await client.RequestAsync("""{"method":"SUBSCRIBE","params":["btcusdt@kline_1M","btcusdt@kline_1m"],"id":1}"""));
         AssertError(await client.RequestAsync("""{"method":"SUBSCRIBE","params":["BTCUSDT@kline_1m"],"id":2}"""), 2, "2");
         AssertError(await client.RequestAsync("""{"method":"SUBSCRIBE","params":["ethusdt@kline_1m",5],"id":3}"""), 2, "3");
 

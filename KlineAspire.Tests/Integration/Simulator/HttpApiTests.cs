@@ -149,7 +149,8 @@ public class HttpApiTests
         await using var simulator = await SimulatorHost.StartAsync();
         using var http = SimulatorHttp.Client(simulator);
 
-        using var set = await http.PostAsJsonAsync("/api/faults", new { refuseHandshakesWith = 503, ignoreSubscribes = true }, TestContext.Current.CancellationToken);
+        using var set = await http.PostAsJsonAsync("/api/faults", new { refuseHandshakesWith = 503, ignoreSubscribes = true },
+            TestContext.Current.CancellationToken);
         set.EnsureSuccessStatusCode();
         Assert.Equal(503, simulator.Faults.RefuseHandshakesWith);
         Assert.True(simulator.Faults.IgnoreSubscribes);

@@ -104,7 +104,8 @@ public class KlinesRestTests
         var utc = Candles.Make("BTCUSDT", "1d", 1, openTime: Candles.BaseOpenTime);
 
         await simulator.PublishAsync(utc);
-        await simulator.PublishAsync(Candles.Make("BTCUSDT", "1d", 2, openTime: Candles.BaseOpenTime - 8 * 3_600_000) with { TimeZoneSuffix = StreamNames.Utc8Suffix });
+        await simulator.PublishAsync(
+            Candles.Make("BTCUSDT", "1d", 2, openTime: Candles.BaseOpenTime - 8 * 3_600_000) with { TimeZoneSuffix = StreamNames.Utc8Suffix });
 
         Assert.Equal([RowOf(utc)], await RowsAsync(http, "symbol=BTCUSDT&interval=1d"));
     }

@@ -27,7 +27,8 @@ public class LimitTests
         // The first five are answered; the sixth is not processed.
         for (var id = 1; id <= 5; id++)
         {
-            Assert.Equal(answer.Replace("ID", id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal), await client.ReceiveTextAsync());
+            Assert.Equal(answer.Replace("ID", id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal),
+                await client.ReceiveTextAsync());
         }
 
         var ending = await client.WaitForEndingAsync();
@@ -89,8 +90,10 @@ public class LimitTests
     {
         await using var simulator = await SimulatorHost.StartAsync(o => o.MaxStreamsPerConnection = 3);
 
-        Assert.Equal(HttpStatusCode.BadRequest, await RawWebSocketClient.ConnectExpectingRefusalAsync(simulator.WebSocketBaseUri, "/stream?streams=a@kline_1m/b@kline_1m/c@kline_1m/d@kline_1m"));
-        Assert.Equal(HttpStatusCode.BadRequest, await RawWebSocketClient.ConnectExpectingRefusalAsync(simulator.WebSocketBaseUri, "/ws/a@kline_1m/b@kline_1m/c@kline_1m/d@kline_1m"));
+        Assert.Equal(HttpStatusCode.BadRequest,
+            await RawWebSocketClient.ConnectExpectingRefusalAsync(simulator.WebSocketBaseUri, "/stream?streams=a@kline_1m/b@kline_1m/c@kline_1m/d@kline_1m"));
+        Assert.Equal(HttpStatusCode.BadRequest,
+            await RawWebSocketClient.ConnectExpectingRefusalAsync(simulator.WebSocketBaseUri, "/ws/a@kline_1m/b@kline_1m/c@kline_1m/d@kline_1m"));
         Assert.Equal(2, simulator.StreamLimitViolations);
         Assert.Equal(0, simulator.OpenConnections);
 
@@ -122,7 +125,8 @@ public class LimitTests
             Assert.Equal(HttpStatusCode.TooManyRequests, await RawWebSocketClient.ConnectExpectingRefusalAsync(simulator.WebSocketBaseUri, "/ws"));
             // Closing connections gives nothing back: the budget counts attempts, not open sockets.
             await clients[0].DisposeAsync();
-            Assert.Equal(HttpStatusCode.TooManyRequests, await RawWebSocketClient.ConnectExpectingRefusalAsync(simulator.WebSocketBaseUri, "/stream?streams=btcusdt@kline_1m"));
+            Assert.Equal(HttpStatusCode.TooManyRequests,
+                await RawWebSocketClient.ConnectExpectingRefusalAsync(simulator.WebSocketBaseUri, "/stream?streams=btcusdt@kline_1m"));
             Assert.Equal(5, simulator.ConnectionAttempts);
             Assert.Equal(2, simulator.RefusedConnectionAttempts);
 

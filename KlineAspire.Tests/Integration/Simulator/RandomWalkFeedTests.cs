@@ -26,7 +26,8 @@ public class RandomWalkFeedTests
         var k = data.GetProperty("k");
         Assert.Equal("kline", data.GetProperty("e").GetString());
         Assert.Equal(data.GetProperty("s").GetString(), k.GetProperty("s").GetString());
-        return new Update(root.GetProperty("stream").GetString()!, data.GetProperty("E").GetInt64(), k.GetProperty("t").GetInt64(), k.GetProperty("T").GetInt64(),
+        return new Update(root.GetProperty("stream").GetString()!, data.GetProperty("E").GetInt64(),
+            k.GetProperty("t").GetInt64(), k.GetProperty("T").GetInt64(),
             k.GetProperty("i").GetString()!, k.GetProperty("f").GetInt64(), k.GetProperty("L").GetInt64(),
             Price(k, "o"), Price(k, "c"), Price(k, "h"), Price(k, "l"), Price(k, "v"), k.GetProperty("n").GetInt64(), k.GetProperty("x").GetBoolean(),
             Price(k, "q"), Price(k, "V"), Price(k, "Q"));
@@ -59,7 +60,8 @@ public class RandomWalkFeedTests
             }
 
             Assert.Equal((calendar.OpenTimeAt(u.OpenTime), calendar.CloseTime(u.OpenTime)), (u.OpenTime, u.CloseTime));
-            Assert.True(u.OpenTime <= u.EventTime && (u.Closed || u.EventTime <= u.CloseTime), $"event time {u.EventTime} outside the candle {u.OpenTime}..{u.CloseTime}");
+            Assert.True(u.OpenTime <= u.EventTime && (u.Closed || u.EventTime <= u.CloseTime),
+                $"event time {u.EventTime} outside the candle {u.OpenTime}..{u.CloseTime}");
             // The final update comes a moment after the close, never before it.
             Assert.True(!u.Closed || u.EventTime >= u.CloseTime + 1 + 200, $"final update at {u.EventTime}, before 200 ms after the close {u.CloseTime}");
             Assert.True(u.High >= Math.Max(u.Open, u.Close), $"high {u.High} below open/close in {u}");
@@ -94,7 +96,8 @@ public class RandomWalkFeedTests
                     Assert.True(next.High >= previous.High && next.Low <= previous.Low && next.Volume >= previous.Volume && next.Trades >= previous.Trades);
                     Assert.True(previous.First < 0 || next.First == previous.First);
                     // The trades between the candle's last push and its close reach clients only in its final update.
-                    Assert.True(!next.Closed || next.Trades > previous.Trades, $"{stream.Key}: the final update of {next.OpenTime} carries no trade the last push had not");
+                    Assert.True(!next.Closed || next.Trades > previous.Trades,
+                        $"{stream.Key}: the final update of {next.OpenTime} carries no trade the last push had not");
                 }
                 else
                 {
@@ -116,7 +119,8 @@ public class RandomWalkFeedTests
         await using var simulator = await SimulatorHost.StartAsync(o => o.UpdatePeriod = TimeSpan.FromMilliseconds(100));
         string[] streams = ["btcusdt@kline_1d@+08:00", "btcusdt@kline_1d"];
         // '+' must be percent-encoded in a query string, where a literal '+' means a space.
-        await using var client = await RawWebSocketClient.ConnectAsync(simulator.WebSocketBaseUri, "/stream?streams=" + Uri.EscapeDataString(string.Join('/', streams)));
+        await using var client = await RawWebSocketClient.ConnectAsync(simulator.WebSocketBaseUri,
+            "/stream?streams=" + Uri.EscapeDataString(string.Join('/', streams)));
 
         var updates = (await client.CollectAsync(TimeSpan.FromMilliseconds(700))).Select(Parse).ToList();
 

@@ -16,7 +16,8 @@ public class SimulatorFaultTests
         await using var simulator = await SimulatorHost.StartAsync();
         simulator.Faults.RefuseHandshakesWith = 503;
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, await RawWebSocketClient.ConnectExpectingRefusalAsync(simulator.WebSocketBaseUri, "/ws/btcusdt@kline_1m"));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable,
+            await RawWebSocketClient.ConnectExpectingRefusalAsync(simulator.WebSocketBaseUri, "/ws/btcusdt@kline_1m"));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, await RawWebSocketClient.ConnectExpectingRefusalAsync(simulator.WebSocketBaseUri, "/stream"));
         Assert.Equal(0, simulator.OpenConnections);
 

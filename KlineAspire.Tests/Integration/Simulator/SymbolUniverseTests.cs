@@ -60,7 +60,8 @@ public class SymbolUniverseTests
             SymbolsOf(await ExchangeInfoAsync(http)));
 
         // Binance acknowledges a SUBSCRIBE to a symbol that does not trade, or does not exist, and then sends nothing.
-        Assert.Equal("""{"result":null,"id":1}""", await client.RequestAsync("""{"method":"SUBSCRIBE","params":["lunausdt@kline_1m","sym0001usdt@kline_1m","btcusdt@kline_1m"],"id":1}"""));
+        Assert.Equal("""{"result":null,"id":1}""",
+            await client.RequestAsync("""{"method":"SUBSCRIBE","params":["lunausdt@kline_1m","sym0001usdt@kline_1m","btcusdt@kline_1m"],"id":1}"""));
         await simulator.PublishAsync(Candles.Make("LUNAUSDT", "1m", 1));
         await simulator.PublishAsync(Candles.Make("SYM0001USDT", "1m", 1));
         var btc = Candles.Make("BTCUSDT", "1m", 1);
@@ -75,7 +76,8 @@ public class SymbolUniverseTests
     {
         await using var simulator = await SimulatorHost.StartAsync();
         await using var client = await RawWebSocketClient.ConnectAsync(simulator.WebSocketBaseUri, "/ws");
-        Assert.Equal("""{"result":null,"id":1}""", await client.RequestAsync("""{"method":"SUBSCRIBE","params":["lunausdt@kline_1m","sym0001@kline_1m"],"id":1}"""));
+        Assert.Equal("""{"result":null,"id":1}""",
+            await client.RequestAsync("""{"method":"SUBSCRIBE","params":["lunausdt@kline_1m","sym0001@kline_1m"],"id":1}"""));
 
         // LUNAUSDT is listed in BREAK: acknowledged, never fed. SYM0001 is not listed at all: in an open universe it trades.
         var madeUp = Candles.Make("SYM0001", "1m", 1);
@@ -109,7 +111,8 @@ public class SymbolUniverseTests
         Assert.Equal("S272USDT,ABCBTC", string.Join(',', asked.Json.GetProperty("symbols").EnumerateArray().Select(s => s.GetProperty("symbol").GetString())));
 
         // Still open: a made-up symbol that nobody listed streams next to the listed ones.
-        Assert.Equal("""{"result":null,"id":1}""", await client.RequestAsync("""{"method":"SUBSCRIBE","params":["s272usdt@kline_1m","sym0001usdt@kline_1m"],"id":1}"""));
+        Assert.Equal("""{"result":null,"id":1}""",
+            await client.RequestAsync("""{"method":"SUBSCRIBE","params":["s272usdt@kline_1m","sym0001usdt@kline_1m"],"id":1}"""));
         var listed = Candles.Make("S272USDT", "1m", 1);
         var madeUp = Candles.Make("SYM0001USDT", "1m", 1);
         await simulator.PublishAsync(listed);
@@ -129,9 +132,11 @@ public class SymbolUniverseTests
         using var http = SimulatorHttp.Client(simulator);
         await using var client = await RawWebSocketClient.ConnectAsync(simulator.WebSocketBaseUri, "/ws");
 
-        Assert.Equal(["BTCUSDT", "S272USDT"], SymbolsOf(await ExchangeInfoAsync(http)).Select(s => JsonDocument.Parse(s).RootElement.GetProperty("symbol").GetString()));
+        Assert.Equal(["BTCUSDT", "S272USDT"],
+            SymbolsOf(await ExchangeInfoAsync(http)).Select(s => JsonDocument.Parse(s).RootElement.GetProperty("symbol").GetString()));
 
-        Assert.Equal("""{"result":null,"id":1}""", await client.RequestAsync("""{"method":"SUBSCRIBE","params":["sym0001usdt@kline_1m","s272usdt@kline_1m"],"id":1}"""));
+        Assert.Equal("""{"result":null,"id":1}""",
+            await client.RequestAsync("""{"method":"SUBSCRIBE","params":["sym0001usdt@kline_1m","s272usdt@kline_1m"],"id":1}"""));
         await simulator.PublishAsync(Candles.Make("SYM0001USDT", "1m", 1));
         var listed = Candles.Make("S272USDT", "1m", 1);
         await simulator.PublishAsync(listed);
@@ -151,7 +156,8 @@ public class SymbolUniverseTests
 
         var reply = await http.GetRestAsync("/api/v3/exchangeInfo?symbolStatus=TRADING");
         var listed = reply.Json.GetProperty("symbols").EnumerateArray()
-            .Select(s => (Symbol: s.GetProperty("symbol").GetString()!, Base: s.GetProperty("baseAsset").GetString()!, Quote: s.GetProperty("quoteAsset").GetString()!))
+            .Select(s => (Symbol: s.GetProperty("symbol").GetString()!, Base: s.GetProperty("baseAsset").GetString()!,
+                Quote: s.GetProperty("quoteAsset").GetString()!))
             .ToList();
 
         Assert.Equal(21, listed.Count);
@@ -160,7 +166,8 @@ public class SymbolUniverseTests
             ["S0FDUSD", "S0USDT", "S0USDC", "S0BTC", "S0ETH", "S0BNB", "S0TRY", "S0EUR", "S1FDUSD"],
             SyntheticSymbols.Generate(9).Select(s => s.Symbol));
         Assert.All(SyntheticSymbols.Generate(20), synthetic => Assert.Contains((synthetic.Symbol, synthetic.BaseAsset, synthetic.QuoteAsset), listed));
-        Assert.Equal(["S0USDT", "S1USDT", "S2USDT"], listed.Select(s => s.Symbol).Where(s => s.StartsWith('S') && s.EndsWith("USDT", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        Assert.Equal(["S0USDT", "S1USDT", "S2USDT"],
+            listed.Select(s => s.Symbol).Where(s => s.StartsWith('S') && s.EndsWith("USDT", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
         Assert.Contains(("S2BTC", "S2", "BTC"), listed);
         Assert.DoesNotContain(listed, s => s.Symbol == "S2ETH");
         Assert.True(simulator.Symbols.IsTrading("S2BTC"));
@@ -252,7 +259,8 @@ public class SymbolUniverseTests
         await using var simulator = await SimulatorHost.StartAsync(o => o.Symbols = ["BTCUSDT"]);
         using var http = SimulatorHttp.Client(simulator);
 
-        using var response = await http.PostAsync("/api/symbols", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+        using var response = await http.PostAsync("/api/symbols", new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+            TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(["BTCUSDT"], simulator.Symbols.Listed.Select(s => s.Symbol));

@@ -38,7 +38,10 @@ public partial class AzureInfraTests
 
     private const string SampleImage = "acrsample.azurecr.io/klineaspire/app:azd-deploy-1";
 
-    /// <summary>The port azd learns from `dotnet publish /t:PublishContainer` for a project (8080 in .NET 8+); a different one here proves templates use it.</summary>
+    /// <summary>
+    /// The port azd learns from `dotnet publish /t:PublishContainer` for a project (8080 in .NET 8+); a different one here
+    /// proves templates use it.
+    /// </summary>
     private const int SampleProjectPort = 8081;
 
     [Fact]
@@ -47,9 +50,11 @@ public partial class AzureInfraTests
         var main = await CompiledMain.Value;
 
         Assert.Equal("bool", main.GetProperty("parameters").GetProperty("enableMonitorWorkspace").GetProperty("type").GetString());
-        Assert.True(main.GetProperty("parameters").GetProperty("enableMonitorWorkspace").GetProperty("defaultValue").GetBoolean(), "the Azure Monitor workspace is on by default");
+        Assert.True(main.GetProperty("parameters").GetProperty("enableMonitorWorkspace").GetProperty("defaultValue").GetBoolean(),
+            "the Azure Monitor workspace is on by default");
 
-        var nested = main.GetProperty("resources").EnumerateArray().Single(r => r.GetProperty("name").GetString() == "resources").GetProperty("properties").GetProperty("template");
+        var nested = main.GetProperty("resources").EnumerateArray().Single(r => r.GetProperty("name").GetString() == "resources").GetProperty("properties")
+            .GetProperty("template");
         var resources = nested.GetProperty("resources").EnumerateArray().ToList();
         var variables = nested.GetProperty("variables");
         Assert.Equal("3913510d-42f4-4e42-8a64-420c390055eb", variables.GetProperty("monitoringMetricsPublisherRole").GetString());
@@ -60,7 +65,8 @@ public partial class AzureInfraTests
         Assert.Equal("[parameters('enableMonitorWorkspace')]", rule.GetProperty("condition").GetString());
         var flow = rule.GetProperty("properties").GetProperty("dataFlows").EnumerateArray().Single();
         Assert.Equal(["Microsoft-PrometheusMetrics"], flow.GetProperty("streams").EnumerateArray().Select(s => s.GetString()));
-        Assert.Contains("Microsoft.Monitor/accounts", rule.GetProperty("properties").GetProperty("destinations").GetProperty("monitoringAccounts")[0].GetProperty("accountResourceId").GetString());
+        Assert.Contains("Microsoft.Monitor/accounts",
+            rule.GetProperty("properties").GetProperty("destinations").GetProperty("monitoringAccounts")[0].GetProperty("accountResourceId").GetString());
 
         // Prometheus' identity holds exactly one role assignment, the publisher's: a second, broader one would fail here.
         var roleAssignments = resources.Where(r => r.GetProperty("type").GetString() == "Microsoft.Authorization/roleAssignments").ToList();
@@ -86,10 +92,12 @@ public partial class AzureInfraTests
     public async Task The_parameters_file_feeds_every_main_bicep_parameter_from_the_azd_environment()
     {
         var main = await CompiledMain.Value;
-        using var file = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(InfraDirectory, "main.parameters.json"), TestContext.Current.CancellationToken));
+        using var file = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(InfraDirectory, "main.parameters.json"),
+            TestContext.Current.CancellationToken));
         var values = file.RootElement.GetProperty("parameters").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetProperty("value").GetString());
 
-        Assert.Equal(main.GetProperty("parameters").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal), values.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(main.GetProperty("parameters").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal),
+            values.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("${AZURE_ENV_NAME}", values["environmentName"]);
         Assert.Equal("${AZURE_LOCATION}", values["location"]);
         Assert.Equal("${AZURE_PRINCIPAL_ID}", values["principalId"]);
@@ -106,10 +114,13 @@ public partial class AzureInfraTests
         var manifestParameters = resources.Where(r => Type(r.Value) == "parameter.v0").Select(r => r.Key).ToList();
 
         // One template per app, and no template for an app the manifest no longer has.
-        var templates = Directory.GetFiles(InfraDirectory, "*.tmpl.yaml").Select(f => Path.GetFileName(f)[..^".tmpl.yaml".Length]).Order(StringComparer.Ordinal).ToList();
+        var templates = Directory.GetFiles(InfraDirectory, "*.tmpl.yaml").Select(f => Path.GetFileName(f)[..^".tmpl.yaml".Length])
+            .Order(StringComparer.Ordinal).ToList();
         Assert.Equal(apps, templates);
         Assert.Empty(Directory.GetFiles(InfraDirectory, "*.tmpl.bicepparam", SearchOption.AllDirectories));
-        Assert.All(resources, r => Assert.True(IsApp(r.Value) || Type(r.Value) == "parameter.v0", $"manifest resource {r.Key} is a {Type(r.Value)}: the infrastructure does not deploy that kind"));
+        Assert.All(resources,
+            r => Assert.True(IsApp(r.Value) || Type(r.Value) == "parameter.v0",
+                $"manifest resource {r.Key} is a {Type(r.Value)}: the infrastructure does not deploy that kind"));
 
         // Parameters: every AppHost parameter is a main.bicep parameter with the manifest's default, fed from
         // AZURE_<NAME> and written back to it as an output (azd's parameterWithDefault reads it at deploy); nothing else.
@@ -118,12 +129,14 @@ public partial class AzureInfraTests
         Assert.Equal(
             manifestParameters.Select(p => p.Replace('-', '_')).Order(StringComparer.Ordinal),
             bicepParameters.EnumerateObject().Select(p => p.Name).Except(InfraOnlyParameters).Order(StringComparer.Ordinal));
-        var parametersFile = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(InfraDirectory, "main.parameters.json"), TestContext.Current.CancellationToken)).RootElement.GetProperty("parameters");
+        var parametersFile = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(InfraDirectory, "main.parameters.json"),
+            TestContext.Current.CancellationToken)).RootElement.GetProperty("parameters");
         foreach (var name in manifestParameters)
         {
             var bicepName = name.Replace('-', '_');
             var input = resources[name].GetProperty("inputs").GetProperty("value");
-            Assert.False(input.TryGetProperty("secret", out var secret) && secret.GetBoolean(), $"{name} is secret: the templates would need securedParameter and a @secure() parameter");
+            Assert.False(input.TryGetProperty("secret", out var secret) && secret.GetBoolean(),
+                $"{name} is secret: the templates would need securedParameter and a @secure() parameter");
             Assert.Equal(DefaultOf(resources[name]), bicepParameters.GetProperty(bicepName).TryGetProperty("defaultValue", out var d) ? d.GetString() : null);
             Assert.Equal($"${{{AzdTemplate.AzureSnakeCase(name)}}}", parametersFile.GetProperty(bicepName).GetProperty("value").GetString());
             Assert.Equal($"[parameters('{bicepName}')]", outputs.GetProperty(AzdTemplate.AzureSnakeCase(name)).GetProperty("value").GetString());
@@ -159,11 +172,14 @@ public partial class AzureInfraTests
     {
         var main = await CompiledMain.Value;
         var env = SampleEnv(main, ["symbols", "intervals"], overrideParameters: true);
-        var ingestor = Yaml.Load(new AzdTemplate(env, SampleImage, SampleProjectPort).Render(await File.ReadAllTextAsync(Path.Combine(InfraDirectory, "ingestor.tmpl.yaml"), TestContext.Current.CancellationToken)));
-        var prometheus = Yaml.Load(new AzdTemplate(env, SampleImage, 0).Render(await File.ReadAllTextAsync(Path.Combine(InfraDirectory, "prometheus.tmpl.yaml"), TestContext.Current.CancellationToken)));
+        var ingestor = Yaml.Load(new AzdTemplate(env, SampleImage, SampleProjectPort)
+            .Render(await File.ReadAllTextAsync(Path.Combine(InfraDirectory, "ingestor.tmpl.yaml"), TestContext.Current.CancellationToken)));
+        var prometheus = Yaml.Load(new AzdTemplate(env, SampleImage, 0)
+            .Render(await File.ReadAllTextAsync(Path.Combine(InfraDirectory, "prometheus.tmpl.yaml"), TestContext.Current.CancellationToken)));
 
         // Prometheus is public only when the AppHost says so (Prometheus:External); the ingestor never is.
-        var prometheusPublic = (await AppHostManifest.DefaultAsync()).Resources.GetProperty("prometheus").GetProperty("bindings").GetProperty("http").TryGetProperty("external", out var e) && e.GetBoolean();
+        var prometheusPublic = (await AppHostManifest.DefaultAsync()).Resources.GetProperty("prometheus").GetProperty("bindings").GetProperty("http")
+            .TryGetProperty("external", out var e) && e.GetBoolean();
         foreach (var (app, external) in new[] { (ingestor, false), (prometheus, prometheusPublic) })
         {
             Assert.Equal("2024-02-02-preview", app.Scalar("api-version"));
@@ -182,7 +198,8 @@ public partial class AzureInfraTests
         // The ingestor listens where its ingress sends (HTTP_PORTS = ingress targetPort = the port of the built image),
         // and its ingress takes plain HTTP, which is what Prometheus scrapes on port 80.
         var ingestorEnv = EnvOf(Assert.Single(ingestor.Items("properties", "template", "containers")));
-        Assert.Equal(SampleProjectPort.ToString(System.Globalization.CultureInfo.InvariantCulture), ingestor.Scalar("properties", "configuration", "ingress", "targetPort"));
+        Assert.Equal(SampleProjectPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ingestor.Scalar("properties", "configuration", "ingress", "targetPort"));
         Assert.Equal(ingestor.Scalar("properties", "configuration", "ingress", "targetPort"), ingestorEnv["HTTP_PORTS"]);
         Assert.Equal("http", ingestor.Scalar("properties", "configuration", "ingress", "transport"));
         Assert.Equal("true", ingestor.Scalar("properties", "configuration", "ingress", "allowInsecure"));
@@ -196,12 +213,14 @@ public partial class AzureInfraTests
         Assert.Equal(env["PROMETHEUS_MANAGED_IDENTITY_CLIENT_ID"], prometheusEnv["REMOTE_WRITE_CLIENT_ID"]);
 
         // Prometheus carries its publishing identity; the ingestor does not.
-        Assert.Equal([env["AZURE_CONTAINER_REGISTRY_MANAGED_IDENTITY_ID"], env["PROMETHEUS_MANAGED_IDENTITY_ID"]], prometheus.At("identity", "userAssignedIdentities").Keys());
+        Assert.Equal([env["AZURE_CONTAINER_REGISTRY_MANAGED_IDENTITY_ID"], env["PROMETHEUS_MANAGED_IDENTITY_ID"]],
+            prometheus.At("identity", "userAssignedIdentities").Keys());
         Assert.Equal([env["AZURE_CONTAINER_REGISTRY_MANAGED_IDENTITY_ID"]], ingestor.At("identity", "userAssignedIdentities").Keys());
 
         // With the workspace switched off, main.bicep outputs an empty URL: the entrypoint then renders no remote_write.
         var off = new Dictionary<string, string>(env) { ["PROMETHEUS_REMOTE_WRITE_URL"] = "" };
-        var prometheusOff = Yaml.Load(new AzdTemplate(off, SampleImage, 0).Render(await File.ReadAllTextAsync(Path.Combine(InfraDirectory, "prometheus.tmpl.yaml"), TestContext.Current.CancellationToken)));
+        var prometheusOff = Yaml.Load(new AzdTemplate(off, SampleImage, 0)
+            .Render(await File.ReadAllTextAsync(Path.Combine(InfraDirectory, "prometheus.tmpl.yaml"), TestContext.Current.CancellationToken)));
         Assert.Equal("", EnvOf(Assert.Single(prometheusOff.Items("properties", "template", "containers")))["REMOTE_WRITE_URL"]);
     }
 
@@ -227,13 +246,17 @@ public partial class AzureInfraTests
     {
         var bindings = resource.GetProperty("bindings").EnumerateObject().ToList();
         Assert.NotEmpty(bindings);
-        Assert.All(bindings, b => Assert.True(b.Value.GetProperty("scheme").GetString() is "http" or "https", $"{app} binding {b.Name} is not HTTP: it needs additionalPortMappings, which the templates do not have"));
+        Assert.All(bindings,
+            b => Assert.True(b.Value.GetProperty("scheme").GetString() is "http" or "https",
+                $"{app} binding {b.Name} is not HTTP: it needs additionalPortMappings, which the templates do not have"));
         var targetPorts = bindings.Select(b => b.Value.TryGetProperty("targetPort", out var p) ? p.GetInt32() : 0).Distinct().ToList();
         Assert.True(targetPorts.Count == 1, $"{app} bindings use several container ports: they need additionalPortMappings");
         var external = bindings.Any(b => b.Value.TryGetProperty("external", out var e) && e.GetBoolean());
         var http2 = bindings.Any(b => b.Value.GetProperty("transport").GetString() == "http2");
         var defaultPort = Type(resource) is "project.v0" or "project.v1" or "container.v1" ? 8080 : 80;
-        var expectedPort = targetPorts[0] != 0 ? targetPorts[0].ToString(System.Globalization.CultureInfo.InvariantCulture) : renderer.Render($"{{{{ targetPortOrDefault {defaultPort} }}}}");
+        var expectedPort = targetPorts[0] != 0
+            ? targetPorts[0].ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : renderer.Render($"{{{{ targetPortOrDefault {defaultPort} }}}}");
 
         var ingress = yaml.At("properties", "configuration", "ingress");
         Assert.Equal(["external", "targetPort", "transport", "allowInsecure"], ingress.Keys());
@@ -244,7 +267,8 @@ public partial class AzureInfraTests
     }
 
     /// <summary>Built apps (projects, Dockerfiles) run the image azd pushed to the registry it provisions; others their image.</summary>
-    private static void AssertBuildMatches(string app, JsonElement resource, AppHostManifest manifest, IReadOnlyDictionary<string, string> env, YamlMappingNode yaml, YamlNode container)
+    private static void AssertBuildMatches(string app, JsonElement resource, AppHostManifest manifest, IReadOnlyDictionary<string, string> env,
+        YamlMappingNode yaml, YamlNode container)
     {
         var built = IsProject(resource) || resource.TryGetProperty("build", out _) || Type(resource) == "dockerfile.v0";
         Assert.Equal(built ? SampleImage : resource.GetProperty("image").GetString(), container.Scalar("image"));
@@ -263,7 +287,8 @@ public partial class AzureInfraTests
             Assert.True(File.Exists(dockerfile), $"{app}'s Dockerfile {dockerfile} exists");
             Assert.True(Directory.Exists(manifest.FullPath(build.GetProperty("context").GetString()!)), $"{app}'s build context exists");
             Assert.False(build.TryGetProperty("args", out _), $"{app} has build args: check azd passes them");
-            var exposed = ExposeLine().Matches(File.ReadAllText(dockerfile)).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            var exposed = ExposeLine().Matches(File.ReadAllText(dockerfile))
+                .Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
             Assert.All(resource.GetProperty("bindings").EnumerateObject(), b => Assert.Contains(b.Value.GetProperty("targetPort").GetInt32(), exposed));
         }
 
@@ -299,7 +324,8 @@ public partial class AzureInfraTests
             {
                 "host" => host,
                 "port" => scheme == "http" ? "80" : "443",
-                "targetPort" => binding.TryGetProperty("targetPort", out var port) ? port.GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture) : "{{ targetPortOrDefault 0 }}",
+                "targetPort" => binding.TryGetProperty("targetPort", out var port)
+                    ? port.GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture) : "{{ targetPortOrDefault 0 }}",
                 "scheme" => scheme,
                 "url" => $"{scheme}://{host}",
                 _ => throw new NotSupportedException($"{match.Value}: binding property {property} is not handled"),
@@ -356,7 +382,9 @@ public partial class AzureInfraTests
     }
 
     private static string? DefaultOf(JsonElement parameter) =>
-        parameter.GetProperty("inputs").GetProperty("value").TryGetProperty("default", out var d) && d.TryGetProperty("value", out var v) ? v.GetString() : null;
+        parameter.GetProperty("inputs").GetProperty("value").TryGetProperty("default", out var d) && d.TryGetProperty("value", out var v)
+            ? v.GetString()
+            : null;
 
     private static string? Type(JsonElement resource) => resource.GetProperty("type").GetString();
 

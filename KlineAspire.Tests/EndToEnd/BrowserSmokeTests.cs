@@ -75,7 +75,8 @@ public partial class BrowserSmokeTests
 
         // And something was plotted: a polyline per series in the classic (Rickshaw/SVG) UI, a canvas in the React one.
         var lines = PlottedLine().Count(page.Dom);
-        Assert.True(lines >= streams.Count || page.Dom.Contains("<canvas", StringComparison.Ordinal), $"the graph plots {lines} lines for {streams.Count} series");
+        Assert.True(lines >= streams.Count || page.Dom.Contains("<canvas", StringComparison.Ordinal),
+            $"the graph plots {lines} lines for {streams.Count} series");
     }
 
     [GeneratedRegex("<[^>]*>")]

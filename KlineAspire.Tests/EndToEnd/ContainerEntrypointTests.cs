@@ -16,7 +16,8 @@ public class ContainerEntrypointTests
     public async Task The_image_entrypoint_scrapes_the_ingestor_target_and_loads_the_rules()
     {
         ExternalTool.Prometheus.Require();
-        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero },
+            TestContext.Current.CancellationToken);
         await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT"], ["1m"]);
         await simulator.WaitForSubscribedStreamsAsync(1, Timeout);
         var candle = Candles.Make("BTCUSDT", "1m", 42);
@@ -24,7 +25,8 @@ public class ContainerEntrypointTests
 
         await using var prometheus = await PrometheusServer.StartThroughContainerEntrypointAsync(ingestor.BaseAddress.Authority, "500ms");
 
-        var series = await Eventually.MatchAsync(() => prometheus.QueryAsync("kline_close_price"), r => r.Count == 1, Timeout, "the entrypoint's Prometheus scrapes the ingestor");
+        var series = await Eventually.MatchAsync(() => prometheus.QueryAsync("kline_close_price"), r => r.Count == 1, Timeout,
+            "the entrypoint's Prometheus scrapes the ingestor");
         Assert.Equal(Candles.AsDouble(candle.Close), series[0].Value);
         Assert.Equal("ingestor", series[0].Labels["job"]);
         // Every shipped rule is loaded and, evaluated on the scraped data, healthy: a rule reports "ok" only once evaluated.
@@ -91,7 +93,8 @@ public class ContainerEntrypointTests
     [Fact]
     public async Task An_explicit_retention_wins_over_the_remote_write_default()
     {
-        var (exitCode, printed, _) = await RenderAsync(new() { ["REMOTE_WRITE_URL"] = RemoteWriteUrl, ["REMOTE_WRITE_CLIENT_ID"] = ClientId, ["RETENTION"] = "3d" });
+        var (exitCode, printed, _) = await RenderAsync(
+            new() { ["REMOTE_WRITE_URL"] = RemoteWriteUrl, ["REMOTE_WRITE_CLIENT_ID"] = ClientId, ["RETENTION"] = "3d" });
 
         Assert.True(exitCode == 0, printed);
         Assert.Contains("--storage.tsdb.retention.time=3d", printed);
@@ -133,7 +136,8 @@ public class ContainerEntrypointTests
             environment[name] = value;
         }
 
-        var (exitCode, printed) = await ProcessRun.RunAsync("/bin/sh", [RepositoryPaths.Combine("prometheus", "docker-entrypoint.sh")], TimeSpan.FromSeconds(30), environment);
+        var (exitCode, printed) = await ProcessRun.RunAsync("/bin/sh", [RepositoryPaths.Combine("prometheus", "docker-entrypoint.sh")],
+            TimeSpan.FromSeconds(30), environment);
         var configFile = Path.Combine(directory, "prometheus.yml");
         return (exitCode, printed, File.Exists(configFile) ? await File.ReadAllTextAsync(configFile, TestContext.Current.CancellationToken) : "");
     }

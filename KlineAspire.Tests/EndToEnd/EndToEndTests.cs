@@ -29,7 +29,8 @@ public class EndToEndTests
 
         // Let the random walk run, then freeze it so "what the simulator last sent" is a fixed target.
         using var simulator = app.CreateHttpClient("binance-simulator");
-        await Eventually.MatchAsync(() => LastSentAsync(simulator), last => last.Count == symbols.Length * intervals.Length, DataTimeout, "the simulator feeds every stream");
+        await Eventually.MatchAsync(() => LastSentAsync(simulator), last => last.Count == symbols.Length * intervals.Length, DataTimeout,
+            "the simulator feeds every stream");
         using (var pause = await simulator.PostAsync("/api/feed/pause", content: null, ct))
         {
             pause.EnsureSuccessStatusCode();
@@ -64,7 +65,8 @@ public class EndToEndTests
         // Logs are kept per instance: read the running instance's, not the model name's.
         var running = await app.ResourceNotifications.WaitForResourceHealthyAsync("ingestor", TestContext.Current.CancellationToken);
         var logs = await ResourceConsole.ReadAsync(app, running.ResourceId);
-        Assert.True(logs.Any(line => line.Contains("subscribed", StringComparison.Ordinal)), $"{logs.Count} lines: {string.Join(Environment.NewLine, logs.Take(20))}");
+        Assert.True(logs.Any(line => line.Contains("subscribed", StringComparison.Ordinal)),
+            $"{logs.Count} lines: {string.Join(Environment.NewLine, logs.Take(20))}");
         Assert.DoesNotContain(logs, ResourceConsole.IsError);
     }
 
@@ -119,7 +121,8 @@ public class EndToEndTests
         string[] expected = ["ABCBTC", "S0BNB", "S1BNB", "S272USDT", "S2BNB"];
 
         using var simulator = app.CreateHttpClient("binance-simulator");
-        await Eventually.MatchAsync(() => LastSentAsync(simulator), last => last.Count == expected.Length, DataTimeout, "the simulator feeds every selected stream");
+        await Eventually.MatchAsync(() => LastSentAsync(simulator), last => last.Count == expected.Length, DataTimeout,
+            "the simulator feeds every selected stream");
         // Degraded (started, no kline yet) already counts as healthy to Aspire; data flowing on every stream is Healthy.
         using var ingestor = app.CreateHttpClient("ingestor");
         await Eventually.MatchAsync(
@@ -138,7 +141,8 @@ public class EndToEndTests
         var because = $"the last close of every stream: {string.Join(", ", lastSent.Select(c => $"{c.Symbol}={c.Close}"))}";
 
         await Eventually.MatchAsync(
-            async () => MetricsText.Parse(await ingestor.GetStringAsync("/metrics", ct)).All("kline_close_price").Select(s => (s.Labels["symbol"], s.Value)).ToList(),
+            async () => MetricsText.Parse(await ingestor.GetStringAsync("/metrics", ct)).All("kline_close_price").Select(s => (s.Labels["symbol"], s.Value))
+                .ToList(),
             ShowsLastSent, DataTimeout, $"the ingestor's /metrics shows {because}");
         using var prometheus = app.CreateHttpClient("prometheus");
         await Eventually.MatchAsync(
@@ -148,7 +152,8 @@ public class EndToEndTests
 
     private static Task WaitForSymbolsAsync(HttpClient prometheus, string[] symbols, string because) =>
         Eventually.MatchAsync(
-            async () => (await PrometheusApi.QueryAsync(prometheus, "kline_close_price")).Select(r => r.Labels["symbol"]).Order(StringComparer.Ordinal).ToList(),
+            async () => (await PrometheusApi.QueryAsync(prometheus, "kline_close_price")).Select(r => r.Labels["symbol"]).Order(StringComparer.Ordinal)
+                .ToList(),
             result => result.SequenceEqual(symbols),
             ListingTimeout,
             $"{because}: {string.Join(',', symbols)}");

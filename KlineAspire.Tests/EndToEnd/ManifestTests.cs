@@ -16,11 +16,13 @@ public class ManifestTests
         var ingestorEnv = ingestor.GetProperty("env");
         Assert.Equal("{symbols.value}", ingestorEnv.GetProperty("Binance__Symbols").GetString());
         Assert.Equal("{intervals.value}", ingestorEnv.GetProperty("Binance__Intervals").GetString());
-        Assert.All(ingestor.GetProperty("bindings").EnumerateObject(), binding => Assert.False(IsExternal(binding.Value), $"ingestor binding {binding.Name} is external"));
+        Assert.All(ingestor.GetProperty("bindings").EnumerateObject(),
+            binding => Assert.False(IsExternal(binding.Value), $"ingestor binding {binding.Name} is external"));
 
         var symbols = resources.GetProperty("symbols");
         Assert.Equal("parameter.v0", symbols.GetProperty("type").GetString());
-        Assert.Equal("BTCUSDT,ETHUSDT,BNBUSDT,SOLUSDT,XRPUSDT", symbols.GetProperty("inputs").GetProperty("value").GetProperty("default").GetProperty("value").GetString());
+        Assert.Equal("BTCUSDT,ETHUSDT,BNBUSDT,SOLUSDT,XRPUSDT",
+            symbols.GetProperty("inputs").GetProperty("value").GetProperty("default").GetProperty("value").GetString());
 
         var prometheus = resources.GetProperty("prometheus");
         Assert.Equal("container.v1", prometheus.GetProperty("type").GetString());

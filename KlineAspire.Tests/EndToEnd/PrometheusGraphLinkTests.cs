@@ -38,7 +38,8 @@ public partial class PrometheusGraphLinkTests
         Assert.Equal(
             [
                 ("Prometheus", Home),
-                ("Graph: candle return (close/open - 1), all symbols", $"{Home}/graph?g0.expr=symbol_interval%3Akline_candle_return%3Aratio&g0.tab=0&g0.range_input=15m"),
+                ("Graph: candle return (close/open - 1), all symbols",
+                    $"{Home}/graph?g0.expr=symbol_interval%3Akline_candle_return%3Aratio&g0.tab=0&g0.range_input=15m"),
                 ("Graph: kline_close_price", $"{Home}/graph?g0.expr=kline_close_price&g0.tab=0&g0.range_input=15m"),
             ],
             urls.Select(url => (url.DisplayText, url.Url)));

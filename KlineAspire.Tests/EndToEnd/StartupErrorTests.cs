@@ -29,7 +29,8 @@ public class StartupErrorTests
     [Fact]
     public async Task A_literal_symbol_that_exchangeInfo_does_not_list_stops_the_process_like_a_bad_setting()
     {
-        await using var simulator = await KlineAspire.Simulator.BinanceSimulator.StartAsync(new KlineAspire.Simulator.SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
+        await using var simulator = await KlineAspire.Simulator.BinanceSimulator.StartAsync(
+            new KlineAspire.Simulator.SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
 
         var (exitCode, output) = await RunIngestorAsync(
             $"--Binance:Endpoint={simulator.WebSocketBaseUri}", $"--Binance:RestEndpoint={simulator.HttpBaseUri}", "--Binance:Symbols=BTCUSDT,NOPEUSDT");
@@ -44,7 +45,8 @@ public class StartupErrorTests
     [Fact]
     public async Task A_literal_symbol_found_unlisted_only_after_the_start_stops_the_process_like_a_bad_setting()
     {
-        await using var simulator = await KlineAspire.Simulator.BinanceSimulator.StartAsync(new KlineAspire.Simulator.SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
+        await using var simulator = await KlineAspire.Simulator.BinanceSimulator.StartAsync(
+            new KlineAspire.Simulator.SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, TestContext.Current.CancellationToken);
         simulator.Faults.RestFailsWith = 503;
 
         var run = RunIngestorAsync(

@@ -48,7 +48,8 @@ public class UnreachableFeedTests
             await Task.Delay(500, ct);
         }
 
-        var resource = await app.ResourceNotifications.WaitForResourceAsync("ingestor", e => e.Snapshot.HealthStatus == HealthStatus.Unhealthy, ct).WaitAsync(Timeout, ct);
+        var resource = await app.ResourceNotifications.WaitForResourceAsync("ingestor", e => e.Snapshot.HealthStatus == HealthStatus.Unhealthy, ct)
+            .WaitAsync(Timeout, ct);
         var lines = await ResourceConsole.ReadAsync(app, resource.ResourceId);
         var log = string.Join(Environment.NewLine, lines);
 

@@ -15,7 +15,8 @@ public sealed record AppHostManifest(JsonElement Resources, string Directory)
         var directory = System.IO.Directory.CreateTempSubdirectory("kline-manifest-").FullName;
         var output = Path.Combine(directory, "manifest.json");
         var (exitCode, printed) = await ProcessRun.RunAsync("dotnet",
-            new[] { "run", "--project", "KlineAspire.AppHost", "--no-build", "--no-launch-profile", "--", "--publisher", "manifest", "--output-path", output }.Concat(extraArgs),
+            new[] { "run", "--project", "KlineAspire.AppHost", "--no-build", "--no-launch-profile", "--", "--publisher", "manifest", "--output-path",
+                output }.Concat(extraArgs),
             TimeSpan.FromMinutes(2));
         Assert.True(exitCode == 0, $"manifest publishing failed:\n{printed}");
         using var document = JsonDocument.Parse(await File.ReadAllTextAsync(output));

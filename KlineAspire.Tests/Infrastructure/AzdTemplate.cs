@@ -64,7 +64,8 @@ public sealed partial class AzdTemplate
         {
             var name = body[".Env.".Length..];
             _usedEnv.Add(name);
-            return Env.TryGetValue(name, out var value) ? value : throw new KeyNotFoundException($"{{{{ .Env.{name} }}}}: {name} is not in the azd environment (no such output of main.bicep)");
+            return Env.TryGetValue(name, out var value) ? value
+                : throw new KeyNotFoundException($"{{{{ .Env.{name} }}}}: {name} is not in the azd environment (no such output of main.bicep)");
         }
 
         var call = Call().Match(body);
@@ -83,7 +84,8 @@ public sealed partial class AzdTemplate
                 return Env.TryGetValue(AzureSnakeCase(Unquote(arguments[0])), out var set) ? set : Unquote(arguments[1]);
             case ("parameter" or "securedParameter", 1):
                 _usedParameters.Add(Unquote(arguments[0]));
-                return Env.TryGetValue(AzureSnakeCase(Unquote(arguments[0])), out var value) ? value : throw new KeyNotFoundException($"parameter {arguments[0]} not found");
+                return Env.TryGetValue(AzureSnakeCase(Unquote(arguments[0])), out var value) ? value
+                    : throw new KeyNotFoundException($"parameter {arguments[0]} not found");
             default:
                 throw new NotSupportedException($"Unknown template action {{{{ {body} }}}}.");
         }

@@ -22,7 +22,8 @@ public static class BicepCli
         if (!IsSupportedPlatform)
         {
             // CI runs linux-x64; elsewhere the restored package has no runnable compiler.
-            Assert.False(string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase), "CI must run on linux-x64 to compile the Bicep");
+            Assert.False(string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase),
+                "CI must run on linux-x64 to compile the Bicep");
             Assert.Skip("The test project restores the linux-x64 Bicep CLI only.");
         }
 
@@ -50,7 +51,8 @@ public static class BicepCli
             .SingleOrDefault(attribute => attribute.Key == "BicepPackageDirectory")?.Value;
         if (string.IsNullOrEmpty(packageDirectory))
         {
-            throw new InvalidOperationException("The test assembly does not know where NuGet put Azure.Bicep.CommandLine.linux-x64 (see KlineAspire.Tests.csproj).");
+            throw new InvalidOperationException(
+                "The test assembly does not know where NuGet put Azure.Bicep.CommandLine.linux-x64 (see KlineAspire.Tests.csproj).");
         }
 
         var executable = Path.Combine(packageDirectory, "tools", "bicep");

@@ -40,7 +40,8 @@ public static class Candles
             TakerBuyQuoteVolume: 600.00000001m + sequence);
     }
 
-    public static double AsDouble(decimal value) => double.Parse(value.ToString("0.00000000", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
+    public static double AsDouble(decimal value) => double.Parse(value.ToString("0.00000000", System.Globalization.CultureInfo.InvariantCulture),
+        System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The same candle, moved to the current interval of its stream and stamped now.</summary>
     public static KlineCandle Now(KlineCandle candle)

@@ -36,9 +36,13 @@ public static class Eventually
     private static string Describe<T>(T value) => value switch
     {
         null => "(none)",
-        MetricsText metrics => Environment.NewLine + string.Join(Environment.NewLine, metrics.Samples.Where(s => s.Name.StartsWith("kline", StringComparison.Ordinal)).Take(80).Select(s => $"{s.Name}{{{string.Join(',', s.Labels.Select(l => $"{l.Key}={l.Value}"))}}} {s.Value}")),
+        MetricsText metrics => Environment.NewLine + string.Join(
+            Environment.NewLine,
+            metrics.Samples.Where(s => s.Name.StartsWith("kline", StringComparison.Ordinal)).Take(80)
+                .Select(s => $"{s.Name}{{{string.Join(',', s.Labels.Select(l => $"{l.Key}={l.Value}"))}}} {s.Value}")),
         string text => text,
-        System.Collections.IEnumerable items => Environment.NewLine + string.Join(Environment.NewLine, items.Cast<object?>().Take(80).Select(item => item?.ToString())),
+        System.Collections.IEnumerable items => Environment.NewLine
+            + string.Join(Environment.NewLine, items.Cast<object?>().Take(80).Select(item => item?.ToString())),
         _ => value.ToString() ?? "(null)",
     };
 }

@@ -88,7 +88,8 @@ internal sealed class FaultHarness : IAsyncDisposable
     public async Task WaitForRecoveryAsync(int connections = 1)
     {
         await Simulator.WaitForSubscribedStreamsAsync(StreamCount, Timeout);
-        await Eventually.MatchAsync(() => Task.FromResult(Simulator.OpenConnections), open => open == connections, Timeout, $"{connections} open connection(s) on the server");
+        await Eventually.MatchAsync(() => Task.FromResult(Simulator.OpenConnections), open => open == connections, Timeout,
+            $"{connections} open connection(s) on the server");
         await Ingestor.WaitForMetricsAsync(
             m => m.Value("kline_ingestor_connections") == connections && m.Value("kline_ingestor_subscribed_streams") == StreamCount,
             "the ingestor reports its connections subscribed again", Timeout);

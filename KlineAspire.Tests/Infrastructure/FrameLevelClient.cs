@@ -33,7 +33,8 @@ public sealed class FrameLevelClient : IAsyncDisposable
         await tcp.ConnectAsync(baseUri.Host, baseUri.Port, timeout.Token);
         var client = new FrameLevelClient(tcp);
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
-        var request = $"GET {path} HTTP/1.1\r\nHost: {baseUri.Host}:{baseUri.Port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        var request = $"GET {path} HTTP/1.1\r\nHost: {baseUri.Host}:{baseUri.Port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
+            + $"{key}\r\nSec-WebSocket-Version: 13\r\n\r\n";
         await client._stream.WriteAsync(Encoding.ASCII.GetBytes(request), timeout.Token);
         var response = new StringBuilder();
         var one = new byte[1];

@@ -17,7 +17,8 @@ public static class HeadlessChromium
     /// of page time, with a PNG of the viewport saved to <paramref name="screenshotPath"/>. Chromium is killed (with
     /// its child processes) when it takes longer than <paramref name="timeout"/> of real time.
     /// </summary>
-    public static async Task<RenderedPage> RenderAsync(Uri url, string screenshotPath, TimeSpan timeout, int width = 1400, int height = 900, TimeSpan? virtualTimeBudget = null)
+    public static async Task<RenderedPage> RenderAsync(Uri url, string screenshotPath, TimeSpan timeout, int width = 1400, int height = 900,
+        TimeSpan? virtualTimeBudget = null)
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(screenshotPath))!);

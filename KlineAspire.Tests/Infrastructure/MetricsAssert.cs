@@ -24,15 +24,20 @@ internal static class MetricsAssert
             var nextOpen = calendar.NextOpenTime(candle.OpenTime);
             var readAt = metrics.ReadAt.ToUnixTimeMilliseconds();
             var stream = $"{candle.Symbol}/{candle.Interval}";
-            Assert.True(calendar.OpenTimeAt(shownOpen) == shownOpen, $"{stream} rolled over to {shownOpen}, which is not a candle boundary (the candle opened at {candle.OpenTime})");
-            Assert.True(nextOpen <= readAt, $"{stream} rolled over before its candle closed at {calendar.CloseTime(candle.OpenTime)}: the scrape was read at {readAt}");
+            Assert.True(calendar.OpenTimeAt(shownOpen) == shownOpen,
+                $"{stream} rolled over to {shownOpen}, which is not a candle boundary (the candle opened at {candle.OpenTime})");
+            Assert.True(nextOpen <= readAt,
+                $"{stream} rolled over before its candle closed at {calendar.CloseTime(candle.OpenTime)}: the scrape was read at {readAt}");
             Assert.True(shownOpen >= nextOpen && shownOpen <= calendar.OpenTimeAt(readAt),
-                $"{stream} rolled over to the candle opening at {shownOpen}; the candle after {candle.OpenTime} opens at {nextOpen} and the one forming when the scrape was read at {calendar.OpenTimeAt(readAt)}");
+                $"{stream} rolled over to the candle opening at {shownOpen}; the candle after {candle.OpenTime} opens at {nextOpen} and the one forming when "
+                    + $"the scrape was read at {calendar.OpenTimeAt(readAt)}");
         }
 
         void Equal(string metric, double expected) =>
             Assert.True(metrics.Kline(metric, candle.Symbol, candle.Interval) == expected,
-                $"{metric}{{symbol={candle.Symbol},interval={candle.Interval}}} is {metrics.Kline(metric, candle.Symbol, candle.Interval)?.ToString() ?? "absent"}, expected {expected}{(rolledOver ? " (rolled over)" : "")}");
+                $"{metric}{{symbol={candle.Symbol},interval={candle.Interval}}} is "
+                    + $"{metrics.Kline(metric, candle.Symbol, candle.Interval)?.ToString() ?? "absent"}, expected "
+                    + $"{expected}{(rolledOver ? " (rolled over)" : "")}");
 
         var close = Candles.AsDouble(candle.Close);
         Equal("kline_open_price", rolledOver ? close : Candles.AsDouble(candle.Open));
@@ -58,7 +63,8 @@ internal static class MetricsAssert
     {
         void Equal(string metric, double expected) =>
             Assert.True(metrics.Kline(metric, candle.Symbol, candle.Interval) == expected,
-                $"{metric}{{symbol={candle.Symbol},interval={candle.Interval}}} is {metrics.Kline(metric, candle.Symbol, candle.Interval)?.ToString() ?? "absent"}, expected {expected}");
+                $"{metric}{{symbol={candle.Symbol},interval={candle.Interval}}} is "
+                    + $"{metrics.Kline(metric, candle.Symbol, candle.Interval)?.ToString() ?? "absent"}, expected {expected}");
 
         Equal("kline_closed_open_time_seconds", candle.OpenTime / 1000.0);
         Equal("kline_closed_open_price", Candles.AsDouble(candle.Open));

@@ -40,7 +40,8 @@ public sealed class OtlpReceiver : IAsyncDisposable
             var body = await ReadBodyAsync(context.Request);
             if (signal == "metrics")
             {
-                receiver._metrics.Enqueue(new MetricsExport(DateTimeOffset.UtcNow, body.Length <= DashboardMaxRequestBytes, body.Length, body.Length <= DashboardMaxRequestBytes ? body : []));
+                receiver._metrics.Enqueue(new MetricsExport(DateTimeOffset.UtcNow, body.Length <= DashboardMaxRequestBytes, body.Length,
+                    body.Length <= DashboardMaxRequestBytes ? body : []));
             }
 
             if (body.Length > DashboardMaxRequestBytes)

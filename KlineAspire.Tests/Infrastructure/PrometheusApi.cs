@@ -23,22 +23,24 @@ public static class PrometheusApi
     /// Runs an instant query for a range vector (e.g. <c>kline_close_price[1m]</c>) and returns every raw sample of
     /// each series with its scrape timestamp, so samples of one scrape can be told apart from the next.
     /// </summary>
-    public static async Task<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, IReadOnlyList<(DateTimeOffset Time, double Value)> Points)>> QuerySamplesAsync(
-        HttpClient http, string rangeVector) =>
+    public static async Task<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, IReadOnlyList<(DateTimeOffset Time, double Value)> Points)>>
+        QuerySamplesAsync(HttpClient http, string rangeVector) =>
         ReadMatrix(await http.GetStringAsync($"/api/v1/query?query={Uri.EscapeDataString(rangeVector)}", TestContext.Current.CancellationToken));
 
     /// <summary>
     /// Runs a range query (<c>/api/v1/query_range</c>), evaluated at <paramref name="start"/>, then every
     /// <paramref name="step"/> up to <paramref name="end"/>, and returns each series' labels and its points.
     /// </summary>
-    public static async Task<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, IReadOnlyList<(DateTimeOffset Time, double Value)> Points)>> QueryRangeAsync(
-        HttpClient http, string promql, DateTimeOffset start, DateTimeOffset end, TimeSpan step)
+    public static async Task<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, IReadOnlyList<(DateTimeOffset Time, double Value)> Points)>>
+        QueryRangeAsync(HttpClient http, string promql, DateTimeOffset start, DateTimeOffset end, TimeSpan step)
     {
-        var query = $"query={Uri.EscapeDataString(promql)}&start={Seconds(start)}&end={Seconds(end)}&step={step.TotalSeconds.ToString(CultureInfo.InvariantCulture)}";
+        var query = $"query={Uri.EscapeDataString(promql)}&start={Seconds(start)}&end={Seconds(end)}"
+            + $"&step={step.TotalSeconds.ToString(CultureInfo.InvariantCulture)}";
         return ReadMatrix(await http.GetStringAsync($"/api/v1/query_range?{query}", TestContext.Current.CancellationToken));
     }
 
-    private static IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, IReadOnlyList<(DateTimeOffset Time, double Value)> Points)> ReadMatrix(string json)
+    private static IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, IReadOnlyList<(DateTimeOffset Time, double Value)> Points)>
+        ReadMatrix(string json)
     {
         using var document = JsonDocument.Parse(json);
         return document.RootElement.GetProperty("data").GetProperty("result").EnumerateArray()

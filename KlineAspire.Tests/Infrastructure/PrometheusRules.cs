@@ -7,7 +7,8 @@ namespace KlineAspire.Tests.Infrastructure;
 /// <summary>One rule as a running Prometheus reports it on <c>/api/v1/rules</c>.</summary>
 public sealed record LoadedRule(string Group, string Name, string Type, string Health, DateTimeOffset? LastEvaluation, string? Error)
 {
-    public override string ToString() => $"{Group}/{Name} ({Type}): {Health}, last evaluated {LastEvaluation?.ToString("O", CultureInfo.InvariantCulture) ?? "never"}{(Error is null ? "" : $", {Error}")}";
+    public override string ToString() => $"{Group}/{Name} ({Type}): {Health}, last evaluated "
+        + $"{LastEvaluation?.ToString("O", CultureInfo.InvariantCulture) ?? "never"}{(Error is null ? "" : $", {Error}")}";
 }
 
 /// <summary>

@@ -166,7 +166,10 @@ public sealed class PrometheusServer : IAsyncDisposable
     /// <summary>Runs an instant PromQL query and returns each series' labels and value.</summary>
     public Task<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)>> QueryAsync(string promql) => PrometheusApi.QueryAsync(Http, promql);
 
-    /// <summary>Runs a range query: the expression evaluated at <paramref name="start"/> and every <paramref name="step"/> after it, up to <paramref name="end"/>.</summary>
+    /// <summary>
+    /// Runs a range query: the expression evaluated at <paramref name="start"/> and every <paramref name="step"/> after it,
+    /// up to <paramref name="end"/>.
+    /// </summary>
     public Task<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, IReadOnlyList<(DateTimeOffset Time, double Value)> Points)>> QueryRangeAsync(
         string promql, DateTimeOffset start, DateTimeOffset end, TimeSpan step) => PrometheusApi.QueryRangeAsync(Http, promql, start, end, step);
 

@@ -37,7 +37,8 @@ public sealed class RawWebSocketClient : IAsyncDisposable
     public Task<ClientEnding> Ending => _ending.Task;
 
     /// <summary>Connects to <paramref name="pathAndQuery"/>; with <paramref name="receive"/> false nothing is ever read (so pings go unanswered).</summary>
-    public static async Task<RawWebSocketClient> ConnectAsync(Uri baseUri, string pathAndQuery, bool receive = true, Action<ClientWebSocketOptions>? configure = null)
+    public static async Task<RawWebSocketClient> ConnectAsync(Uri baseUri, string pathAndQuery, bool receive = true,
+        Action<ClientWebSocketOptions>? configure = null)
     {
         var socket = new ClientWebSocket();
         configure?.Invoke(socket.Options);
@@ -193,7 +194,8 @@ public sealed class RawWebSocketClient : IAsyncDisposable
                 }
                 while (!result.EndOfMessage);
 
-                _messages.Writer.TryWrite(new ReceivedMessage(Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length), result.MessageType, frames));
+                _messages.Writer.TryWrite(new ReceivedMessage(Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length), result.MessageType,
+                    frames));
             }
         }
         catch (Exception ex)

@@ -10,7 +10,8 @@ namespace KlineAspire.Tests.Infrastructure;
 public sealed record LoggedBackoff(int ConnectionIndex, int Generation, TimeSpan Delay, DateTimeOffset LoggedAt, DateTimeOffset? NextConnectionLoggedAt)
 {
     public override string ToString() =>
-        $"c{ConnectionIndex}.{Generation}: {Delay.TotalMilliseconds:F0} ms{(NextConnectionLoggedAt is { } next ? $", next connection after {(next - LoggedAt).TotalMilliseconds:F0} ms" : "")}";
+        $"c{ConnectionIndex}.{Generation}: {Delay.TotalMilliseconds:F0} ms"
+            + $"{(NextConnectionLoggedAt is { } next ? $", next connection after {(next - LoggedAt).TotalMilliseconds:F0} ms" : "")}";
 }
 
 /// <summary>
@@ -57,7 +58,8 @@ public static class ReconnectBackoffLog
             {
                 var ceiling = Ceiling(n, baseDelay, maxDelay);
                 var delay = schedule[n].Delay;
-                Assert.True(delay >= ceiling / 2 && delay <= ceiling, $"back-off {n} is {delay.TotalMilliseconds} ms, expected {ceiling.TotalMilliseconds / 2}-{ceiling.TotalMilliseconds} ms: {logged}");
+                Assert.True(delay >= ceiling / 2 && delay <= ceiling,
+                    $"back-off {n} is {delay.TotalMilliseconds} ms, expected {ceiling.TotalMilliseconds / 2}-{ceiling.TotalMilliseconds} ms: {logged}");
                 if (n > 0 && ceiling > Ceiling(n - 1, baseDelay, maxDelay))
                 {
                     Assert.True(delay > schedule[n - 1].Delay, $"back-off {n} did not grow: {logged}");
@@ -65,7 +67,8 @@ public static class ReconnectBackoffLog
 
                 if (schedule[n].NextConnectionLoggedAt is { } next)
                 {
-                    Assert.True(next - schedule[n].LoggedAt >= delay - ClockSlack, $"the connection after back-off {n} began before its delay was over: {logged}");
+                    Assert.True(next - schedule[n].LoggedAt >= delay - ClockSlack,
+                        $"the connection after back-off {n} began before its delay was over: {logged}");
                 }
             }
         }

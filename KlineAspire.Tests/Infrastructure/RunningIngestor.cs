@@ -30,8 +30,8 @@ public sealed class RunningIngestor : IAsyncDisposable
 
     public FakeLogCollector Logs => App.Services.GetFakeLogCollector();
 
-    public static async Task<RunningIngestor> StartAsync(Uri endpoint, IEnumerable<string> symbols, IEnumerable<string> intervals, IDictionary<string, string>? settings = null,
-        Action<WebApplicationBuilder>? configure = null)
+    public static async Task<RunningIngestor> StartAsync(Uri endpoint, IEnumerable<string> symbols, IEnumerable<string> intervals,
+        IDictionary<string, string>? settings = null, Action<WebApplicationBuilder>? configure = null)
     {
         var args = new List<string>
         {

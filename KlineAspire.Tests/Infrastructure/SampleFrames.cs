@@ -13,10 +13,14 @@ internal static class SampleFrames
 
     public static string Combined(string streamName, string raw) => $$"""{"stream":"{{streamName}}","data":{{raw}}}""";
 
-    /// <summary>A combined-stream ETHBTC kline of <paramref name="calendar"/>'s interval: o 0.051, h 0.0525, l 0.0505, c 0.052, v 12.5, q 0.64, 3 trades.</summary>
+    /// <summary>
+    /// A combined-stream ETHBTC kline of <paramref name="calendar"/>'s interval: o 0.051, h 0.0525, l 0.0505, c 0.052, v 12.5,
+    /// q 0.64, 3 trades.
+    /// </summary>
     public static string EthBtc(KlineCalendar calendar, long openTime, long eventTime, bool closed = false) =>
         "{\"stream\":\"ethbtc@kline_" + calendar.Interval + "\",\"data\":{\"e\":\"kline\",\"E\":" + eventTime
         + ",\"s\":\"ETHBTC\",\"k\":{\"t\":" + openTime + ",\"T\":" + calendar.CloseTime(openTime)
-        + ",\"s\":\"ETHBTC\",\"i\":\"" + calendar.BaseInterval + "\",\"f\":1,\"L\":3,\"o\":\"0.05100000\",\"c\":\"0.05200000\",\"h\":\"0.05250000\",\"l\":\"0.05050000\",\"v\":\"12.50000000\",\"n\":3,\"x\":"
+        + ",\"s\":\"ETHBTC\",\"i\":\"" + calendar.BaseInterval
+        + "\",\"f\":1,\"L\":3,\"o\":\"0.05100000\",\"c\":\"0.05200000\",\"h\":\"0.05250000\",\"l\":\"0.05050000\",\"v\":\"12.50000000\",\"n\":3,\"x\":"
         + (closed ? "true" : "false") + ",\"q\":\"0.64000000\",\"V\":\"6.00000000\",\"Q\":\"0.31000000\",\"B\":\"0\"}}}";
 }

@@ -36,7 +36,8 @@ internal sealed class SendAbortingWebSocket(WebSocket inner, SendAbortingConnect
         return inner.SendAsync(buffer, messageType, endOfMessage, cancellationToken);
     }
 
-    public override ValueTask SendAsync(ReadOnlyMemory<byte> buffer, WebSocketMessageType messageType, WebSocketMessageFlags messageFlags, CancellationToken cancellationToken)
+    public override ValueTask SendAsync(ReadOnlyMemory<byte> buffer, WebSocketMessageType messageType, WebSocketMessageFlags messageFlags,
+        CancellationToken cancellationToken)
     {
         AbortIfArmed(buffer);
         return inner.SendAsync(buffer, messageType, messageFlags, cancellationToken);

@@ -48,7 +48,7 @@ public static class IngestorServiceCollectionExtensions
         services.AddSingleton(provider =>
         {
             var binance = provider.GetRequiredService<IOptions<BinanceOptions>>().Value;
-            return new MetricStreamPolicy(provider.GetRequiredService<IMeterFactory>(), provider.GetRequiredService<StreamCapacity>().Streams, KlineSeries.InstrumentsFor(binance.Series));
+            return new InstrumentViews(provider.GetRequiredService<IMeterFactory>(), provider.GetRequiredService<StreamCapacity>().Streams, KlineSeries.InstrumentsFor(binance.Series));
         });
 
         // The application's meter provider serves /metrics: every selected series, always. Its market instruments read
@@ -59,7 +59,7 @@ public static class IngestorServiceCollectionExtensions
             .AddPrometheusExporter(options => options.ScopeInfoEnabled = false));
         services.ConfigureOpenTelemetryMeterProvider((provider, metrics) =>
         {
-            var policy = provider.GetRequiredService<MetricStreamPolicy>();
+            var policy = provider.GetRequiredService<InstrumentViews>();
             metrics.AddView(instrument => policy.Configure(instrument, IngestorTelemetry.PrometheusMarketMeterName));
         });
 

@@ -19,7 +19,7 @@ namespace KlineAspire.Ingestor.Exposition;
 internal sealed partial class OtlpMetricsExport(
     IConfiguration configuration,
     IMeterFactory meterFactory,
-    MetricStreamPolicy policy,
+    InstrumentViews policy,
     KlineStore store,
     IOptions<BinanceOptions> options,
     TimeProvider time,

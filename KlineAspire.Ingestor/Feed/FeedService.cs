@@ -17,7 +17,7 @@ internal sealed class FeedService(
     KlineFrameProcessor processor,
     IngestorMetrics metrics,
     KlineMetrics marketMetrics,
-    MetricStreamPolicy series,
+    InstrumentViews series,
     IngestorStart start,
     WebSocketConnector connector,
     ILogger<FeedService> logger,
@@ -35,10 +35,10 @@ internal sealed class FeedService(
         var assignments = catalog.Assignments;
         var endpoint = EndpointUri.CombinedStream(settings.Endpoint);
         Log.Plan(logger, assignments.Sum(assignment => assignment.Count), assignments.Count, endpoint);
-        if (series.PerStreamSeries > MetricStreamPolicy.Budget)
+        if (series.PerStreamSeries > InstrumentViews.Budget)
         {
             // About 62 bytes of exposition a series.
-            Log.ManySeries(logger, series.PerStreamSeries, series.Streams, series.SeriesPerStream, MetricStreamPolicy.Budget, series.PerStreamSeries * 62 / (1024 * 1024));
+            Log.ManySeries(logger, series.PerStreamSeries, series.Streams, series.SeriesPerStream, InstrumentViews.Budget, series.PerStreamSeries * 62 / (1024 * 1024));
         }
 
         var connectionLogger = loggerFactory.CreateLogger<ConnectionSupervisor>();

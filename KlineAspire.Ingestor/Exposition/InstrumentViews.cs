@@ -8,8 +8,8 @@ namespace KlineAspire.Ingestor.Exposition;
 /// the OTLP provider. Dropping an instrument here is free: OpenTelemetry then neither listens to it nor allocates
 /// its metric points.
 /// </summary>
-/// <param name="streamCapacity">Distinct streams the run may ever hold (<see cref="StreamCapacity"/>): the series limit.</param>
-internal sealed class MetricStreamPolicy(IMeterFactory ownMeters, int streamCapacity, IReadOnlySet<string> selectedSeries)
+/// <param name="streamCapacity">Distinct streams the run may ever hold (the subscriptions' <c>StreamCapacity</c>): the series limit.</param>
+internal sealed class InstrumentViews(IMeterFactory ownMeters, int streamCapacity, IReadOnlySet<string> selectedSeries)
 {
     // Room for the ingestor's own series next to one series per stream.
     private const int CardinalityHeadroom = 100;

@@ -8,7 +8,8 @@ internal static class MemoryProbe
     public static async Task<int> RunAsync(int streams)
     {
         static long Live() => GC.GetTotalMemory(forceFullCollection: true);
-        static void Report(string stage, long bytes, long baseline) => Console.WriteLine($"  {stage,-34} {bytes / 1048576.0,8:F1} MiB live  (+{(bytes - baseline) / 1048576.0:F1})");
+        static void Report(string stage, long bytes, long baseline) =>
+            Console.WriteLine($"  {stage,-34} {bytes / 1048576.0,8:F1} MiB live  (+{(bytes - baseline) / 1048576.0:F1})");
 
         var universe = StreamUniverse.Of(streams);
         var start = Live();
@@ -37,11 +38,13 @@ internal static class MemoryProbe
         Report("after 2nd scrape", Live(), scraped);
         var gc = GC.GetGCMemoryInfo();
         Console.WriteLine($"  process working set                {Environment.WorkingSet / 1048576.0,8:F1} MiB");
-        Console.WriteLine($"  GC committed / heap / fragmented   {gc.TotalCommittedBytes / 1048576.0:F1} / {gc.HeapSizeBytes / 1048576.0:F1} / {gc.FragmentedBytes / 1048576.0:F1} MiB");
+        Console.WriteLine($"  GC committed / heap / fragmented   {gc.TotalCommittedBytes / 1048576.0:F1} / {gc.HeapSizeBytes / 1048576.0:F1} / "
+            + $"{gc.FragmentedBytes / 1048576.0:F1} MiB");
         for (var generation = 0; generation < gc.GenerationInfo.Length; generation++)
         {
             var info = gc.GenerationInfo[generation];
-            Console.WriteLine($"    generation {generation} (3 = LOH, 4 = POH)         {info.SizeAfterBytes / 1048576.0,8:F1} MiB, fragmented {info.FragmentationAfterBytes / 1048576.0:F1} MiB");
+            Console.WriteLine($"    generation {generation} (3 = LOH, 4 = POH)         {info.SizeAfterBytes / 1048576.0,8:F1} MiB, "
+                + $"fragmented {info.FragmentationAfterBytes / 1048576.0:F1} MiB");
         }
         if (Environment.GetEnvironmentVariable("KLINE_PROBE_HOLD") is { } hold)
         {

@@ -8,7 +8,8 @@ using KlineAspire.Benchmarks.Loopback;
 // dotnet run -c Release --project KlineAspire.Benchmarks -- --filter '*' --quick    one launch, 3 warm-ups, 5 iterations
 // dotnet run -c Release --project KlineAspire.Benchmarks -- --smoke                 run every scenario once and verify it
 // dotnet run -c Release --project KlineAspire.Benchmarks -- --loopback [connections] [framesPerConnection]
-// dotnet run -c Release --project KlineAspire.Benchmarks -- --scale [symbols] [--pattern] [--apphost] [--Key=Value ...]    every interval of N symbols (default 3000), named or by *USDT, standalone or with the AppHost's OTEL_* environment, ingestor settings
+// dotnet run -c Release --project KlineAspire.Benchmarks -- --scale [symbols] [--pattern] [--apphost] [--Key=Value ...]
+//     every interval of N symbols (default 3000), named or by *USDT, standalone or with the AppHost's OTEL_* environment, ingestor settings
 if (args.Contains("--smoke"))
 {
     return await Smoke.RunAsync();

@@ -36,11 +36,13 @@ public class ReceiveBenchmarks
     public Task<int> Direct() => ReceiveAllAsync(Socket());
 
     [Benchmark(OperationsPerInvoke = Messages)]
-    public Task<int> Bounded() => ReceiveAllAsync(new BoundedMessageWebSocket(Socket(), 1024 * 1024, _ => throw new InvalidOperationException("no message is over the cap")));
+    public Task<int> Bounded() =>
+        ReceiveAllAsync(new BoundedMessageWebSocket(Socket(), 1024 * 1024, _ => throw new InvalidOperationException("no message is over the cap")));
 
     // Writable only because the socket insists; nothing is sent.
     private WebSocket Socket() =>
-        WebSocket.CreateFromStream(new MemoryStream(_wire, writable: true), new WebSocketCreationOptions { IsServer = false, KeepAliveInterval = TimeSpan.Zero });
+        WebSocket.CreateFromStream(new MemoryStream(_wire, writable: true),
+            new WebSocketCreationOptions { IsServer = false, KeepAliveInterval = TimeSpan.Zero });
 
     private async Task<int> ReceiveAllAsync(WebSocket socket)
     {

@@ -62,7 +62,8 @@ public class ScrapeBenchmarks
         var body = await _http.GetStringAsync("/metrics");
         LastResponseBytes = System.Text.Encoding.UTF8.GetByteCount(body);
         Verify(body, expected);
-        Console.WriteLine($"// /metrics with {universe.Count} streams: {LastResponseBytes:N0} bytes, {body.Count(c => c == '\n'):N0} lines; every stream present, no overflow.");
+        Console.WriteLine($"// /metrics with {universe.Count} streams: {LastResponseBytes:N0} bytes, {body.Count(c => c == '\n'):N0} lines; "
+            + "every stream present, no overflow.");
     }
 
     [GlobalCleanup]

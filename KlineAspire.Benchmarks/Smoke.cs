@@ -19,7 +19,8 @@ internal static class Smoke
             await scrape.SetupAsync();
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var bytes = await scrape.Scrape();
-            Console.WriteLine($"scrape, {streams} streams: {bytes:N0} bytes in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:N0} ms (unwarmed)");
+            Console.WriteLine($"scrape, {streams} streams: {bytes:N0} bytes in "
+                + $"{System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:N0} ms (unwarmed)");
             scrape.Cleanup();
         }
 

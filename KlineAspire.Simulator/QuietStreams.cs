@@ -42,7 +42,12 @@ public sealed class QuietStreams
 
         public Selection(IEnumerable<string> symbols, IEnumerable<string> streams)
         {
-            SymbolNames = symbols.Select(s => s.Trim().ToUpperInvariant()).Where(s => s.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            SymbolNames = symbols
+                .Select(s => s.Trim().ToUpperInvariant())
+                .Where(s => s.Length > 0)
+                .Distinct(StringComparer.Ordinal)
+                .Order(StringComparer.Ordinal)
+                .ToList();
             StreamNames = streams.Select(s => s.Trim()).Where(s => s.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
             Streams = StreamNames.ToHashSet(StringComparer.Ordinal);
             // Stream names carry the symbol in lower case; a span lookup spares an allocation per update.

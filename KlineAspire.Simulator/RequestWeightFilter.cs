@@ -27,8 +27,10 @@ internal sealed class RequestWeightFilter(SimulatorFaults faults, RequestWeightL
         http.Response.Headers.RetryAfter = Math.Ceiling(decision.RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         return decision.StatusCode == StatusCodes.Status418ImATeapot
             ? BinanceRestErrors.Error(decision.StatusCode, -1003,
-                $"Way too much request weight used; IP banned until {decision.BannedUntil.ToUnixTimeMilliseconds()}. Please use WebSocket Streams for live updates to avoid bans.")
+                $"Way too much request weight used; IP banned until {decision.BannedUntil.ToUnixTimeMilliseconds()}. "
+                + "Please use WebSocket Streams for live updates to avoid bans.")
             : BinanceRestErrors.Error(decision.StatusCode, -1003,
-                $"Too much request weight used; current limit is {options.RequestWeightPerMinute} request weight per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API.");
+                $"Too much request weight used; current limit is {options.RequestWeightPerMinute} request weight per 1 MINUTE. "
+                + "Please use WebSocket Streams for live updates to avoid polling the API.");
     }
 }

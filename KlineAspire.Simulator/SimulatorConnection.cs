@@ -87,7 +87,8 @@ public sealed class SimulatorConnection
 
             return true;
         }
-        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or IOException or InvalidOperationException)
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or IOException
+            or InvalidOperationException)
         {
             return false;
         }

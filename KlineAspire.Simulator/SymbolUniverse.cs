@@ -91,7 +91,8 @@ public sealed class SymbolUniverse
         var parts = text.Split(':', 2, StringSplitOptions.TrimEntries);
         var name = parts[0].ToUpperInvariant();
         return name.Length > 3
-            && ExchangeSymbol.TryCreate(name, parts.Length == 2 ? parts[1].ToUpperInvariant() : ExchangeSymbol.Trading, name[..^3], name[^3..], out symbol, out _);
+            && ExchangeSymbol.TryCreate(name, parts.Length == 2 ? parts[1].ToUpperInvariant() : ExchangeSymbol.Trading, name[..^3], name[^3..],
+                out symbol, out _);
     }
 
     private static InvalidOperationException Invalid(string setting, string error) =>

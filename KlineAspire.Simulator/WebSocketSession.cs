@@ -39,7 +39,8 @@ internal sealed class WebSocketSession(
 
         if (!admitted)
         {
-            logger.LogWarning("Refusing handshake: connection attempt budget of {Limit} per {Window} is spent", options.MaxConnectionAttempts, options.ConnectionAttemptWindow);
+            logger.LogWarning("Refusing handshake: connection attempt budget of {Limit} per {Window} is spent", options.MaxConnectionAttempts,
+                options.ConnectionAttemptWindow);
             context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
             return;
         }

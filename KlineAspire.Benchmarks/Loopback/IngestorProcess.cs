@@ -24,13 +24,15 @@ internal sealed class IngestorProcess : IAsyncDisposable
     public HttpClient Http { get; }
 
     /// <summary>What Prometheus sends when it scrapes: OpenMetrics first, compressed.</summary>
-    private const string PrometheusAccept = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+    private const string PrometheusAccept =
+        "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
 
     public static Task<IngestorProcess> StartAsync(Uri endpoint, IReadOnlyList<string> symbols, IReadOnlyList<string> intervals, params string[] settings) =>
         StartAsync(endpoint, symbols, intervals, settings, environment: null);
 
     /// <param name="environment">Variables to set in the process's environment, beside the symbols and intervals.</param>
-    public static async Task<IngestorProcess> StartAsync(Uri endpoint, IReadOnlyList<string> symbols, IReadOnlyList<string> intervals, string[] settings, IReadOnlyDictionary<string, string>? environment)
+    public static async Task<IngestorProcess> StartAsync(Uri endpoint, IReadOnlyList<string> symbols, IReadOnlyList<string> intervals, string[] settings,
+        IReadOnlyDictionary<string, string>? environment)
     {
         var dll = Path.Combine(RepositoryRoot(), "KlineAspire.Ingestor", "bin", "Release", "net10.0", "KlineAspire.Ingestor.dll");
         if (!File.Exists(dll))
@@ -41,7 +43,8 @@ internal sealed class IngestorProcess : IAsyncDisposable
         var port = FreePort();
         // Symbols go through the environment: 3,000 of them would make an unwieldy command line.
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { dll, "--urls", $"http://127.0.0.1:{port}", $"--Binance:Endpoint={endpoint}", "--Logging:LogLevel:Default=Warning" }.Concat(settings))
+        foreach (var argument in new[] { dll, "--urls", $"http://127.0.0.1:{port}", $"--Binance:Endpoint={endpoint}", "--Logging:LogLevel:Default=Warning" }
+            .Concat(settings))
         {
             start.ArgumentList.Add(argument);
         }

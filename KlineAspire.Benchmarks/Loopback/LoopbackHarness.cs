@@ -17,7 +17,13 @@ internal static class LoopbackHarness
     {
         var streams = connections * streamsPerConnection;
         // Pings are written by the socket's own timer, outside the burst's batches: keep them out of the measured window.
-        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero, LoadMode = true, PingInterval = TimeSpan.FromMinutes(10), PongTimeout = TimeSpan.FromMinutes(10) });
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions
+        {
+            UpdatePeriod = TimeSpan.Zero,
+            LoadMode = true,
+            PingInterval = TimeSpan.FromMinutes(10),
+            PongTimeout = TimeSpan.FromMinutes(10),
+        });
         var symbols = Enumerable.Range(0, streams).Select(i => $"L{i:D5}USDT").ToArray();
         await using var ingestor = await IngestorProcess.StartAsync(simulator.WebSocketBaseUri, symbols, ["1m"],
             $"--Binance:MaxStreamsPerConnection={streamsPerConnection}", "--Binance:NoDataTimeout=00:10:00");
@@ -110,6 +116,7 @@ internal static class LoopbackHarness
         var calendar = KlineCalendar.Parse(interval);
         var open = calendar.OpenTimeAt(eventTime);
         var closeTime = calendar.CloseTime(open);
-        return new KlineCandle(symbol, interval, eventTime, open, closeTime, 1, 2, close, close, close + 1, close - 1, 12.5m, 2, false, close * 12.5m, 6m, close * 6m);
+        return new KlineCandle(symbol, interval, eventTime, open, closeTime, 1, 2, close, close, close + 1, close - 1, 12.5m, 2, false,
+            close * 12.5m, 6m, close * 6m);
     }
 }

@@ -7,7 +7,10 @@ namespace KlineAspire.Ingestor.Candles;
 /// </summary>
 public struct ClosedCandle
 {
-    /// <summary>The values are final: the candle closed by its <c>x:true</c> update, or on a feed covered until its final update could no longer come.</summary>
+    /// <summary>
+    /// The values are final: the candle closed by its <c>x:true</c> update, or on a feed covered until its final update
+    /// could no longer come.
+    /// </summary>
     public bool Known;
 
     public long OpenTime;
@@ -19,18 +22,19 @@ public struct ClosedCandle
     public double QuoteVolume;
     public long Trades;
 
-    public static ClosedCandle Of(long openTime, double open, double high, double low, double close, double baseVolume, double quoteVolume, long trades) => new()
-    {
-        Known = true,
-        OpenTime = openTime,
-        Open = open,
-        High = high,
-        Low = low,
-        Close = close,
-        BaseVolume = baseVolume,
-        QuoteVolume = quoteVolume,
-        Trades = trades,
-    };
+    public static ClosedCandle Of(long openTime, double open, double high, double low, double close, double baseVolume, double quoteVolume,
+        long trades) => new()
+        {
+            Known = true,
+            OpenTime = openTime,
+            Open = open,
+            High = high,
+            Low = low,
+            Close = close,
+            BaseVolume = baseVolume,
+            QuoteVolume = quoteVolume,
+            Trades = trades,
+        };
 
     /// <summary>A candle without trades: every price at the previous close, as Binance's history shows it.</summary>
     public static ClosedCandle Empty(long openTime, double lastClose) => Of(openTime, lastClose, lastClose, lastClose, lastClose, 0, 0, 0);

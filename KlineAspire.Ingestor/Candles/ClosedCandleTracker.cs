@@ -78,7 +78,10 @@ internal sealed class ClosedCandleTracker(KlineCalendar calendar, FeedCoverage c
         return coveredSinceUpdate;
     }
 
-    /// <summary>Closes counted when the candle stored at <paramref name="storedOpenTime"/> gives way to the candle opening at <paramref name="openTime"/>.</summary>
+    /// <summary>
+    /// Closes counted when the candle stored at <paramref name="storedOpenTime"/> gives way to the candle opening at
+    /// <paramref name="openTime"/>.
+    /// </summary>
     private long ClosesBefore(long storedOpenTime, long openTime)
     {
         var stored = _lastCountedOpenTime < storedOpenTime ? 1 : 0;

@@ -132,7 +132,10 @@ sealed class KlineCalendar
     /// <summary>Close time as Binance reports it: the next candle's open time minus one millisecond.</summary>
     public long CloseTime(long openTime) => NextOpenTime(openTime) - 1;
 
-    /// <summary>How many candle boundaries lie between two open times (both on this calendar), i.e. candles from the first up to, not including, the second.</summary>
+    /// <summary>
+    /// How many candle boundaries lie between two open times (both on this calendar), i.e. candles from the first up
+    /// to, not including, the second.
+    /// </summary>
     public long CandlesBetween(long fromOpenTime, long toOpenTime)
     {
         if (toOpenTime <= fromOpenTime)

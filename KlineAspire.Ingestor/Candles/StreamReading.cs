@@ -34,7 +34,10 @@ public struct StreamReading
     public double TakerBuyQuoteVolume;
     public long Trades;
 
-    /// <summary>The most recently closed candle whose values are final: by <c>x:true</c>, by the next candle's update, or <see cref="ClosedCandleTracker.FinalUpdateGrace"/> after its interval ended.</summary>
+    /// <summary>
+    /// The most recently closed candle whose values are final: by <c>x:true</c>, by the next candle's update, or
+    /// <see cref="ClosedCandleTracker.FinalUpdateGrace"/> after its interval ended.
+    /// </summary>
     public ClosedCandle LastClosed;
 
     /// <summary>Closed candles whose final update may have been missed while the feed was lost (before their grace ended); never decreases.</summary>

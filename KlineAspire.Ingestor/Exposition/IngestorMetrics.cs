@@ -26,16 +26,24 @@ public sealed class IngestorMetrics
         var meter = meterFactory.Create(IngestorTelemetry.MeterName);
         var staleAfterMs = (long)options.Value.StaleAfter.TotalMilliseconds;
 
-        meter.CreateObservableGauge("kline.ingestor.connections", () => Volatile.Read(ref _openConnections), unit: "{connection}", description: "Open WebSocket connections to Binance.");
-        meter.CreateObservableGauge("kline.ingestor.configured_streams", () => store.Count, unit: "{stream}", description: "Streams in the configuration (symbols x intervals).");
-        meter.CreateObservableGauge("kline.ingestor.subscribed_streams", () => Volatile.Read(ref _subscribedStreams), unit: "{stream}", description: "Streams whose subscription Binance acknowledged on an open connection.");
-        meter.CreateObservableGauge("kline.ingestor.stale_streams", () => store.Census(time.GetUtcNow().ToUnixTimeMilliseconds(), staleAfterMs).Stale, unit: "{stream}", description: "Configured streams without a price to serve: never updated, or their connection lost for longer than StaleAfter.");
-        meter.CreateObservableCounter("kline.ingestor.messages_received", () => Volatile.Read(ref _messagesReceived), unit: "{message}", description: "WebSocket messages received from Binance.");
+        meter.CreateObservableGauge("kline.ingestor.connections", () => Volatile.Read(ref _openConnections), unit: "{connection}",
+            description: "Open WebSocket connections to Binance.");
+        meter.CreateObservableGauge("kline.ingestor.configured_streams", () => store.Count, unit: "{stream}",
+            description: "Streams in the configuration (symbols x intervals).");
+        meter.CreateObservableGauge("kline.ingestor.subscribed_streams", () => Volatile.Read(ref _subscribedStreams), unit: "{stream}",
+            description: "Streams whose subscription Binance acknowledged on an open connection.");
+        meter.CreateObservableGauge("kline.ingestor.stale_streams", () => store.Census(time.GetUtcNow().ToUnixTimeMilliseconds(), staleAfterMs).Stale,
+            unit: "{stream}", description: "Configured streams without a price to serve: never updated, or their connection lost for longer than StaleAfter.");
+        meter.CreateObservableCounter("kline.ingestor.messages_received", () => Volatile.Read(ref _messagesReceived), unit: "{message}",
+            description: "WebSocket messages received from Binance.");
         _reconnects = meter.CreateCounter<long>("kline.ingestor.reconnects", unit: "{reconnect}", description: "Connections replaced, by reason.");
-        _connectionAttempts = meter.CreateCounter<long>("kline.ingestor.connection_attempts", unit: "{attempt}", description: "Connection attempts (handshake and subscription), by result.");
+        _connectionAttempts = meter.CreateCounter<long>("kline.ingestor.connection_attempts", unit: "{attempt}",
+            description: "Connection attempts (handshake and subscription), by result.");
         _invalidFrames = meter.CreateCounter<long>("kline.ingestor.invalid_frames", unit: "{frame}", description: "Frames rejected, by reason.");
-        _probes = meter.CreateCounter<long>("kline.ingestor.probes", unit: "{probe}", description: "LIST_SUBSCRIPTIONS probes of silent connections, by result (alive, resubscribed, failed).");
-        _supervisorRestarts = meter.CreateCounter<long>("kline.ingestor.supervisor_restarts", unit: "{restart}", description: "Connection supervisors restarted after an unexpected failure (a defect; should stay 0).");
+        _probes = meter.CreateCounter<long>("kline.ingestor.probes", unit: "{probe}",
+            description: "LIST_SUBSCRIPTIONS probes of silent connections, by result (alive, resubscribed, failed).");
+        _supervisorRestarts = meter.CreateCounter<long>("kline.ingestor.supervisor_restarts", unit: "{restart}",
+            description: "Connection supervisors restarted after an unexpected failure (a defect; should stay 0).");
         _lag = meter.CreateHistogram("kline.ingestor.lag", unit: "s", description: "Delay from the exchange event time to receipt.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LagBuckets });
     }

@@ -19,7 +19,10 @@ public static class KlineSeries
         .Concat(KlineInstruments.Groups)
         .ToDictionary(
             group => group,
-            group => KlineInstruments.All.Where(instrument => group == All || instrument.Groups.Contains(group)).Select(instrument => instrument.PrometheusName).ToArray(),
+            group => KlineInstruments.All
+                .Where(instrument => group == All || instrument.Groups.Contains(group))
+                .Select(instrument => instrument.PrometheusName)
+                .ToArray(),
             StringComparer.OrdinalIgnoreCase);
 
     private static readonly HashSet<string> InstrumentNames = new(InstrumentByName.Values, StringComparer.Ordinal);

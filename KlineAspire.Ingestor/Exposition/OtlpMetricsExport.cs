@@ -63,7 +63,8 @@ internal sealed partial class OtlpMetricsExport(
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Information, Message = "OTLP metrics: health, runtime and HTTP; market data (at most {PerStreamSeries} per-stream series this run, limit Binance:OtlpMarketSeriesLimit = {Limit}) {MarketData}.")]
+        [LoggerMessage(Level = LogLevel.Information, Message = "OTLP metrics: health, runtime and HTTP; market data (at most {PerStreamSeries} per-stream "
+            + "series this run, limit Binance:OtlpMarketSeriesLimit = {Limit}) {MarketData}.")]
         public static partial void OtlpMetrics(ILogger logger, long perStreamSeries, int limit, string marketData);
     }
 }

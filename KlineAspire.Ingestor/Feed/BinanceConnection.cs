@@ -170,7 +170,8 @@ internal sealed class BinanceConnection : IDisposable
         {
             await _client.SendInstant(request).ConfigureAwait(false);
         }
-        catch (Exception exception) when (exception is WebSocketException or IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+        catch (Exception exception) when (exception is WebSocketException or IOException or ObjectDisposedException or InvalidOperationException
+            or OperationCanceledException)
         {
             OnDropped();
             throw new ConnectionLostException(exception.Message);

@@ -47,7 +47,8 @@ internal sealed class ConnectionSupervisor(
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                var connection = new BinanceConnection(assignment, $"c{assignment.Index}.{++_generation}", _uri, options, processor, metrics, logger, time, connector);
+                var connection = new BinanceConnection(assignment, $"c{assignment.Index}.{++_generation}", _uri, options, processor, metrics, logger, time,
+                    connector);
                 var trace = new ConnectionTrace(connection.Name, assignment.Count, _uri);
                 if (!await TryOpenAsync(connection, trace, cancellationToken).ConfigureAwait(false))
                 {
@@ -136,9 +137,11 @@ internal sealed class ConnectionSupervisor(
     /// Gives up on a connection that failed: the reconnect decision becomes a span, the connection is closed and its
     /// lifetime span ends with the reason, and the next attempt waits out the backoff.
     /// </summary>
-    private async Task BackOffAsync(BinanceConnection connection, ConnectionTrace trace, DisconnectReason reason, TimeSpan delay, CancellationToken cancellationToken)
+    private async Task BackOffAsync(BinanceConnection connection, ConnectionTrace trace, DisconnectReason reason, TimeSpan delay,
+        CancellationToken cancellationToken)
     {
-        trace.Event("binance.reconnect", reason.ToLabel(), ("kline.reconnect.delay_seconds", delay.TotalSeconds), ("kline.connection.age_seconds", connection.Age.TotalSeconds));
+        trace.Event("binance.reconnect", reason.ToLabel(), ("kline.reconnect.delay_seconds", delay.TotalSeconds),
+            ("kline.connection.age_seconds", connection.Age.TotalSeconds));
         await EndAsync(connection, trace, reason, error: true).ConfigureAwait(false);
         await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
     }

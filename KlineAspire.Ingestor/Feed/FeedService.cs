@@ -38,7 +38,8 @@ internal sealed class FeedService(
         if (series.PerStreamSeries > InstrumentViews.Budget)
         {
             // About 62 bytes of exposition a series.
-            Log.ManySeries(logger, series.PerStreamSeries, series.Streams, series.SeriesPerStream, InstrumentViews.Budget, series.PerStreamSeries * 62 / (1024 * 1024));
+            Log.ManySeries(logger, series.PerStreamSeries, series.Streams, series.SeriesPerStream, InstrumentViews.Budget,
+                series.PerStreamSeries * 62 / (1024 * 1024));
         }
 
         var connectionLogger = loggerFactory.CreateLogger<ConnectionSupervisor>();

@@ -21,7 +21,8 @@ internal sealed class InvalidFrameLog(ILogger logger, TimeProvider time, string 
     public void ReportErrorResponse(long? requestId, int code, string message, ReadOnlySpan<byte> frame)
     {
         var text = message.Length > MaxDetailChars ? message[..MaxDetailChars] + "…" : message;
-        Report(InvalidFrameReason.ErrorResponse, $"request {requestId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"}, error {code}: {text}", frame);
+        Report(InvalidFrameReason.ErrorResponse,
+            $"request {requestId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"}, error {code}: {text}", frame);
     }
 
     public void Report(InvalidFrameReason reason, string? detail, ReadOnlySpan<byte> frame)

@@ -6,7 +6,10 @@ internal static partial class Log
     [LoggerMessage(1, LogLevel.Information, "Ingesting {StreamCount} streams over {ConnectionCount} connections from {Endpoint}")]
     public static partial void Plan(ILogger logger, int streamCount, int connectionCount, Uri endpoint);
 
-    [LoggerMessage(22, LogLevel.Warning, "Up to {Series} per-stream series this run ({Streams} streams × {SeriesPerStream} series of Binance:Series): past {Budget} the ingestor needs more than 400 MB and a /metrics scrape (about {ScrapeMiB} MiB) more than 0.3 s, and Prometheus 1-3 KiB per series. For the whole exchange, Binance:Series=kline_close_price,feed keeps the prices and the alerts at 4 series a stream; see the sizing in docs/metrics.md")]
+    [LoggerMessage(22, LogLevel.Warning, "Up to {Series} per-stream series this run ({Streams} streams × {SeriesPerStream} series of Binance:Series): "
+        + "past {Budget} the ingestor needs more than 400 MB and a /metrics scrape (about {ScrapeMiB} MiB) more than 0.3 s, and Prometheus 1-3 KiB "
+        + "per series. For the whole exchange, Binance:Series=kline_close_price,feed keeps the prices and the alerts at 4 series a stream; see the "
+        + "sizing in docs/metrics.md")]
     public static partial void ManySeries(ILogger logger, long series, int streams, int seriesPerStream, long budget, long scrapeMiB);
 
     [LoggerMessage(2, LogLevel.Information, "Connection {Connection} open to {Endpoint}; subscribing {StreamCount} streams")]
@@ -20,7 +23,8 @@ internal static partial class Log
     public static partial void AttemptFailed(ILogger logger, string connection, string reason, string error, TimeSpan delay);
 
     // Names the connection too: its delay is the first of that connection's back-off schedule.
-    [LoggerMessage(23, LogLevel.Warning, "Cannot stream from {Endpoint} ({Reason}): {Error}. Connection {Connection} retries with back-off, next in {Delay}; each further attempt is logged at Information until one succeeds")]
+    [LoggerMessage(23, LogLevel.Warning, "Cannot stream from {Endpoint} ({Reason}): {Error}. Connection {Connection} retries with back-off, next in "
+        + "{Delay}; each further attempt is logged at Information until one succeeds")]
     public static partial void Unreachable(ILogger logger, Uri endpoint, string error, string reason, string connection, TimeSpan delay);
 
     [LoggerMessage(24, LogLevel.Information, "Streaming from {Endpoint} again after {Outage}; {FailedAttempts} connection attempts failed meanwhile")]
@@ -29,10 +33,12 @@ internal static partial class Log
     [LoggerMessage(5, LogLevel.Warning, "Connection {Connection} ended ({Reason}) after {Age}; reconnecting in {Delay}")]
     public static partial void Disconnected(ILogger logger, string connection, string reason, TimeSpan age, TimeSpan delay);
 
-    [LoggerMessage(6, LogLevel.Information, "Connection {Connection} is being replaced ({Reason}) after {Age}; the old one stays open until the new one is subscribed")]
+    [LoggerMessage(6, LogLevel.Information, "Connection {Connection} is being replaced ({Reason}) after {Age}; the old one stays open until the new "
+        + "one is subscribed")]
     public static partial void Rotating(ILogger logger, string connection, string reason, TimeSpan age);
 
-    [LoggerMessage(7, LogLevel.Warning, "Connection {Connection}: invalid frame ({Reason}, {Detail}, {Length} bytes); {Suppressed} more suppressed since the last report")]
+    [LoggerMessage(7, LogLevel.Warning, "Connection {Connection}: invalid frame ({Reason}, {Detail}, {Length} bytes); {Suppressed} more suppressed "
+        + "since the last report")]
     public static partial void InvalidFrame(ILogger logger, string connection, string reason, string detail, int length, int suppressed);
 
     [LoggerMessage(8, LogLevel.Debug, "Connection {Connection}: invalid frame starts with {Excerpt}")]
@@ -68,7 +74,8 @@ internal static partial class Log
     [LoggerMessage(19, LogLevel.Information, "Connection {Connection} subscribed {Joined} and unsubscribed {Left} streams in place; it carries {StreamCount}")]
     public static partial void Changed(ILogger logger, string connection, int joined, int left, int streamCount);
 
-    [LoggerMessage(20, LogLevel.Warning, "Connection {Connection} could not apply a change of its streams ({Error}); replacing it, the new one subscribes the current set")]
+    [LoggerMessage(20, LogLevel.Warning, "Connection {Connection} could not apply a change of its streams ({Error}); replacing it, the new one "
+        + "subscribes the current set")]
     public static partial void ChangeFailed(ILogger logger, string connection, string error);
 
     [LoggerMessage(21, LogLevel.Information, "Connection {Connection} carries no stream any more; closing it")]

@@ -72,11 +72,13 @@ internal sealed class DataFlowHealthCheck(
             { FeedUp: 0 } when starting => (DataFlowState.Starting,
                 HealthCheckResult.Degraded($"Starting: connecting and subscribing {census.Streams} streams.", data: data)),
             { FeedUp: 0 } => (DataFlowState.NoFeed,
-                HealthCheckResult.Unhealthy($"No stream is being delivered: no connection has been subscribed for the last {settings.StaleAfter:g}.", data: data)),
+                HealthCheckResult.Unhealthy(
+                    $"No stream is being delivered: no connection has been subscribed for the last {settings.StaleAfter:g}.", data: data)),
             { WithData: 0 } => (DataFlowState.WaitingForFirstKline,
                 HealthCheckResult.Degraded("Subscribed, waiting for the first kline (Binance pushes a stream only when it changes).", data: data)),
             _ => (census.FeedUp < census.Streams ? DataFlowState.SomeFeedsLost : DataFlowState.SomeWithoutUpdate, HealthCheckResult.Degraded(
-                $"{census.Stale} of {census.Streams} streams have no price to serve: {census.Streams - census.FeedUp} with their feed lost, {census.Streams - census.WithData} without an update yet.",
+                $"{census.Stale} of {census.Streams} streams have no price to serve: {census.Streams - census.FeedUp} with their feed lost, "
+                + $"{census.Streams - census.WithData} without an update yet.",
                 data: data)),
         };
     }

@@ -327,7 +327,8 @@ public static class KlineFrameParser
         return true;
     }
 
-    private static bool ReadText(ref Utf8JsonReader reader, ref ParsedFrame frame, ref State state, Fields field, ref ReadOnlySpan<byte> target, string fieldName)
+    private static bool ReadText(ref Utf8JsonReader reader, ref ParsedFrame frame, ref State state, Fields field, ref ReadOnlySpan<byte> target,
+        string fieldName)
     {
         if (reader.TokenType != JsonTokenType.String || reader.ValueSpan.Length == 0)
         {

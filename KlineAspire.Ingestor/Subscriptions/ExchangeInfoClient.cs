@@ -20,7 +20,10 @@ public sealed class ExchangeInfoClient(IHttpClientFactory httpClients, RestWeigh
     /// <summary>The deadline of one request, from sending it to the answer parsed (<c>Binance:RestTimeout</c>).</summary>
     public TimeSpan RequestTimeout { get; } = options.Value.RestTimeout;
 
-    /// <summary>Every listed symbol with its status, within <see cref="RequestTimeout"/>; see <see cref="GetSymbolsAsync(TimeSpan, CancellationToken)"/>.</summary>
+    /// <summary>
+    /// Every listed symbol with its status, within <see cref="RequestTimeout"/>; see
+    /// <see cref="GetSymbolsAsync(TimeSpan, CancellationToken)"/>.
+    /// </summary>
     public Task<IReadOnlyList<ListedSymbol>> GetSymbolsAsync(CancellationToken cancellationToken) => GetSymbolsAsync(RequestTimeout, cancellationToken);
 
     /// <summary>
@@ -59,7 +62,11 @@ public sealed class ExchangeInfoClient(IHttpClientFactory httpClients, RestWeigh
                 throw new ExchangeInfoUnavailableException(ExchangeInfoFailure.Unreadable, "the answer has no 'symbols' list");
             }
 
-            return symbols.OfType<ExchangeInfoSymbol>().Where(s => !string.IsNullOrEmpty(s.Symbol)).Select(s => new ListedSymbol(s.Symbol!, s.Status ?? string.Empty)).ToList();
+            return symbols
+                .OfType<ExchangeInfoSymbol>()
+                .Where(s => !string.IsNullOrEmpty(s.Symbol))
+                .Select(s => new ListedSymbol(s.Symbol!, s.Status ?? string.Empty))
+                .ToList();
         }
         catch (HttpRequestException exception)
         {
@@ -68,7 +75,8 @@ public sealed class ExchangeInfoClient(IHttpClientFactory httpClients, RestWeigh
         catch (IOException exception)
         {
             // Past the headers the connection fails as an IOException (HttpIOException among them), not an HttpRequestException.
-            throw new ExchangeInfoUnavailableException(ExchangeInfoFailure.Transport, $"the connection failed while the answer was read: {exception.Message}", exception);
+            throw new ExchangeInfoUnavailableException(ExchangeInfoFailure.Transport, $"the connection failed while the answer was read: {exception.Message}",
+                exception);
         }
         catch (JsonException exception)
         {

@@ -34,7 +34,8 @@ public sealed class StartupSymbolCheck(ExchangeInfoClient exchangeInfo, SymbolSe
         IReadOnlyList<ListedSymbol> listed;
         try
         {
-            listed = await exchangeInfo.GetSymbolsAsync(exchangeInfo.RequestTimeout < MaxWait ? exchangeInfo.RequestTimeout : MaxWait, cancellationToken).ConfigureAwait(false);
+            listed = await exchangeInfo.GetSymbolsAsync(exchangeInfo.RequestTimeout < MaxWait ? exchangeInfo.RequestTimeout : MaxWait, cancellationToken)
+                .ConfigureAwait(false);
         }
         catch (ExchangeInfoUnavailableException exception)
         {

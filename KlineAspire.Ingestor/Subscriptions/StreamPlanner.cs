@@ -15,7 +15,8 @@ public static class StreamPlanner
     /// has been read (see <c>SymbolRefreshService</c>).
     /// </summary>
     public static StreamPlan Plan(BinanceOptions options) =>
-        Plan(options.Symbols.Where(symbol => !symbol.Contains(SymbolPattern.Wildcard, StringComparison.Ordinal)), options.Intervals, options.MaxStreamsPerConnection);
+        Plan(options.Symbols.Where(symbol => !symbol.Contains(SymbolPattern.Wildcard, StringComparison.Ordinal)), options.Intervals,
+            options.MaxStreamsPerConnection);
 
     public static StreamPlan Plan(IEnumerable<string> symbols, IEnumerable<string> intervals, int maxStreamsPerConnection) =>
         Spread(Expand(symbols, intervals), maxStreamsPerConnection);
@@ -38,7 +39,8 @@ public static class StreamPlanner
     /// </summary>
     /// <param name="loads">The stream count of each live connection, in the caller's order.</param>
     /// <returns>The streams to add to each live connection (same order as <paramref name="loads"/>), and the streams of each new connection.</returns>
-    public static (List<StreamId>[] ToExisting, List<List<StreamId>> ToNew) Place(IReadOnlyList<int> loads, IReadOnlyList<StreamId> added, int maxStreamsPerConnection)
+    public static (List<StreamId>[] ToExisting, List<List<StreamId>> ToNew) Place(IReadOnlyList<int> loads, IReadOnlyList<StreamId> added,
+        int maxStreamsPerConnection)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxStreamsPerConnection, 1);
         var counts = loads.ToArray();

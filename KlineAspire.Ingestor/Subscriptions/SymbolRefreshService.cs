@@ -166,7 +166,8 @@ internal sealed class SymbolRefreshService(
             var change = await catalog.ApplyAsync(selection.Symbols, cancellationToken).ConfigureAwait(false);
             if (!change.IsEmpty || !_resolved)
             {
-                SymbolLog.SelectionApplied(logger, selection.Symbols.Count, change.Added, change.Removed, change.ConnectionsOpened, change.ConnectionsClosed, change.Streams);
+                SymbolLog.SelectionApplied(logger, selection.Symbols.Count, change.Added, change.Removed, change.ConnectionsOpened, change.ConnectionsClosed,
+                    change.Streams);
             }
 
             if (change.Deferred > 0)

@@ -13,7 +13,8 @@ internal static class SymbolSelectionServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddKlineSymbolSelection(this IServiceCollection services)
     {
-        services.AddSingleton(provider => new SymbolSelector(SymbolPattern.FromConfiguration(provider.GetRequiredService<IOptions<BinanceOptions>>().Value.Symbols)));
+        services.AddSingleton(provider =>
+            new SymbolSelector(SymbolPattern.FromConfiguration(provider.GetRequiredService<IOptions<BinanceOptions>>().Value.Symbols)));
         services.AddSingleton<StartupSymbolCheck>();
         // Everything built from the startup selection is built when the host starts, after the check has run.
         services.AddSingleton(provider => provider.GetRequiredService<StartupSymbolCheck>().Result);
@@ -50,7 +51,8 @@ internal static class SymbolSelectionServiceCollectionExtensions
             });
 
         // HttpClient logs every failed request at Information with a stack trace; the refresh service logs one line instead.
-        services.Configure<LoggerFilterOptions>(logging => logging.AddFilter("System.Net.Http.HttpClient." + ExchangeInfoClient.HttpClientName, LogLevel.Warning));
+        services.Configure<LoggerFilterOptions>(logging =>
+            logging.AddFilter("System.Net.Http.HttpClient." + ExchangeInfoClient.HttpClientName, LogLevel.Warning));
 
         // A singleton too: the application awaits its LateRejection around the run.
         services.AddSingleton<SymbolRefreshService>();

@@ -14,6 +14,7 @@ public sealed class UnknownSymbolsException(IReadOnlyList<string> failures) : Ex
 internal static class UnknownSymbols
 {
     public static List<string> Failures(IEnumerable<SymbolPattern> unknown, Uri address) => unknown
-        .Select(literal => $"{BinanceOptions.SectionName}:{nameof(BinanceOptions.Symbols)}:{literal.Index} = '{literal.Text}' is not listed by exchangeInfo at {address}: Binance would acknowledge its subscription and then send nothing.")
+        .Select(literal => $"{BinanceOptions.SectionName}:{nameof(BinanceOptions.Symbols)}:{literal.Index} = '{literal.Text}' is not listed by "
+            + $"exchangeInfo at {address}: Binance would acknowledge its subscription and then send nothing.")
         .ToList();
 }

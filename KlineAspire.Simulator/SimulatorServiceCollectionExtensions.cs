@@ -34,6 +34,7 @@ public static class SimulatorServiceCollectionExtensions
         services.AddSingleton<FeedGate>();
         services.AddSingleton<SymbolUniverse>();
         services.AddSingleton<QuietStreams>();
+        services.AddSingleton<KlinePast>();
         services.AddSingleton<KlineHistory>();
         services.AddSingleton<SentUpdateCounts>();
         services.AddSingleton<KlinePublisher>();

@@ -1,3 +1,5 @@
+using KlineAspire.Ingestor.Configuration;
+using KlineAspire.Ingestor.History;
 using KlineAspire.Ingestor.Subscriptions;
 using Microsoft.Extensions.Options;
 
@@ -20,6 +22,27 @@ public static class IngestorApplication
         _ = app.Services.GetRequiredService<IOptions<StartupListing>>().Value;
         app.MapDefaultEndpoints();
         app.MapPrometheusScrapingEndpoint();
+        app.MapGet("/history", WriteHistoryAsync);
         return app;
+    }
+
+    /// <summary>
+    /// The REST history fetched so far as OpenMetrics with timestamps, for <c>promtool tsdb create-blocks-from openmetrics</c>
+    /// (docs/history.md). <c>X-Kline-History</c> says whether every stream's history is in (<c>complete</c>) or not yet
+    /// (<c>partial</c>); <c>?since=</c> (Unix seconds) leaves out older samples, for an import of what arrived later.
+    /// </summary>
+    private static async Task WriteHistoryAsync(HttpContext context, HistoryBook book, IOptions<BinanceOptions> options, TimeProvider time, double? since)
+    {
+        // Read before the body: a stream that completes while it is written is in the next answer, not half in this one.
+        var complete = book.IsComplete;
+        var streams = book.Streams;
+        var binance = options.Value;
+        var retentionStart = (time.GetUtcNow() - binance.HistoryRetention).ToUnixTimeMilliseconds();
+        var notBefore = since is { } seconds && double.IsFinite(seconds) ? Math.Max(retentionStart, (long)Math.Ceiling(seconds * 1000)) : retentionStart;
+        context.Response.ContentType = OpenMetricsHistory.ContentType;
+        context.Response.Headers["X-Kline-History"] = complete ? "complete" : "partial";
+        await using var writer = new StreamWriter(context.Response.Body, new System.Text.UTF8Encoding(false), 64 * 1024);
+        await OpenMetricsHistory.WriteAsync(writer, streams, binance.Series, notBefore, context.RequestAborted);
+        await writer.FlushAsync(context.RequestAborted);
     }
 }

@@ -85,6 +85,13 @@ public sealed class StreamSlot
                 return false;
             }
 
+            if (!_hasData && _closedBeforeStored.Known && _closedBeforeStored.OpenTime != Calendar.PreviousOpenTime(frame.OpenTime))
+            {
+                // A candle seeded from history before any update is the closed one only if it directly precedes the first
+                // candle received; otherwise the candles between are unknown, a gap as for a feed lost.
+                _closedBeforeStored = default;
+            }
+
             if (_hasData && frame.OpenTime > _openTime)
             {
                 // The stored candle is over: it closes now if x:true never came, and so do the empty candles between.
@@ -119,6 +126,28 @@ public sealed class StreamSlot
 
             _updatesApplied++;
             Volatile.Write(ref _hasData, true);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Makes <paramref name="candle"/>, read from REST history, the stream's closed candle if the slot knows none yet:
+    /// no closed candle of its own, no final update stored, and the seeded candle directly precedes the stored one (or
+    /// nothing is stored yet; then it must precede the first update). Candles the feed closes always win, and a seed is
+    /// strictly older than any candle the slot knows, so the grace and missed-candle accounting never sees it.
+    /// </summary>
+    /// <returns>Whether the candle was taken.</returns>
+    internal bool SeedClosed(ClosedCandle candle)
+    {
+        lock (_gate)
+        {
+            if (!candle.Known || _closedBeforeStored.Known || _storedIsFinal
+                || (_hasData && candle.OpenTime != Calendar.PreviousOpenTime(_openTime)))
+            {
+                return false;
+            }
+
+            _closedBeforeStored = candle;
             return true;
         }
     }

@@ -67,12 +67,19 @@ public static class OpenMetricsHistory
             }
 
             var closed = name.StartsWith("kline_closed_", StringComparison.Ordinal);
-            text.Append("# TYPE ").Append(name).Append(" gauge\n# HELP ").Append(name).Append(' ').Append(help).Append('\n');
+            var described = false;
             foreach (var stream in streams)
             {
-                if (stream.State != HistoryState.Done)
+                if (stream.State != HistoryState.Done || stream.Candles.Count == 0)
                 {
                     continue;
+                }
+
+                if (!described)
+                {
+                    // Only families with samples: history off (or none yet) is just "# EOF".
+                    text.Append("# TYPE ").Append(name).Append(" gauge\n# HELP ").Append(name).Append(' ').Append(help).Append('\n');
+                    described = true;
                 }
 
                 var calendar = KlineCalendar.Parse(stream.Stream.Interval);

@@ -59,6 +59,17 @@ public sealed class PrometheusServer : IAsyncDisposable
     }
 
     /// <summary>
+    /// A Prometheus that scrapes nothing, started on a data directory prepared beforehand (e.g. with blocks from
+    /// <c>promtool tsdb create-blocks-from</c>), which it reads at start. The directory is the caller's to delete.
+    /// </summary>
+    public static Task<PrometheusServer> StartOnDataAsync(string dataDirectory) =>
+        StartWithConfigurationAsync("""
+            global:
+              scrape_interval: 1s
+            scrape_configs: []
+            """, dataDirectory);
+
+    /// <summary>
     /// Prometheus started the way the container image starts it: <c>prometheus/docker-entrypoint.sh</c> renders the
     /// shipped template and rules from the environment, then execs Prometheus (the local binary instead of the image's).
     /// </summary>
@@ -85,7 +96,7 @@ public sealed class PrometheusServer : IAsyncDisposable
         return StartProcessAsync(start, directory, port);
     }
 
-    private static async Task<PrometheusServer> StartWithConfigurationAsync(string configuration)
+    private static async Task<PrometheusServer> StartWithConfigurationAsync(string configuration, string? dataDirectory = null)
     {
         var directory = Directory.CreateTempSubdirectory("kline-prometheus-").FullName;
         await File.WriteAllTextAsync(Path.Combine(directory, "prometheus.yml"), configuration, TestContext.Current.CancellationToken);
@@ -96,7 +107,7 @@ public sealed class PrometheusServer : IAsyncDisposable
             ArgumentList =
             {
                 $"--config.file={Path.Combine(directory, "prometheus.yml")}",
-                $"--storage.tsdb.path={Path.Combine(directory, "data")}",
+                $"--storage.tsdb.path={dataDirectory ?? Path.Combine(directory, "data")}",
                 $"--web.listen-address=127.0.0.1:{port}",
                 "--log.level=warn",
             },

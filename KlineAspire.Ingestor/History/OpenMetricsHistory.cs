@@ -55,8 +55,14 @@ public static class OpenMetricsHistory
 
     /// <param name="series">The selected series (<c>Binance:Series</c>): the others are left out, as from <c>/metrics</c>.</param>
     /// <param name="notBeforeUnixMs">No sample before this: the retention's start, or the <c>since</c> asked for, whichever is later.</param>
-    public static async Task WriteAsync(TextWriter writer, IReadOnlyList<StreamHistory> streams, IEnumerable<string> series, long notBeforeUnixMs, CancellationToken cancellationToken)
+    /// <param name="targetLabels">
+    /// The labels Prometheus adds to what it scrapes from the ingestor (<c>job</c>, <c>instance</c>), which a scrape would
+    /// give the live samples: without the same ones, backfilled samples would be series of their own.
+    /// </param>
+    public static async Task WriteAsync(TextWriter writer, IReadOnlyList<StreamHistory> streams, IEnumerable<string> series, long notBeforeUnixMs,
+        IReadOnlyDictionary<string, string> targetLabels, CancellationToken cancellationToken)
     {
+        var extra = string.Concat(targetLabels.OrderBy(label => label.Key, StringComparer.Ordinal).Select(label => $"{label.Key}=\"{Escape(label.Value)}\","));
         var selected = KlineSeries.InstrumentsFor(series);
         var text = new StringBuilder(FlushChars * 2);
         foreach (var (name, help, value) in Closed.Concat(Forming))
@@ -83,7 +89,8 @@ public static class OpenMetricsHistory
                 }
 
                 var calendar = KlineCalendar.Parse(stream.Stream.Interval);
-                var labels = $"{{interval=\"{stream.Stream.Interval}\",symbol=\"{stream.Stream.Symbol}\"}} ";
+                // Sorted by name, as the exposition's own: interval, instance, job, symbol.
+                var labels = $"{{interval=\"{stream.Stream.Interval}\",{extra}symbol=\"{stream.Stream.Symbol}\"}} ";
                 foreach (var candle in stream.Candles)
                 {
                     if (closed)
@@ -138,6 +145,9 @@ public static class OpenMetricsHistory
             Append(text, name, labels, value, nextEnd);
         }
     }
+
+    private static string Escape(string value) =>
+        value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
 
     private static void Append(StringBuilder text, string name, string labels, double value, long unixMs) =>
         text.Append(name).Append(labels).Append(value.ToString("R", CultureInfo.InvariantCulture)).Append(' ')

@@ -27,7 +27,8 @@ public sealed class PrometheusServer : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static Task<PrometheusServer> StartAsync(string job, Uri target, TimeSpan scrapeInterval)
+    /// <param name="dataDirectory">A data directory prepared beforehand (e.g. history imported with promtool), the caller's to delete; null for a fresh one.</param>
+    public static Task<PrometheusServer> StartAsync(string job, Uri target, TimeSpan scrapeInterval, string? dataDirectory = null)
     {
         var interval = $"{(int)scrapeInterval.TotalMilliseconds}ms";
         return StartWithConfigurationAsync($"""
@@ -39,7 +40,7 @@ public sealed class PrometheusServer : IAsyncDisposable
                 scrape_interval: {interval}
                 static_configs:
                   - targets: ["{target.Authority}"]
-            """);
+            """, dataDirectory);
     }
 
     /// <summary>

@@ -113,6 +113,67 @@ public class HistoryTests
         }
     }
 
+    [Fact]
+    public async Task Backfilled_and_live_candles_meet_without_a_duplicate_or_a_gap()
+    {
+        ExternalTool.Prometheus.Require();
+        ExternalTool.Promtool.Require();
+        var cancellation = TestContext.Current.CancellationToken;
+        var minute = TimeSpan.FromMinutes(1);
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.FromSeconds(1) }, cancellation);
+        string[] symbols = ["BTCUSDT", "XRPUSDT"];
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, symbols, ["1m"], HistorySettings(simulator, 30));
+        await CompleteHistoryAsync(ingestor);
+        // With the labels the scrape below gives the live samples: one series each.
+        var history = await HistoryAsync(ingestor, $"?job=ingestor&instance={ingestor.BaseAddress.Authority}");
+        Assert.Contains($"instance=\"{ingestor.BaseAddress.Authority}\",job=\"ingestor\",symbol=", history.Body, StringComparison.Ordinal);
+
+        var directory = Directory.CreateTempSubdirectory("kline-history-").FullName;
+        try
+        {
+            var file = Path.Combine(directory, "history.om");
+            var data = Path.Combine(directory, "data");
+            await File.WriteAllTextAsync(file, history.Body, cancellation);
+            var (exitCode, output) = await Promtool.RunAsync("tsdb", "create-blocks-from", "openmetrics", file, data);
+            Assert.True(exitCode == 0, $"promtool failed ({exitCode}):\n{output}");
+            // The history imported, then the live scrapes on top, as the AppHost's Prometheus starts.
+            await using var prometheus = await PrometheusServer.StartAsync("ingestor", ingestor.BaseAddress, TimeSpan.FromSeconds(5), data);
+
+            // Up to a candle that ends after Prometheus started, read once its following minute is over: the candles
+            // before it closed before the history's cut-off, around it, or live.
+            var calendar = KlineCalendar.Parse("1m");
+            var lastEnd = DateTimeOffset.FromUnixTimeMilliseconds(calendar.NextOpenTime(calendar.OpenTimeAt(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())));
+            await Task.Delay(lastEnd + minute + TimeSpan.FromSeconds(5) - DateTimeOffset.UtcNow, cancellation);
+
+            using var rest = SimulatorHttp.Client(simulator);
+            var firstEnd = lastEnd - 12 * minute;
+            var problems = new List<string>();
+            foreach (var symbol in symbols)
+            {
+                var rows = (await rest.GetRestAsync($"/api/v3/klines?symbol={symbol}&interval=1m&startTime={(firstEnd - minute).ToUnixTimeMilliseconds()}&limit=13")).Json.EnumerateArray().ToList();
+                Assert.Equal(13, rows.Count);
+                foreach (var (metric, column) in ClosedValues)
+                {
+                    var selector = $"{metric}{{symbol=\"{symbol}\",interval=\"1m\"}}";
+                    var series = await prometheus.QueryRangeAsync($"{selector} offset -60s", firstEnd, lastEnd, minute);
+                    Assert.True(series.Count == 1, $"{selector}: {series.Count} series, one expected");
+                    var points = Points(series);
+                    for (var index = 0; index < rows.Count; index++)
+                    {
+                        var end = firstEnd + index * minute;
+                        Compare(problems, $"{selector} offset -1m at {end:u}", points.GetValueOrDefault(end), column(rows[index]));
+                    }
+                }
+            }
+
+            Assert.True(problems.Count == 0, $"{problems.Count} differences across the junction:\n{string.Join(Environment.NewLine, problems.Take(40))}");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     private static Dictionary<DateTimeOffset, double> Points(IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, IReadOnlyList<(DateTimeOffset Time, double Value)> Points)> series) =>
         series.SelectMany(s => s.Points).ToDictionary(p => p.Time, p => p.Value);
 

@@ -29,7 +29,10 @@ internal sealed class KlinePast
         Start = time.GetUtcNow().ToUnixTimeMilliseconds();
     }
 
-    /// <summary>The simulator's start (Unix ms): the past is what closed before the candle forming then.</summary>
+    /// <summary>
+    /// The simulator's start (Unix ms): the past is what closed before the candle forming then. Taken when the host starts,
+    /// not at the first REST request: the feed, a hosted service, needs the publisher, which needs the history and this.
+    /// </summary>
     public long Start { get; }
 
     /// <summary>

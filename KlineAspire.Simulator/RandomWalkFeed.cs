@@ -11,12 +11,8 @@ internal sealed class RandomWalkFeed(
     KlinePublisher publisher,
     QuietStreams quiet,
     TimeProvider time,
-    KlinePast past,
     ILogger<RandomWalkFeed> logger) : BackgroundService
 {
-    /// <summary>The simulator's start, when the past ends: taken as the feed is created, with the host's start, not at the first REST request.</summary>
-    public long StartedAt { get; } = past.Start;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var period = options.UpdatePeriod;

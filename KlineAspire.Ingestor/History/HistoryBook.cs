@@ -8,7 +8,7 @@ public sealed class HistoryBook
 {
     private readonly ConcurrentDictionary<string, StreamHistory> _streams = new(StringComparer.Ordinal);
 
-    /// <summary>Every stream's history, in the order the streams were first tracked.</summary>
+    /// <summary>Every stream's history, by symbol and interval.</summary>
     public IReadOnlyList<StreamHistory> Streams => [.. _streams.Values.OrderBy(s => s.Stream.Symbol, StringComparer.Ordinal).ThenBy(s => s.Stream.Interval, StringComparer.Ordinal)];
 
     /// <summary>Every stream's history has been fetched or given up (true when there is none to fetch).</summary>

@@ -80,6 +80,26 @@ public class HistoryFetchTests
     }
 
     [Fact]
+    public async Task A_rest_failure_is_logged_counted_and_tried_again_until_the_history_is_in()
+    {
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.FromSeconds(2) }, TestContext.Current.CancellationToken);
+        simulator.Faults.RestFailsWith = 503;
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT"], ["1m"], HistorySettings(simulator, 5));
+        await ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_history_requests_total", ("result", "failure")) >= 1, "a history request failed");
+        Assert.Equal("partial", await HistoryStateAsync(ingestor));
+
+        simulator.Faults.RestFailsWith = null;
+        await Eventually.MatchAsync(() => HistoryStateAsync(ingestor), state => state == "complete", Timeout, "the history is in once REST answers");
+
+        var metrics = await ingestor.ScrapeAsync();
+        Assert.Equal(1, metrics.Value("kline_ingestor_history_streams", ("state", "done")));
+        Assert.Equal(1, metrics.Sum("kline_ingestor_history_requests_total", ("result", "success")));
+        Assert.Contains(ingestor.Logs.GetSnapshot(), record => record.Level == LogLevel.Warning
+            && record.Message.StartsWith("History of btcusdt@kline_1m failed (HTTP 503", StringComparison.Ordinal) && record.Message.Contains("trying again in", StringComparison.Ordinal));
+        Assert.Contains(ingestor.Logs.GetSnapshot(), record => record.Message.StartsWith("History complete: 1 streams done, 0 failed, 0 skipped; 5 closed candles", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_symbol_rest_does_not_know_is_skipped_with_a_warning()
     {
         var cancellation = TestContext.Current.CancellationToken;

@@ -28,6 +28,9 @@ internal sealed class BinanceOptionsValidator : IValidateOptions<BinanceOptions>
         ValidateSeries(options.Series, failures);
         RequireRange(failures, nameof(options.OtlpMarketSeriesLimit), options.OtlpMarketSeriesLimit, 0, int.MaxValue);
         RequireRange(failures, nameof(options.ListingHeadroom), options.ListingHeadroom, 0, StreamCapacity.MaxSymbols);
+        // One request per stream: Binance serves at most 1000 candles a request.
+        RequireRange(failures, nameof(options.HistoryCandles), options.HistoryCandles, 0, BinanceLimits.MaxKlinesPerRequest);
+        RequirePositive(failures, nameof(options.HistoryRetention), options.HistoryRetention);
 
         RequireRange(failures, nameof(options.MaxStreamsPerConnection), options.MaxStreamsPerConnection, 1, BinanceLimits.MaxStreamsPerConnection);
         if (options.MaxMessagesPerSecond is < 1 or > BinanceLimits.MaxClientMessagesPerSecond)

@@ -3,6 +3,7 @@ using KlineAspire.Ingestor.Configuration;
 using KlineAspire.Ingestor.Exposition;
 using KlineAspire.Ingestor.Feed;
 using KlineAspire.Ingestor.Health;
+using KlineAspire.Ingestor.History;
 using KlineAspire.Ingestor.Subscriptions;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -37,6 +38,11 @@ public static class IngestorServiceCollectionExtensions
             provider.GetRequiredService<MarketReadings>()));
         services.AddKlineSymbolSelection();
         services.AddHostedService<FeedService>();
+        // After the feed, so that history never delays it; served at /history (IngestorApplication).
+        services.AddSingleton<HistoryBook>();
+        services.AddSingleton<KlinesClient>();
+        services.AddSingleton<HistoryMetrics>();
+        services.AddHostedService<HistoryFetchService>();
 
         services.AddSingleton<DataFlowHealthLog>();
         services.AddHealthChecks().AddCheck<DataFlowHealthCheck>(DataFlowHealthCheck.Name);

@@ -127,7 +127,7 @@ internal static class BinanceRestEndpoints
         }
 
         // Binance serves at most 1000 rows whatever the limit asked for.
-        var rows = history.Query(StreamNames.Kline(symbol, interval), startTime, endTime, (int)Math.Min(limit ?? DefaultKlineLimit, MaxKlineLimit));
+        var rows = history.Query(symbol, interval, startTime, endTime, (int)Math.Min(limit ?? DefaultKlineLimit, MaxKlineLimit));
         return Results.Content(KlineRows.ToJson(rows), "application/json");
     }
 

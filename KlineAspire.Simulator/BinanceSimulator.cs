@@ -22,9 +22,10 @@ public sealed class BinanceSimulator : IAsyncDisposable
 
     internal BinanceSimulator(SimulatorOptions options, SimulatorFaults faults, SymbolUniverse symbols, QuietStreams quiet, IServer server,
         SimulatorConnections connections, ConnectionAttemptBudget attempts, LimitViolations violations, FeedGate feed, KlinePublisher publisher,
-        SentUpdateCounts sent, ClientCloses closes)
+        SentUpdateCounts sent, ClientCloses closes, RestRequestCounts restRequests)
     {
         ClientCloses = closes;
+        RestRequests = restRequests;
         Options = options;
         Faults = faults;
         Symbols = symbols;
@@ -39,6 +40,9 @@ public sealed class BinanceSimulator : IAsyncDisposable
     }
 
     public SimulatorOptions Options { get; }
+
+    /// <summary>REST weight served per minute at most, and requests refused with 429 or 418.</summary>
+    public RestRequestCounts RestRequests { get; }
 
     /// <summary>Close frames received from clients, kept after their connections are gone.</summary>
     public ClientCloses ClientCloses { get; }

@@ -3,10 +3,10 @@ using System.Collections.Concurrent;
 namespace KlineAspire.Simulator;
 
 /// <summary>
-/// The candles published per UTC kline stream, for <c>GET /api/v3/klines</c>: the last
-/// <see cref="SimulatorOptions.KlineHistoryLength"/> finished candles, each as last sent, plus the forming one.
+/// The candles of every UTC kline stream, for <c>GET /api/v3/klines</c>: its past (<see cref="KlinePast"/>), then the last
+/// <see cref="SimulatorOptions.KlineHistoryLength"/> finished candles published, each as last sent, plus the forming one.
 /// </summary>
-internal sealed class KlineHistory(SimulatorOptions options)
+internal sealed class KlineHistory(SimulatorOptions options, KlinePast past)
 {
     private readonly ConcurrentDictionary<string, StreamCandles> _streams = new(StringComparer.Ordinal);
 
@@ -23,14 +23,11 @@ internal sealed class KlineHistory(SimulatorOptions options)
     /// Binance's selection: candles opening within [start, end]; from <paramref name="startTime"/> on the first
     /// <paramref name="limit"/>, otherwise the latest <paramref name="limit"/>; oldest first.
     /// </summary>
-    public IReadOnlyList<KlineCandle> Query(string streamName, long? startTime, long? endTime, int limit)
+    public IReadOnlyList<KlineCandle> Query(string symbol, string interval, long? startTime, long? endTime, int limit)
     {
-        if (!_streams.TryGetValue(streamName, out var candles))
-        {
-            return [];
-        }
-
-        var inRange = candles.Snapshot().Where(c => c.OpenTime >= (startTime ?? long.MinValue) && c.OpenTime <= (endTime ?? long.MaxValue)).ToList();
+        var published = _streams.TryGetValue(StreamNames.Kline(symbol, interval), out var candles) ? candles.Snapshot() : [];
+        var all = past.Before(symbol, interval, published.Count > 0 ? published[0].OpenTime : null).Concat(published);
+        var inRange = all.Where(c => c.OpenTime >= (startTime ?? long.MinValue) && c.OpenTime <= (endTime ?? long.MaxValue)).ToList();
         return startTime is null ? inRange.TakeLast(limit).ToList() : inRange.Take(limit).ToList();
     }
 

@@ -9,17 +9,6 @@ namespace KlineAspire.Simulator;
 /// </summary>
 internal sealed class RandomWalk(int seed, TimeSpan finalUpdateDelay)
 {
-    private static readonly Dictionary<string, decimal> KnownPrices = new(StringComparer.Ordinal)
-    {
-        ["BTCUSDT"] = 91_250m,
-        ["ETHUSDT"] = 3_050m,
-        ["BNBUSDT"] = 880m,
-        ["SOLUSDT"] = 142m,
-        ["XRPUSDT"] = 2.15m,
-        ["DOGEUSDT"] = 0.155m,
-        ["ADAUSDT"] = 0.42m,
-    };
-
     private readonly long _finalUpdateDelayMs = (long)finalUpdateDelay.TotalMilliseconds;
     private readonly Random _random = new(seed);
     private readonly Dictionary<string, SymbolState> _symbols = new(StringComparer.Ordinal);
@@ -185,7 +174,7 @@ internal sealed class RandomWalk(int seed, TimeSpan finalUpdateDelay)
     {
         if (!_symbols.TryGetValue(symbol, out var state))
         {
-            state = new SymbolState(StartPrice(symbol), 1_000_000 + _random.Next(1_000_000));
+            state = new SymbolState(MarketPrices.StartPrice(seed, symbol), 1_000_000 + _random.Next(1_000_000));
             _symbols[symbol] = state;
         }
 
@@ -202,14 +191,11 @@ internal sealed class RandomWalk(int seed, TimeSpan finalUpdateDelay)
         return new Trade(before, price, trades, first, first + trades - 1, baseVolume, taker);
     }
 
-    private decimal StartPrice(string symbol) =>
-        KnownPrices.TryGetValue(symbol, out var known) ? known : Round(0.01m + (decimal)(_random.NextDouble() * 500), 4);
+    private static int Decimals(decimal price) => MarketPrices.Decimals(price);
 
-    private static int Decimals(decimal price) => price >= 1000 ? 2 : price >= 1 ? 4 : 8;
+    private static decimal TickSize(decimal price) => MarketPrices.TickSize(Decimals(price));
 
-    private static decimal TickSize(decimal price) => Decimals(price) switch { 2 => 0.01m, 4 => 0.0001m, _ => 0.00000001m };
-
-    private static decimal Round(decimal value, int decimals) => Math.Round(value, decimals, MidpointRounding.ToEven);
+    private static decimal Round(decimal value, int decimals) => MarketPrices.Round(value, decimals);
 
     private sealed class SymbolState(decimal price, long nextTradeId)
     {

@@ -11,7 +11,7 @@ internal readonly record struct RequestWeightDecision(int StatusCode, int UsedWe
 /// with <c>Retry-After</c>, and a client that keeps going while limited gets its IP banned (418). The simulator runs on
 /// loopback, so every client counts as one IP.
 /// </summary>
-internal sealed class RequestWeightLimiter(SimulatorOptions options, TimeProvider time)
+internal sealed class RequestWeightLimiter(SimulatorOptions options, TimeProvider time, RestRequestCounts counts)
 {
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
 
@@ -36,6 +36,7 @@ internal sealed class RequestWeightLimiter(SimulatorOptions options, TimeProvide
 
             if (now < _bannedUntil)
             {
+                counts.Refused(StatusCodes.Status418ImATeapot);
                 return new RequestWeightDecision(StatusCodes.Status418ImATeapot, _used, _bannedUntil - now, _bannedUntil);
             }
 
@@ -45,15 +46,18 @@ internal sealed class RequestWeightLimiter(SimulatorOptions options, TimeProvide
                 {
                     _bannedUntil = now + options.IpBanDuration;
                     _refusedInARow = 0;
+                    counts.Refused(StatusCodes.Status418ImATeapot);
                     return new RequestWeightDecision(StatusCodes.Status418ImATeapot, _used, options.IpBanDuration, _bannedUntil);
                 }
 
+                counts.Refused(StatusCodes.Status429TooManyRequests);
                 var nextMinute = DateTimeOffset.FromUnixTimeMilliseconds((minute + 1) * (long)Minute.TotalMilliseconds);
                 return new RequestWeightDecision(StatusCodes.Status429TooManyRequests, _used, nextMinute - now, _bannedUntil);
             }
 
             _used += weight;
             _refusedInARow = 0;
+            counts.Served(_used);
             return new RequestWeightDecision(StatusCodes.Status200OK, _used, TimeSpan.Zero, _bannedUntil);
         }
     }

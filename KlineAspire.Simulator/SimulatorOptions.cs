@@ -72,6 +72,13 @@ public sealed class SimulatorOptions
     /// <summary>Finished candles kept per UTC stream for <c>GET /api/v3/klines</c> (plus the forming one). Zero keeps none.</summary>
     public int KlineHistoryLength { get; set; } = 1000;
 
+    /// <summary>
+    /// Closed candles before the start that <c>GET /api/v3/klines</c> serves for every UTC stream, the same in every run
+    /// with the same <see cref="Seed"/> (<see cref="KlinePast"/>); the live walk continues them. Only while the random-walk
+    /// feed runs (<see cref="UpdatePeriod"/> above zero). Zero serves no past.
+    /// </summary>
+    public int PastCandles { get; set; } = 1000;
+
     /// <summary>REST request weight allowed per minute (Binance: 6,000); above it requests get HTTP 429.</summary>
     public int RequestWeightPerMinute { get; set; } = 6000;
 

@@ -34,9 +34,11 @@ public static class SimulatorServiceCollectionExtensions
         services.AddSingleton<FeedGate>();
         services.AddSingleton<SymbolUniverse>();
         services.AddSingleton<QuietStreams>();
+        services.AddSingleton<KlinePast>();
         services.AddSingleton<KlineHistory>();
         services.AddSingleton<SentUpdateCounts>();
         services.AddSingleton<KlinePublisher>();
+        services.AddSingleton<RestRequestCounts>();
         services.AddSingleton<RequestWeightLimiter>();
         services.AddSingleton(sp => new BinanceSimulator(
             sp.GetRequiredService<SimulatorOptions>(),
@@ -50,7 +52,8 @@ public static class SimulatorServiceCollectionExtensions
             sp.GetRequiredService<FeedGate>(),
             sp.GetRequiredService<KlinePublisher>(),
             sp.GetRequiredService<SentUpdateCounts>(),
-            sp.GetRequiredService<ClientCloses>()));
+            sp.GetRequiredService<ClientCloses>(),
+            sp.GetRequiredService<RestRequestCounts>()));
         services.AddSingleton<ControlMessageHandler>();
         services.AddSingleton<WebSocketSession>();
         services.AddHostedService<RandomWalkFeed>();

@@ -46,6 +46,36 @@ internal sealed class ClosedCandleTracker(KlineCalendar calendar, FeedCoverage c
         _missedCandles = Math.Max(_missedCandles + missed, _missedReported);
     }
 
+    /// <summary>
+    /// Takes <paramref name="candle"/>, read from REST history, as the closed candle if none is known yet: no closed
+    /// candle of its own, no final update stored, and the seeded candle directly precedes the stored one (or, with
+    /// nothing stored yet, must precede the first update: <see cref="FirstUpdate"/>). A seed is therefore strictly older
+    /// than any candle the stream knows, so the grace and missed-candle accounting never judges it.
+    /// </summary>
+    public bool Seed(ClosedCandle candle, long? storedOpenTime)
+    {
+        if (!candle.Known || _closedBeforeStored.Known || _storedIsFinal
+            || (storedOpenTime is { } stored && candle.OpenTime != calendar.PreviousOpenTime(stored)))
+        {
+            return false;
+        }
+
+        _closedBeforeStored = candle;
+        return true;
+    }
+
+    /// <summary>
+    /// The stream's first update opens at <paramref name="openTime"/>: a candle seeded before it is the closed one only if
+    /// it directly precedes; otherwise the candles between are unknown, a gap as for a feed lost.
+    /// </summary>
+    public void FirstUpdate(long openTime)
+    {
+        if (_closedBeforeStored.Known && _closedBeforeStored.OpenTime != calendar.PreviousOpenTime(openTime))
+        {
+            _closedBeforeStored = default;
+        }
+    }
+
     /// <summary>An update of the candle opening at <paramref name="openTime"/> was stored; <paramref name="isFinal"/> when it carried x:true.</summary>
     public void Stored(long openTime, bool isFinal)
     {

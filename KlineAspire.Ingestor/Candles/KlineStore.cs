@@ -58,6 +58,9 @@ public sealed class KlineStore
         }
     }
 
+    /// <summary>The slot of <paramref name="stream"/>, if the store holds it (off the hot path: history seeds closed candles with it).</summary>
+    public StreamSlot? Find(StreamId stream) => _snapshot.ByKey.Dictionary.GetValueOrDefault(stream.Key);
+
     /// <summary>
     /// Finds the slot for a payload's symbol and interval (UTF-8, as received); <paramref name="utc8"/> when the
     /// combined wrapper named an <c>@+08:00</c> stream, whose payload carries the bare interval.

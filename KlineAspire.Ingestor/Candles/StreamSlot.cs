@@ -60,7 +60,11 @@ public sealed class StreamSlot
                 return false;
             }
 
-            if (_hasData && frame.OpenTime > _openTime)
+            if (!_hasData)
+            {
+                _closed.FirstUpdate(frame.OpenTime);
+            }
+            else if (frame.OpenTime > _openTime)
             {
                 var stored = Stored();
                 _closed.Superseded(in stored, frame.OpenTime);
@@ -80,6 +84,19 @@ public sealed class StreamSlot
             _closed.Stored(frame.OpenTime, frame.IsClosed);
             Volatile.Write(ref _hasData, true);
             return true;
+        }
+    }
+
+    /// <summary>
+    /// Makes <paramref name="candle"/>, read from REST history, the stream's closed candle if the slot knows none yet
+    /// (<see cref="ClosedCandleTracker.Seed"/>): candles the feed closes always win.
+    /// </summary>
+    /// <returns>Whether the candle was taken.</returns>
+    internal bool SeedClosed(ClosedCandle candle)
+    {
+        lock (_gate)
+        {
+            return _closed.Seed(candle, _hasData ? _openTime : null);
         }
     }
 

@@ -20,4 +20,10 @@ public static class BinanceLimits
 
     /// <summary>The weight of <c>GET /api/v3/exchangeInfo</c> without parameters.</summary>
     public const int ExchangeInfoWeight = 20;
+
+    /// <summary>The weight of <c>GET /api/v3/klines</c>, whatever its limit.</summary>
+    public const int KlinesWeight = 2;
+
+    /// <summary>The most rows one <c>GET /api/v3/klines</c> returns.</summary>
+    public const int MaxKlinesPerRequest = 1000;
 }

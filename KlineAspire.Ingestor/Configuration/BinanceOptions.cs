@@ -26,6 +26,17 @@ public sealed class BinanceOptions
     public List<string> Intervals { get; set; } = ["1m"];
 
     /// <summary>
+    /// Closed candles per stream read from REST (<c>GET /api/v3/klines</c>, one request of weight 2 each) in the
+    /// background after startup and served at <c>/history</c> for Prometheus to import. 0 turns history off.
+    /// </summary>
+    public int HistoryCandles { get; set; } = DefaultHistoryCandles;
+
+    public const int DefaultHistoryCandles = 1000;
+
+    /// <summary>History older than this is left out of <c>/history</c>: Prometheus' retention (its default is 15 days).</summary>
+    public TimeSpan HistoryRetention { get; set; } = TimeSpan.FromDays(15);
+
+    /// <summary>
     /// Per-stream series to export: Prometheus metric names and groups (the exposition's instrument list).
     /// Every series costs memory in the ingestor and in Prometheus, per stream.
     /// </summary>

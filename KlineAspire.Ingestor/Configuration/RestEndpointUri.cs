@@ -28,6 +28,9 @@ public static class RestEndpointUri
         return true;
     }
 
+    public static Uri Klines(string endpoint) =>
+        TryCreate(endpoint, out var uri, out var problem) ? new Uri(uri, "api/v3/klines") : throw new ArgumentException(problem, nameof(endpoint));
+
     public static Uri ExchangeInfo(string endpoint) =>
         TryCreate(endpoint, out var uri, out var problem) ? new Uri(uri, "api/v3/exchangeInfo") : throw new ArgumentException(problem, nameof(endpoint));
 }

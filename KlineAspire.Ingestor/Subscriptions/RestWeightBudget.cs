@@ -7,7 +7,8 @@ namespace KlineAspire.Ingestor.Subscriptions;
 /// Keeps the ingestor's REST requests inside Binance's request weight per IP and minute, which it shares with every
 /// other client on the address (backfills, dashboards, other services). Three rules:
 /// <list type="bullet">
-/// <item>its own requests spend at most <see cref="OwnShare"/> of the limit per minute, whatever the refresh interval and retries;</item>
+/// <item>its own requests (exchangeInfo and the klines history alike) spend at most <see cref="OwnShare"/> of the limit per
+/// minute, whatever the refresh interval, the selection's size and retries;</item>
 /// <item>when <c>X-MBX-USED-WEIGHT-1M</c> says the address is past <see cref="PauseAboveShare"/> of the limit, it waits for the next minute;</item>
 /// <item>after a 429 it waits for <c>Retry-After</c>, and after a 418 (the address is banned) it sends nothing until the ban ends,
 /// because every request during a ban lengthens it.</item>
@@ -15,7 +16,7 @@ namespace KlineAspire.Ingestor.Subscriptions;
 /// </summary>
 public sealed class RestWeightBudget
 {
-    /// <summary>A tenth of the limit: 600 weight, 30 exchangeInfo requests a minute at most.</summary>
+    /// <summary>A tenth of the limit: 600 weight, 30 exchangeInfo or 300 klines requests a minute at most.</summary>
     public const double OwnShare = 0.1;
 
     /// <summary>Others on the address may need the rest: past half the limit, refreshing can wait for the next minute.</summary>
@@ -29,11 +30,12 @@ public sealed class RestWeightBudget
     private long _notBeforeUnixMs;
     private int _usedWeight;
 
+    /// <param name="requestWeight">The weight of a request that names none (exchangeInfo's).</param>
     public RestWeightBudget(int requestWeight, TimeProvider time)
     {
         _weight = requestWeight;
         _time = time;
-        _own = new SlidingWindowLimiter(Math.Max(1, (int)(BinanceLimits.RequestWeightPerMinute * OwnShare) / requestWeight), Minute, time);
+        _own = new SlidingWindowLimiter(Math.Max(requestWeight, (int)(BinanceLimits.RequestWeightPerMinute * OwnShare)), Minute, time);
     }
 
     /// <summary>The weight the address had used in the current minute, as the last response reported it.</summary>
@@ -43,25 +45,31 @@ public sealed class RestWeightBudget
     public DateTimeOffset? BlockedUntil =>
         Volatile.Read(ref _notBeforeUnixMs) is var at && at > _time.GetUtcNow().ToUnixTimeMilliseconds() ? DateTimeOffset.FromUnixTimeMilliseconds(at) : null;
 
-    /// <summary>Waits until a request of this weight may go out.</summary>
-    public async Task AcquireAsync(CancellationToken cancellationToken)
+    /// <summary>Waits until a request of the default weight may go out.</summary>
+    public Task AcquireAsync(CancellationToken cancellationToken) => AcquireAsync(_weight, cancellationToken);
+
+    /// <summary>Waits until a request of <paramref name="weight"/> may go out.</summary>
+    public async Task AcquireAsync(int weight, CancellationToken cancellationToken)
     {
         if (BlockedUntil is { } until && until - _time.GetUtcNow() is var wait && wait > TimeSpan.Zero)
         {
             await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
         }
 
-        await _own.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        await _own.AcquireAsync(weight, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reads what a response says about the address's weight.</summary>
-    public void Observe(int statusCode, int? usedWeight, TimeSpan? retryAfter)
+    public void Observe(int statusCode, int? usedWeight, TimeSpan? retryAfter) => Observe(statusCode, usedWeight, retryAfter, _weight);
+
+    /// <summary>Reads what a response says about the address's weight; <paramref name="nextWeight"/> is what the next request would add.</summary>
+    public void Observe(int statusCode, int? usedWeight, TimeSpan? retryAfter, int nextWeight)
     {
         var now = _time.GetUtcNow();
         if (usedWeight is { } used)
         {
             Volatile.Write(ref _usedWeight, used);
-            if (used + _weight > BinanceLimits.RequestWeightPerMinute * PauseAboveShare)
+            if (used + nextWeight > BinanceLimits.RequestWeightPerMinute * PauseAboveShare)
             {
                 // Binance counts weight per calendar minute; a little past its start, so our clock's skew does not matter.
                 var nextMinute = (now.ToUnixTimeMilliseconds() / (long)Minute.TotalMilliseconds + 1) * (long)Minute.TotalMilliseconds + 1_000;

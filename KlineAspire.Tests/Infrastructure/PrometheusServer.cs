@@ -27,7 +27,8 @@ public sealed class PrometheusServer : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static Task<PrometheusServer> StartAsync(string job, Uri target, TimeSpan scrapeInterval)
+    /// <param name="dataDirectory">A data directory prepared beforehand (e.g. history imported with promtool), the caller's to delete; null for a fresh one.</param>
+    public static Task<PrometheusServer> StartAsync(string job, Uri target, TimeSpan scrapeInterval, string? dataDirectory = null)
     {
         var interval = $"{(int)scrapeInterval.TotalMilliseconds}ms";
         return StartWithConfigurationAsync($"""
@@ -39,7 +40,7 @@ public sealed class PrometheusServer : IAsyncDisposable
                 scrape_interval: {interval}
                 static_configs:
                   - targets: ["{target.Authority}"]
-            """);
+            """, dataDirectory);
     }
 
     /// <summary>
@@ -57,6 +58,17 @@ public sealed class PrometheusServer : IAsyncDisposable
             scrape_configs: []
             """);
     }
+
+    /// <summary>
+    /// A Prometheus that scrapes nothing, started on a data directory prepared beforehand (e.g. with blocks from
+    /// <c>promtool tsdb create-blocks-from</c>), which it reads at start. The directory is the caller's to delete.
+    /// </summary>
+    public static Task<PrometheusServer> StartOnDataAsync(string dataDirectory) =>
+        StartWithConfigurationAsync("""
+            global:
+              scrape_interval: 1s
+            scrape_configs: []
+            """, dataDirectory);
 
     /// <summary>
     /// Prometheus started the way the container image starts it: <c>prometheus/docker-entrypoint.sh</c> renders the
@@ -85,7 +97,7 @@ public sealed class PrometheusServer : IAsyncDisposable
         return StartProcessAsync(start, directory, port);
     }
 
-    private static async Task<PrometheusServer> StartWithConfigurationAsync(string configuration)
+    private static async Task<PrometheusServer> StartWithConfigurationAsync(string configuration, string? dataDirectory = null)
     {
         var directory = Directory.CreateTempSubdirectory("kline-prometheus-").FullName;
         await File.WriteAllTextAsync(Path.Combine(directory, "prometheus.yml"), configuration, TestContext.Current.CancellationToken);
@@ -96,7 +108,7 @@ public sealed class PrometheusServer : IAsyncDisposable
             ArgumentList =
             {
                 $"--config.file={Path.Combine(directory, "prometheus.yml")}",
-                $"--storage.tsdb.path={Path.Combine(directory, "data")}",
+                $"--storage.tsdb.path={dataDirectory ?? Path.Combine(directory, "data")}",
                 $"--web.listen-address=127.0.0.1:{port}",
                 "--log.level=warn",
             },

@@ -42,6 +42,8 @@ public sealed class RunningIngestor : IAsyncDisposable
             // No REST unless a test names one (settings come later and win): literal symbols start unchecked, as before
             // exchangeInfo was read, and a refused port fails at once instead of waiting on a DNS lookup of api.binance.com.
             "--Binance:RestEndpoint=http://127.0.0.1:1",
+            // No REST history either unless a test asks for it (HistoryTests).
+            "--Binance:HistoryCandles=0",
             // Tests drop connections and fail exchangeInfo on purpose; reconnect and retry quickly.
             "--Binance:ReconnectBaseDelay=00:00:00.100",
             "--Binance:ReconnectMaxDelay=00:00:01",

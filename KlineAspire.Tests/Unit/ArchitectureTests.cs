@@ -21,6 +21,7 @@ public partial class ArchitectureTests
         "Candles",       // the calendar, the store of every stream's candles, closed-candle and gap accounting
         "Exposition",    // readings of the store per collection, the gauges, the ingestor's own metrics, OTLP
         "Subscriptions", // which symbols and streams, on which connection, with whose coverage
+        "History",       // each stream's past candles from REST, within the shared weight budget, as OpenMetrics for Prometheus
         "Feed",          // the connections to Binance, and the junction frame -> parse -> store -> count
         "Health",        // whether data is actually flowing
     ];

@@ -1,0 +1,240 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using KlineAspire.Ingestor.Candles;
+using KlineAspire.Simulator;
+using KlineAspire.Tests.Infrastructure;
+
+namespace KlineAspire.Tests.Integration;
+
+/// <summary>
+/// History from the first minute: the ingestor reads every stream's closed candles from the simulator's REST klines (its
+/// deterministic past) and serves them at <c>/history</c>; <c>promtool tsdb create-blocks-from openmetrics</c> turns them
+/// into blocks, and a real Prometheus started on them answers the README's closed-candle queries with the simulator's
+/// candles, value for value, as it would for live ones.
+/// </summary>
+public class HistoryTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    // Each closed-candle gauge and the column of Binance's kline row holding the same value.
+    private static readonly (string Metric, Func<JsonElement, double> Column)[] ClosedValues =
+    [
+        ("kline_closed_open_time_seconds", row => row[0].GetInt64() / 1000.0),
+        ("kline_closed_open_price", row => Number(row[1])),
+        ("kline_closed_high_price", row => Number(row[2])),
+        ("kline_closed_low_price", row => Number(row[3])),
+        ("kline_closed_close_price", row => Number(row[4])),
+        ("kline_closed_base_volume", row => Number(row[5])),
+        ("kline_closed_quote_volume", row => Number(row[7])),
+        ("kline_closed_trades", row => row[8].GetInt64()),
+    ];
+
+    private static double Number(JsonElement text) => double.Parse(text.GetString()!, CultureInfo.InvariantCulture);
+
+    private static Dictionary<string, string> HistorySettings(BinanceSimulator simulator, int candles) => new()
+    {
+        ["Binance:RestEndpoint"] = simulator.HttpBaseUri.ToString(),
+        ["Binance:HistoryCandles"] = candles.ToString(CultureInfo.InvariantCulture),
+    };
+
+    private static async Task<(string State, string ContentType, string Body)> HistoryAsync(RunningIngestor ingestor, string query = "")
+    {
+        using var response = await ingestor.Http.GetAsync("/history" + query, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (response.Headers.GetValues("X-Kline-History").Single(), response.Content.Headers.ContentType!.ToString(),
+            await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    private static Task<(string State, string ContentType, string Body)> CompleteHistoryAsync(RunningIngestor ingestor) =>
+        Eventually.MatchAsync(() => HistoryAsync(ingestor), history => history.State == "complete", Timeout, "every stream's history is in");
+
+    [Fact]
+    public async Task Imported_history_answers_the_closed_candle_queries_with_the_simulators_candles()
+    {
+        ExternalTool.Prometheus.Require();
+        ExternalTool.Promtool.Require();
+        var cancellation = TestContext.Current.CancellationToken;
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.FromSeconds(1) }, cancellation);
+        string[] symbols = ["BTCUSDT", "ETHUSDT"];
+        string[] intervals = ["1m", "1h"];
+        var beforeStart = DateTimeOffset.UtcNow;
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, symbols, intervals, HistorySettings(simulator, 300));
+
+        var history = await CompleteHistoryAsync(ingestor);
+        Assert.Equal("application/openmetrics-text; version=1.0.0; charset=utf-8", history.ContentType);
+        Assert.EndsWith("# EOF\n", history.Body, StringComparison.Ordinal);
+
+        var directory = Directory.CreateTempSubdirectory("kline-history-").FullName;
+        try
+        {
+            var file = Path.Combine(directory, "history.om");
+            var data = Path.Combine(directory, "data");
+            await File.WriteAllTextAsync(file, history.Body, cancellation);
+            var (exitCode, output) = await Promtool.RunAsync("tsdb", "create-blocks-from", "openmetrics", file, data);
+            Assert.True(exitCode == 0, $"promtool failed ({exitCode}):\n{output}");
+            await using var prometheus = await PrometheusServer.StartOnDataAsync(data);
+
+            using var rest = SimulatorHttp.Client(simulator);
+            var problems = new List<string>();
+            foreach (var interval in intervals)
+            {
+                var calendar = KlineCalendar.Parse(interval);
+                var length = TimeSpan.FromMilliseconds(calendar.NextOpenTime(0) - 0);
+                foreach (var symbol in symbols)
+                {
+                    var reply = await rest.GetRestAsync($"/api/v3/klines?symbol={symbol}&interval={interval}&limit=1000");
+                    // Every candle whose following interval had ended before the ingestor started is wholly in the history.
+                    var rows = reply.Json.EnumerateArray().Where(row => row[0].GetInt64() + 2 * length.TotalMilliseconds <= beforeStart.ToUnixTimeMilliseconds()).TakeLast(299).ToList();
+                    Assert.True(rows.Count >= 298, $"{symbol} {interval}: {rows.Count} candles to compare");
+                    var ends = rows.Select(row => DateTimeOffset.FromUnixTimeMilliseconds(row[0].GetInt64()) + length).ToList();
+                    foreach (var (metric, column) in ClosedValues)
+                    {
+                        var selector = $"{metric}{{symbol=\"{symbol}\",interval=\"{interval}\"}}";
+                        // As the Grafana panel reads candles: each at its close time, offset by minus one interval.
+                        var atClose = Points(await prometheus.QueryRangeAsync($"{selector} offset -{length.TotalSeconds}s", ends[0], ends[^1], length));
+                        // As the README's range query does: half an interval after each close.
+                        var halfway = Points(await prometheus.QueryRangeAsync(selector, ends[0] + length / 2, ends[^1] + length / 2, length));
+                        for (var index = 0; index < rows.Count; index++)
+                        {
+                            Compare(problems, $"{selector} offset -{interval} at {ends[index]:u}", atClose.GetValueOrDefault(ends[index]), column(rows[index]));
+                            Compare(problems, $"{selector} at {ends[index] + length / 2:u}", halfway.GetValueOrDefault(ends[index] + length / 2), column(rows[index]));
+                        }
+                    }
+                }
+            }
+
+            Assert.True(problems.Count == 0, $"{problems.Count} differences:\n{string.Join(Environment.NewLine, problems.Take(40))}");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Backfilled_and_live_candles_meet_without_a_duplicate_or_a_gap()
+    {
+        ExternalTool.Prometheus.Require();
+        ExternalTool.Promtool.Require();
+        var cancellation = TestContext.Current.CancellationToken;
+        var minute = TimeSpan.FromMinutes(1);
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.FromSeconds(1) }, cancellation);
+        string[] symbols = ["BTCUSDT", "XRPUSDT"];
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, symbols, ["1m"], HistorySettings(simulator, 30));
+        await CompleteHistoryAsync(ingestor);
+        // With the labels the scrape below gives the live samples: one series each.
+        var history = await HistoryAsync(ingestor, $"?job=ingestor&instance={ingestor.BaseAddress.Authority}");
+        Assert.Contains($"instance=\"{ingestor.BaseAddress.Authority}\",job=\"ingestor\",symbol=", history.Body, StringComparison.Ordinal);
+
+        var directory = Directory.CreateTempSubdirectory("kline-history-").FullName;
+        try
+        {
+            var file = Path.Combine(directory, "history.om");
+            var data = Path.Combine(directory, "data");
+            await File.WriteAllTextAsync(file, history.Body, cancellation);
+            var (exitCode, output) = await Promtool.RunAsync("tsdb", "create-blocks-from", "openmetrics", file, data);
+            Assert.True(exitCode == 0, $"promtool failed ({exitCode}):\n{output}");
+            // The history imported, then the live scrapes on top, as the AppHost's Prometheus starts.
+            await using var prometheus = await PrometheusServer.StartAsync("ingestor", ingestor.BaseAddress, TimeSpan.FromSeconds(5), data);
+
+            // Up to a candle that ends after Prometheus started, read once its following minute is over: the candles
+            // before it closed before the history's cut-off, around it, or live.
+            var calendar = KlineCalendar.Parse("1m");
+            var lastEnd = DateTimeOffset.FromUnixTimeMilliseconds(calendar.NextOpenTime(calendar.OpenTimeAt(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())));
+            await Task.Delay(lastEnd + minute + TimeSpan.FromSeconds(5) - DateTimeOffset.UtcNow, cancellation);
+
+            using var rest = SimulatorHttp.Client(simulator);
+            var firstEnd = lastEnd - 12 * minute;
+            var problems = new List<string>();
+            foreach (var symbol in symbols)
+            {
+                var rows = (await rest.GetRestAsync($"/api/v3/klines?symbol={symbol}&interval=1m&startTime={(firstEnd - minute).ToUnixTimeMilliseconds()}&limit=13")).Json.EnumerateArray().ToList();
+                Assert.Equal(13, rows.Count);
+                foreach (var (metric, column) in ClosedValues)
+                {
+                    var selector = $"{metric}{{symbol=\"{symbol}\",interval=\"1m\"}}";
+                    var series = await prometheus.QueryRangeAsync($"{selector} offset -60s", firstEnd, lastEnd, minute);
+                    Assert.True(series.Count == 1, $"{selector}: {series.Count} series, one expected");
+                    var points = Points(series);
+                    for (var index = 0; index < rows.Count; index++)
+                    {
+                        var end = firstEnd + index * minute;
+                        Compare(problems, $"{selector} offset -1m at {end:u}", points.GetValueOrDefault(end), column(rows[index]));
+                    }
+                }
+            }
+
+            Assert.True(problems.Count == 0, $"{problems.Count} differences across the junction:\n{string.Join(Environment.NewLine, problems.Take(40))}");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static Dictionary<DateTimeOffset, double> Points(IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, IReadOnlyList<(DateTimeOffset Time, double Value)> Points)> series) =>
+        series.SelectMany(s => s.Points).ToDictionary(p => p.Time, p => p.Value);
+
+    private static void Compare(List<string> problems, string what, double? actual, double expected)
+    {
+        if (actual != expected)
+        {
+            problems.Add($"{what} is {actual?.ToString("R", CultureInfo.InvariantCulture) ?? "missing"}, the simulator's REST klines say {expected.ToString("R", CultureInfo.InvariantCulture)}");
+        }
+    }
+
+    [Fact]
+    public async Task The_live_gauges_start_with_the_newest_closed_candle_from_rest()
+    {
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.FromSeconds(1) }, TestContext.Current.CancellationToken);
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["SOLUSDT"], ["1h"], HistorySettings(simulator, 10));
+        await CompleteHistoryAsync(ingestor);
+
+        // No 1h candle closes live in the first minutes: the closed-candle gauges come from the history, exactly as REST has it.
+        var metrics = await ingestor.WaitForMetricsAsync(m => m.Kline("kline_closed_open_time_seconds", "SOLUSDT", "1h") is not null, "the closed candle is shown");
+        using var rest = SimulatorHttp.Client(simulator);
+        var openTime = (long)(metrics.Kline("kline_closed_open_time_seconds", "SOLUSDT", "1h")!.Value * 1000);
+        var row = Assert.Single((await rest.GetRestAsync($"/api/v3/klines?symbol=SOLUSDT&interval=1h&startTime={openTime}&limit=1")).Json.EnumerateArray());
+        Assert.Equal(openTime, row[0].GetInt64());
+        Assert.True(openTime + 2 * 3_600_000 > DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), "the newest closed candle is shown");
+        Assert.All(ClosedValues, value => Assert.Equal(value.Column(row), metrics.Kline(value.Metric, "SOLUSDT", "1h")));
+        Assert.Equal(1, metrics.Value("kline_ingestor_history_streams", ("state", "done")));
+        Assert.Equal(0, metrics.Value("kline_ingestor_history_streams", ("state", "pending")));
+    }
+
+    [Fact]
+    public async Task History_off_serves_an_empty_complete_exposition_and_sends_no_request()
+    {
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.FromSeconds(1) }, TestContext.Current.CancellationToken);
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT"], ["1m"], HistorySettings(simulator, 0));
+        await ingestor.WaitForMetricsAsync(m => m.Kline("kline_close_price", "BTCUSDT", "1m") is not null, "the live feed runs");
+
+        var history = await HistoryAsync(ingestor);
+
+        Assert.Equal(("complete", "# EOF\n"), (history.State, history.Body));
+        var metrics = await ingestor.ScrapeAsync();
+        Assert.Equal(0, metrics.Sum("kline_ingestor_history_requests_total"));
+    }
+
+    [Fact]
+    public async Task Since_leaves_out_older_samples_and_selected_series_only_are_served()
+    {
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.FromSeconds(1) }, TestContext.Current.CancellationToken);
+        var settings = HistorySettings(simulator, 50);
+        settings["Binance:Series:0"] = "kline_closed_close_price";
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT"], ["1m"], settings);
+        var all = (await CompleteHistoryAsync(ingestor)).Body;
+        var since = DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeSeconds();
+
+        var recent = (await HistoryAsync(ingestor, $"?since={since}")).Body;
+
+        var names = all.Split('\n').Where(line => line.Length > 0 && line[0] != '#').Select(line => line[..line.IndexOf('{', StringComparison.Ordinal)]).Distinct();
+        Assert.Equal(["kline_closed_close_price"], names);
+        var times = (string body) => body.Split('\n').Where(line => line.Length > 0 && line[0] != '#').Select(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)).ToList();
+        Assert.True(times(all).Min() < since, "the full history reaches back further");
+        Assert.NotEmpty(times(recent));
+        Assert.True(times(recent).Min() >= since, "no sample before since");
+        Assert.Equal(times(all).Count(t => t >= since), times(recent).Count);
+    }
+}

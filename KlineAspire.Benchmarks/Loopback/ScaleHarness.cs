@@ -14,6 +14,11 @@ internal static class ScaleHarness
 {
     private static readonly string[] AllIntervals = ["1s", "1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d", "3d", "1w", "1M"];
 
+    // Each stream gets its previous candle's final update now, so that every closed-candle series is exported. The
+    // ingestor accepts a final update only within ClockTolerance of its candle's end, which for 1d to 1M lies days or
+    // weeks back: with the default 5 minutes, 1s to 5m alone had closed candles (360,000 series instead of 504,000).
+    private const string PastFinalUpdatesAccepted = "--Binance:ClockTolerance=62.00:00:00";
+
     public static async Task<int> RunAsync(int symbolCount, string[] settings)
     {
         var streams = symbolCount * AllIntervals.Length;
@@ -27,7 +32,7 @@ internal static class ScaleHarness
         await using var otlp = asUnderAppHost ? await OtlpSink.StartAsync() : null;
         var clock = Stopwatch.StartNew();
         await using var ingestor = await IngestorProcess.StartAsync(simulator.WebSocketBaseUri, pattern ? ["*USDT"] : symbols, AllIntervals,
-            ["--Binance:NoDataTimeout=00:10:00", $"--Binance:RestEndpoint={simulator.HttpBaseUri}", .. settings], otlp?.AppHostEnvironment());
+            ["--Binance:NoDataTimeout=00:10:00", $"--Binance:RestEndpoint={simulator.HttpBaseUri}", PastFinalUpdatesAccepted, .. settings], otlp?.AppHostEnvironment());
 
         await SimulatorReadiness.WaitForAsync(simulator, streams, connections: 0, TimeSpan.FromMinutes(5));
         var subscribedAfter = clock.Elapsed;

@@ -95,7 +95,8 @@ public sealed class KlineMetrics
         {
             if (include(in readings[index]))
             {
-                yield return new Measurement<T>(value(in readings[index]), slots[index].Tags);
+                // Not new Measurement<T>(value, tags): that copies the tags, one dead array per series per scrape.
+                yield return SharedTagsMeasurement<T>.Create(value(in readings[index]), slots[index].Tags);
             }
         }
     }

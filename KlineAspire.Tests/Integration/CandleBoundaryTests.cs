@@ -40,7 +40,7 @@ public class CandleBoundaryTests
         var minute0 = Candle(Minute0, 1, time);
         await PublishAsync(simulator, ingestor, minute0);
         await AdvanceScrapingAsync(time, ingestor, Minute0 + TimeSpan.FromSeconds(58), scrapes, cancellation);
-        var lastPush0 = Stamped(minute0 with { Close = minute0.Close + 0.01m, BaseVolume = minute0.BaseVolume + 1, Trades = minute0.Trades + 1 }, time);
+        var lastPush0 = SharedClockSteps.Stamped(minute0 with { Close = minute0.Close + 0.01m, BaseVolume = minute0.BaseVolume + 1, Trades = minute0.Trades + 1 }, time);
         await PublishAsync(simulator, ingestor, lastPush0);
         await AdvanceScrapingAsync(time, ingestor, Minute0 + TimeSpan.FromMinutes(1) + FinalAfterClose, scrapes, cancellation);
         Assert.DoesNotContain(scrapes, m => m.Kline("kline_closed_open_time_seconds", Symbol, Interval) is not null);
@@ -51,7 +51,7 @@ public class CandleBoundaryTests
         var minute1 = Candle(Minute0 + TimeSpan.FromMinutes(1), 2, time);
         await PublishAsync(simulator, ingestor, minute1);
         await AdvanceScrapingAsync(time, ingestor, Minute0 + TimeSpan.FromSeconds(119), scrapes, cancellation);
-        var lastPush1 = Stamped(minute1 with { Close = minute1.Close - 0.01m, Trades = minute1.Trades + 4 }, time);
+        var lastPush1 = SharedClockSteps.Stamped(minute1 with { Close = minute1.Close - 0.01m, Trades = minute1.Trades + 4 }, time);
         await PublishAsync(simulator, ingestor, lastPush1);
         await AdvanceScrapingAsync(time, ingestor, Minute0 + TimeSpan.FromSeconds(120.5), scrapes, cancellation);
         var missedBefore = (await ingestor.ScrapeAsync()).Value("kline_ingestor_missed_candles_total");
@@ -133,10 +133,10 @@ public class CandleBoundaryTests
     }
 
     private static KlineCandle Candle(DateTimeOffset openTime, int sequence, FakeTimeProvider time) =>
-        Stamped(Candles.Make(Symbol, Interval, sequence, openTime: openTime.ToUnixTimeMilliseconds()), time);
+        SharedClockSteps.Stamped(Candles.Make(Symbol, Interval, sequence, openTime: openTime.ToUnixTimeMilliseconds()), time);
 
     /// <summary>The candle's final update, now: one more trade, made after its last push, moved its close and volume.</summary>
-    private static KlineCandle Final(KlineCandle lastPush, FakeTimeProvider time) => Stamped(lastPush with
+    private static KlineCandle Final(KlineCandle lastPush, FakeTimeProvider time) => SharedClockSteps.Stamped(lastPush with
     {
         Close = lastPush.Close + 0.02m,
         High = Math.Max(lastPush.High, lastPush.Close + 0.02m),
@@ -145,8 +145,6 @@ public class CandleBoundaryTests
         LastTradeId = lastPush.LastTradeId + 1,
         IsClosed = true,
     }, time);
-
-    private static KlineCandle Stamped(KlineCandle candle, FakeTimeProvider time) => candle with { EventTime = time.GetUtcNow().ToUnixTimeMilliseconds() };
 
     /// <summary>Sends an update and keeps the clock still until the ingestor has it.</summary>
     private static async Task PublishAsync(BinanceSimulator simulator, RunningIngestor ingestor, KlineCandle candle)
@@ -162,9 +160,7 @@ public class CandleBoundaryTests
     {
         while (time.GetUtcNow() < target)
         {
-            var left = target - time.GetUtcNow();
-            time.Advance(left < Step ? left : Step);
-            await Task.Delay(Settle, cancellation);
+            await SharedClockSteps.StepTowardAsync(time, target, Step, Settle, cancellation);
             scrapes.Add(await ingestor.ScrapeAsync());
         }
     }

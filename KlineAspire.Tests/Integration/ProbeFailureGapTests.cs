@@ -58,7 +58,7 @@ public class ProbeFailureGapTests
 
         // 10:00:58: the connection's last message, an update of the 10:00 candle. Then the server goes half-dead:
         // the socket stays open, nothing more arrives, not even the answer to a probe.
-        var lastSeen = Stamped(Candles.Make(Symbol, Interval, 1, openTime: Minute0.ToUnixTimeMilliseconds()), time);
+        var lastSeen = SharedClockSteps.Stamped(Candles.Make(Symbol, Interval, 1, openTime: Minute0.ToUnixTimeMilliseconds()), time);
         await simulator.PublishAsync(lastSeen);
         await ingestor.WaitForMetricsAsync(m => MetricsAssert.HasClose(m, lastSeen), "the last update arrives");
         simulator.Faults.StopSending = true;
@@ -103,7 +103,7 @@ public class ProbeFailureGapTests
 
         await ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_connection_attempts_total", ("result", "success")) == 2,
             "the replacement connection subscribes");
-        var next = Stamped(Candles.Make(Symbol, Interval, 2, openTime: (Minute0 + TimeSpan.FromMinutes(1)).ToUnixTimeMilliseconds()), time);
+        var next = SharedClockSteps.Stamped(Candles.Make(Symbol, Interval, 2, openTime: (Minute0 + TimeSpan.FromMinutes(1)).ToUnixTimeMilliseconds()), time);
         await simulator.PublishAsync(next);
         var resumed = await ingestor.WaitForMetricsAsync(m => MetricsAssert.HasClose(m, next), "the replacement delivers the next candle");
         MetricsAssert.HasNoClosedCandle(resumed, Symbol, Interval);
@@ -121,24 +121,12 @@ public class ProbeFailureGapTests
         Assert.Equal(1, closed.Sum("kline_ingestor_reconnects_total"));
     }
 
-    /// <summary>The candle stamped with the shared clock's now: the ingestor rejects event times far from receipt.</summary>
-    private static KlineCandle Stamped(KlineCandle candle, FakeTimeProvider time) => candle with { EventTime = time.GetUtcNow().ToUnixTimeMilliseconds() };
 
-    private static async Task AdvanceToAsync(FakeTimeProvider time, DateTimeOffset target, CancellationToken cancellation)
-    {
-        while (time.GetUtcNow() < target)
-        {
-            await StepTowardAsync(time, target, cancellation);
-        }
-    }
+    private static Task AdvanceToAsync(FakeTimeProvider time, DateTimeOffset target, CancellationToken cancellation) =>
+        SharedClockSteps.AdvanceToAsync(time, target, Step, Settle, cancellation);
 
-    /// <summary>Moves the clock one <see cref="Step"/> (less if <paramref name="target"/> is nearer), then lets the ingestor act on it.</summary>
-    private static async Task StepTowardAsync(FakeTimeProvider time, DateTimeOffset target, CancellationToken cancellation)
-    {
-        var left = target - time.GetUtcNow();
-        time.Advance(left < Step ? left : Step);
-        await Task.Delay(Settle, cancellation);
-    }
+    private static Task StepTowardAsync(FakeTimeProvider time, DateTimeOffset target, CancellationToken cancellation) =>
+        SharedClockSteps.StepTowardAsync(time, target, Step, Settle, cancellation);
 
     /// <summary>
     /// Moves the clock to <paramref name="target"/>, sending the forming candle again (stamped now) whenever the
@@ -154,7 +142,7 @@ public class ProbeFailureGapTests
         {
             if (time.GetUtcNow() - lastSent >= FeedEvery && time.GetUtcNow() <= lastUpdateBefore)
             {
-                var update = Stamped(candle, time);
+                var update = SharedClockSteps.Stamped(candle, time);
                 await simulator.PublishAsync(update);
                 await ingestor.WaitForMetricsAsync(m => m.Kline("kline_last_update_timestamp_seconds", Symbol, Interval) == update.EventTime / 1000.0,
                     "the repeated update arrives");

@@ -207,19 +207,9 @@ public class FailedSendTests
         }
     }
 
-    private static async Task AdvanceToAsync(FakeTimeProvider time, DateTimeOffset target, CancellationToken cancellation)
-    {
-        while (time.GetUtcNow() < target)
-        {
-            await StepTowardAsync(time, target, cancellation);
-        }
-    }
+    private static Task AdvanceToAsync(FakeTimeProvider time, DateTimeOffset target, CancellationToken cancellation) =>
+        SharedClockSteps.AdvanceToAsync(time, target, Step, Settle, cancellation);
 
-    /// <summary>Moves the clock one <see cref="Step"/> (less if <paramref name="target"/> is nearer), then lets the ingestor act on it.</summary>
-    private static async Task StepTowardAsync(FakeTimeProvider time, DateTimeOffset target, CancellationToken cancellation)
-    {
-        var left = target - time.GetUtcNow();
-        time.Advance(left < Step ? left : Step);
-        await Task.Delay(Settle, cancellation);
-    }
+    private static Task StepTowardAsync(FakeTimeProvider time, DateTimeOffset target, CancellationToken cancellation) =>
+        SharedClockSteps.StepTowardAsync(time, target, Step, Settle, cancellation);
 }

@@ -18,19 +18,6 @@ public class ClosedCandleHistoryTests
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
 
-    // Each closed-candle gauge and the column of Binance's kline row holding the same value.
-    private static readonly (string Metric, Func<JsonElement, double> Column)[] ClosedValues =
-    [
-        ("kline_closed_open_time_seconds", row => row[0].GetInt64() / 1000.0),
-        ("kline_closed_open_price", row => Number(row[1])),
-        ("kline_closed_high_price", row => Number(row[2])),
-        ("kline_closed_low_price", row => Number(row[3])),
-        ("kline_closed_close_price", row => Number(row[4])),
-        ("kline_closed_base_volume", row => Number(row[5])),
-        ("kline_closed_quote_volume", row => Number(row[7])),
-        ("kline_closed_trades", row => row[8].GetInt64()),
-    ];
-
     [Fact]
     public async Task A_real_prometheus_scraping_every_5s_holds_every_closed_minute_exactly()
     {
@@ -67,7 +54,7 @@ public class ClosedCandleHistoryTests
             }
         }
 
-        foreach (var (metric, column) in ClosedValues)
+        foreach (var (metric, column) in KlineRowColumns.ClosedValues)
         {
             var series = await prometheus.QueryRangeAsync($"{metric}{{job=\"ingestor\"}}", evaluatedAt[0], evaluatedAt[^1], Minute);
             var actual = series.SelectMany(s => s.Points.Select(p => ((s.Labels["symbol"], p.Time), (s.Labels["interval"], p.Value)))).ToList();
@@ -92,7 +79,7 @@ public class ClosedCandleHistoryTests
         foreach (var target in candlestick.GetProperty("targets").EnumerateArray())
         {
             var legend = target.GetProperty("legendFormat").GetString()!;
-            var column = ClosedValues
+            var column = KlineRowColumns.ClosedValues
                 .Single(value => value.Metric == (legend == "volume" ? "kline_closed_base_volume" : $"kline_closed_{legend}_price")).Column;
             var promql = target.GetProperty("expr").GetString()!
                 .Replace("$symbol", string.Join('|', symbols), StringComparison.Ordinal)
@@ -118,5 +105,4 @@ public class ClosedCandleHistoryTests
         Assert.Equal(0, Assert.Single(missed).Value);
     }
 
-    private static double Number(JsonElement text) => double.Parse(text.GetString()!, CultureInfo.InvariantCulture);
 }

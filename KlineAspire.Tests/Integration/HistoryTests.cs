@@ -17,20 +17,6 @@ public class HistoryTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    // Each closed-candle gauge and the column of Binance's kline row holding the same value.
-    private static readonly (string Metric, Func<JsonElement, double> Column)[] ClosedValues =
-    [
-        ("kline_closed_open_time_seconds", row => row[0].GetInt64() / 1000.0),
-        ("kline_closed_open_price", row => Number(row[1])),
-        ("kline_closed_high_price", row => Number(row[2])),
-        ("kline_closed_low_price", row => Number(row[3])),
-        ("kline_closed_close_price", row => Number(row[4])),
-        ("kline_closed_base_volume", row => Number(row[5])),
-        ("kline_closed_quote_volume", row => Number(row[7])),
-        ("kline_closed_trades", row => row[8].GetInt64()),
-    ];
-
-    private static double Number(JsonElement text) => double.Parse(text.GetString()!, CultureInfo.InvariantCulture);
 
     private static Dictionary<string, string> HistorySettings(BinanceSimulator simulator, int candles) => new()
     {
@@ -88,7 +74,7 @@ public class HistoryTests
                     var rows = reply.Json.EnumerateArray().Where(row => row[0].GetInt64() + 2 * length.TotalMilliseconds <= beforeStart.ToUnixTimeMilliseconds()).TakeLast(299).ToList();
                     Assert.True(rows.Count >= 298, $"{symbol} {interval}: {rows.Count} candles to compare");
                     var ends = rows.Select(row => DateTimeOffset.FromUnixTimeMilliseconds(row[0].GetInt64()) + length).ToList();
-                    foreach (var (metric, column) in ClosedValues)
+                    foreach (var (metric, column) in KlineRowColumns.ClosedValues)
                     {
                         var selector = $"{metric}{{symbol=\"{symbol}\",interval=\"{interval}\"}}";
                         // As the Grafana panel reads candles: each at its close time, offset by minus one interval.
@@ -151,7 +137,7 @@ public class HistoryTests
             {
                 var rows = (await rest.GetRestAsync($"/api/v3/klines?symbol={symbol}&interval=1m&startTime={(firstEnd - minute).ToUnixTimeMilliseconds()}&limit=13")).Json.EnumerateArray().ToList();
                 Assert.Equal(13, rows.Count);
-                foreach (var (metric, column) in ClosedValues)
+                foreach (var (metric, column) in KlineRowColumns.ClosedValues)
                 {
                     var selector = $"{metric}{{symbol=\"{symbol}\",interval=\"1m\"}}";
                     var series = await prometheus.QueryRangeAsync($"{selector} offset -60s", firstEnd, lastEnd, minute);
@@ -198,7 +184,7 @@ public class HistoryTests
         var row = Assert.Single((await rest.GetRestAsync($"/api/v3/klines?symbol=SOLUSDT&interval=1h&startTime={openTime}&limit=1")).Json.EnumerateArray());
         Assert.Equal(openTime, row[0].GetInt64());
         Assert.True(openTime + 2 * 3_600_000 > DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), "the newest closed candle is shown");
-        Assert.All(ClosedValues, value => Assert.Equal(value.Column(row), metrics.Kline(value.Metric, "SOLUSDT", "1h")));
+        Assert.All(KlineRowColumns.ClosedValues, value => Assert.Equal(value.Column(row), metrics.Kline(value.Metric, "SOLUSDT", "1h")));
         Assert.Equal(1, metrics.Value("kline_ingestor_history_streams", ("state", "done")));
         Assert.Equal(0, metrics.Value("kline_ingestor_history_streams", ("state", "pending")));
     }

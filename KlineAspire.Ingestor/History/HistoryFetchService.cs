@@ -32,6 +32,10 @@ public sealed partial class HistoryFetchService(
 
     private readonly Dictionary<string, (int Attempts, DateTimeOffset NotBefore, ReconnectBackoff Backoff)> _retries = new(StringComparer.Ordinal);
 
+    // A REST outage is one story: its first failed request is a Warning with the cause, the retries and the streams given
+    // up are Information, and the completion line says how many streams went without history (a Warning if any did).
+    private bool _failing;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var candles = options.Value.HistoryCandles;
@@ -80,7 +84,7 @@ public sealed partial class HistoryFetchService(
             }
         }
 
-        LogComplete(logger, book.Count(HistoryState.Done), book.Count(HistoryState.Failed), book.Count(HistoryState.Skipped), book.Candles, watch.Elapsed.TotalSeconds);
+        LogComplete(logger, book.Count(HistoryState.Failed) > 0 ? LogLevel.Warning : LogLevel.Information, book.Count(HistoryState.Done), book.Count(HistoryState.Failed), book.Count(HistoryState.Skipped), book.Candles, watch.Elapsed.TotalSeconds);
     }
 
     private async Task FetchAsync(StreamId stream, int candles, CancellationToken cancellationToken)
@@ -103,6 +107,7 @@ public sealed partial class HistoryFetchService(
             var closed = rows.Where(c => c.OpenTime <= lastOpen && calendar.NextOpenTime(c.OpenTime) <= cutoff - GraceMs).ToList();
             book.Set(new StreamHistory(stream, HistoryState.Done, closed, cutoff));
             metrics.Request("success");
+            _failing = false;
             _retries.Remove(stream.Key);
             if (closed.Count > 0)
             {
@@ -118,7 +123,7 @@ public sealed partial class HistoryFetchService(
         catch (KlinesUnavailableException exception)
         {
             metrics.Request(exception.RateLimited ? "rate_limited" : "failure");
-            var retry = _retries.TryGetValue(stream.Key, out var known) ? known : (Attempts: 0, NotBefore: DateTimeOffset.MinValue, Backoff: new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), Random.Shared));
+            var retry = _retries.TryGetValue(stream.Key, out var known) ? known : (Attempts: 0, NotBefore: DateTimeOffset.MinValue, Backoff: new ReconnectBackoff(options.Value.RestRetryBaseDelay, options.Value.RestRetryMaxDelay, Random.Shared));
             // The budget already waits out a 429 or 418; the request was refused, not failed.
             var attempts = exception.RateLimited ? retry.Attempts : retry.Attempts + 1;
             if (attempts >= MaxAttempts)
@@ -131,22 +136,23 @@ public sealed partial class HistoryFetchService(
 
             var delay = exception.RateLimited ? TimeSpan.Zero : retry.Backoff.Next();
             _retries[stream.Key] = (attempts, time.GetUtcNow() + delay, retry.Backoff);
-            LogRetry(logger, stream.Name, exception.Message, delay.TotalSeconds);
+            LogRetry(logger, _failing ? LogLevel.Information : LogLevel.Warning, stream.Name, exception.Message, delay.TotalSeconds);
+            _failing = true;
         }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "History: {Done} streams done, {Pending} pending, {Failed} failed, {Skipped} skipped")]
     private static partial void LogProgress(ILogger logger, int done, int pending, int failed, int skipped);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "History complete: {Done} streams done, {Failed} failed, {Skipped} skipped; {Candles} closed candles served at /history (fetched in {Seconds:F1} s)")]
-    private static partial void LogComplete(ILogger logger, int done, int failed, int skipped, long candles, double seconds);
+    [LoggerMessage(Message = "History complete: {Done} streams done, {Failed} failed, {Skipped} skipped; {Candles} closed candles served at /history (fetched in {Seconds:F1} s)")]
+    private static partial void LogComplete(ILogger logger, LogLevel level, int done, int failed, int skipped, long candles, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "History of {Stream} skipped: REST does not know its symbol ({Reason})")]
     private static partial void LogUnknownSymbol(ILogger logger, string stream, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "History of {Stream} failed ({Reason}); trying again in {Seconds:F1} s")]
-    private static partial void LogRetry(ILogger logger, string stream, string reason, double seconds);
+    [LoggerMessage(Message = "History of {Stream} failed ({Reason}); trying again in {Seconds:F1} s")]
+    private static partial void LogRetry(ILogger logger, LogLevel level, string stream, string reason, double seconds);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "History of {Stream} given up after {Attempts} failed requests ({Reason}); /history goes without it")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "History of {Stream} given up after {Attempts} failed requests ({Reason}); /history goes without it")]
     private static partial void LogGaveUp(ILogger logger, string stream, int attempts, string reason);
 }

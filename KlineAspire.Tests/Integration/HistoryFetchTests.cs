@@ -27,6 +27,9 @@ public class HistoryFetchTests
     {
         ["Binance:RestEndpoint"] = simulator.HttpBaseUri.ToString(),
         ["Binance:HistoryCandles"] = candles.ToString(CultureInfo.InvariantCulture),
+        // Retries 1, 2, 4 and 8 s apart: a stream is given up only after 15 s of failures, longer than a test holds a fault.
+        ["Binance:RestRetryBaseDelay"] = "00:00:01",
+        ["Binance:RestRetryMaxDelay"] = "00:01:00",
     };
 
     private static async Task<string> HistoryStateAsync(RunningIngestor ingestor)

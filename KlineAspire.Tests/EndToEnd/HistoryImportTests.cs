@@ -48,9 +48,14 @@ public class HistoryImportTests
             }
         }
 
-        // The live scrape continues the same series: one per stream, not a backfilled one beside a live one.
-        var live = await Eventually.MatchAsync(() => PrometheusApi.QueryAsync(prometheus, "kline_closed_close_price"), r => r.Count == symbols.Length,
-            Timeout, "one closed-candle series per stream");
+        // The live scrape (every second; the history has a sample a minute) continues the same series: one per stream, not
+        // a backfilled one beside a live one.
+        var live = await Eventually.MatchAsync(() => PrometheusApi.QueryAsync(prometheus, "count_over_time(kline_closed_close_price[20s]) > 5"),
+            r => r.Count == symbols.Length, Timeout, "the live scrapes land in each stream's one closed-candle series");
         Assert.Single(live.Select(series => series.Labels["instance"]).Distinct());
+        // Over the last hour, history and live scrapes included: one series per symbol.
+        var seriesPerSymbol = await PrometheusApi.QueryAsync(prometheus, "count by (symbol) (count_over_time(kline_closed_close_price[1h]))");
+        Assert.Equal(symbols.Length, seriesPerSymbol.Count);
+        Assert.All(seriesPerSymbol, r => Assert.Equal(1, r.Value));
     }
 }

@@ -28,6 +28,9 @@ public class HistoryImportTests
         var import = await app.ResourceNotifications.WaitForResourceAsync("prometheus-history",
             e => e.Snapshot.State?.Text == KnownResourceStates.Finished && e.Snapshot.ExitCode is not null, ct).WaitAsync(Timeout, ct);
         Assert.Equal(0, import.Snapshot.ExitCode);
+        var line = Assert.Single(await ResourceConsole.ReadAsync(app, import.ResourceId), l => l.Contains("History import:", StringComparison.Ordinal));
+        Assert.Contains("History import: imported ", line, StringComparison.Ordinal);
+        TestContext.Current.SendDiagnosticMessage(line);
 
         using var simulator = app.CreateHttpClient("binance-simulator");
         using var prometheus = app.CreateHttpClient("prometheus");

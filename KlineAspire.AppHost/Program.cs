@@ -18,13 +18,15 @@ if (settings.Feed == KlineFeed.Simulated)
     ingestor.WithSimulatedFeed(simulator);
 }
 
-// ingestor ← Prometheus (container, local binary, or none, by what this machine can run)
+// ingestor ← Prometheus (container, local binary, or none, by what this machine can run), started on the ingestor's
+// candle history (/history, imported with promtool before it serves)
 var placement = PrometheusPlacement.Choose(
     settings.PrometheusMode,
     builder.ExecutionContext.IsPublishMode,
     () => ContainerRuntimeProbe.IsUsable(builder.Configuration),
     PrometheusExecutable.Find(settings.PrometheusExecutable));
-var prometheus = builder.AddKlinePrometheus("prometheus", ingestor, settings, placement);
+var prometheus = builder.AddKlinePrometheus("prometheus", ingestor, settings, placement)
+    .WithHistoryFrom(ingestor);
 
 // Prometheus ← Grafana (local runs with a container runtime)
 builder.AddKlineGrafana("grafana", prometheus);

@@ -57,13 +57,14 @@ internal static class PrometheusResourceBuilderExtensions
             {
                 // Made when Prometheus starts, not when the model is built (model-only runs leave nothing behind), and
                 // one per start: two AppHosts in one process (tests) must not share a config or a TSDB.
-                var workDirectory = workDirectories.Create();
+                // The one the history import wrote its blocks into, if it ran (HistoryImportResourceBuilderExtensions).
+                var workDirectory = workDirectories.TakeReservedOrCreate();
                 var ingestorAddress = await target.GetValueAsync(context.CancellationToken)
                     ?? throw new InvalidOperationException("The ingestor's http endpoint has no allocated address to scrape.");
                 var configFile = PrometheusConfigTemplate.WriteDirectory(source, ingestorAddress, settings.ScrapeInterval, workDirectory);
                 var self = ((IResourceWithEndpoints)context.Resource).GetEndpoint("http");
                 context.Args.Add($"--config.file={configFile}");
-                context.Args.Add($"--storage.tsdb.path={Path.Combine(workDirectory, "data")}");
+                context.Args.Add($"--storage.tsdb.path={DataDirectory(workDirectory)}");
                 context.Args.Add(ReferenceExpression.Create($"--web.listen-address=127.0.0.1:{self.Property(EndpointProperty.TargetPort)}"));
                 context.Args.Add("--log.level=warn");
             })
@@ -72,6 +73,9 @@ internal static class PrometheusResourceBuilderExtensions
             .WaitForStart(ingestor);
         return prometheus;
     }
+
+    /// <summary>Where the local Prometheus keeps its TSDB inside its work directory.</summary>
+    public static string DataDirectory(string workDirectory) => Path.Combine(workDirectory, "data");
 
     /// <summary>Names the home link "Prometheus" and adds a link per <see cref="PrometheusGraphLink"/>, on the same endpoint.</summary>
     private static IResourceBuilder<T> WithGraphLinks<T>(this IResourceBuilder<T> prometheus)

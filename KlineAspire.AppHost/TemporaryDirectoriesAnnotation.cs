@@ -14,12 +14,28 @@ internal sealed class TemporaryDirectoriesAnnotation(string prefix) : IResourceA
 
     public IReadOnlyCollection<string> Created => _created.ToArray();
 
+    private string? _reserved;
+
     public string Create()
     {
         var directory = Directory.CreateTempSubdirectory(prefix).FullName;
         _created.Enqueue(directory);
         return directory;
     }
+
+    /// <summary>
+    /// Makes the directory the resource's next start will use (<see cref="TakeReservedOrCreate"/>), for a step that
+    /// prepares it before the resource starts: the history import writes Prometheus' TSDB blocks there.
+    /// </summary>
+    public string Reserve()
+    {
+        var directory = Create();
+        Interlocked.Exchange(ref _reserved, directory);
+        return directory;
+    }
+
+    /// <summary>The directory <see cref="Reserve"/> prepared, once; a new one for every later start (a restart).</summary>
+    public string TakeReservedOrCreate() => Interlocked.Exchange(ref _reserved, null) ?? Create();
 
     /// <summary>
     /// Deletes every directory made so far. A process that was just killed may still be writing (Prometheus flushes

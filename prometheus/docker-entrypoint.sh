@@ -6,12 +6,17 @@
 # to that URL (an Azure Monitor workspace's ingestion URL), authenticated as the user-assigned managed identity
 # REMOTE_WRITE_CLIENT_ID. The history then lives in the workspace, and the local TSDB keeps only a short window
 # (RETENTION, 1d by default instead of 7d). Without REMOTE_WRITE_URL (local runs) nothing changes.
+#
+# History: before Prometheus starts, import-history.sh imports the ingestor's candle history (GET /history) into the
+# data directory with promtool, waiting at most HISTORY_WAIT seconds (60 by default, 0 turns it off). It never stops
+# the container: on failure it prints one line saying why and Prometheus starts anyway.
 set -eu
 : "${INGESTOR_TARGET:?INGESTOR_TARGET must name the ingestor as host:port}"
 TEMPLATE="${TEMPLATE:-/etc/prometheus/prometheus.yml.template}"
 RULES_DIR="${RULES_DIR:-/etc/prometheus/rules}"
 DATA_DIR="${DATA_DIR:-/prometheus}"
 PROMETHEUS_BIN="${PROMETHEUS_BIN:-/bin/prometheus}"
+HISTORY_SCRIPT="${HISTORY_SCRIPT:-/etc/prometheus/import-history.sh}"
 REMOTE_WRITE_URL="${REMOTE_WRITE_URL:-}"
 CONFIG="${DATA_DIR}/prometheus.yml"
 sed -e "s|__INGESTOR_TARGET__|${INGESTOR_TARGET}|g" \
@@ -38,6 +43,8 @@ remote_write:
 REMOTE_WRITE
   RETENTION="${RETENTION:-1d}"
 fi
+INGESTOR_TARGET="${INGESTOR_TARGET}" DATA_DIR="${DATA_DIR}" PROMTOOL_BIN="${PROMTOOL_BIN:-/bin/promtool}" \
+  /bin/sh "${HISTORY_SCRIPT}" || true
 exec "${PROMETHEUS_BIN}" \
   --config.file="${CONFIG}" \
   --storage.tsdb.path="${DATA_DIR}" \

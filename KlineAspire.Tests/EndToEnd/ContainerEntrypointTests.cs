@@ -1,5 +1,9 @@
+using System.Net;
+using System.Net.Sockets;
 using KlineAspire.Simulator;
 using KlineAspire.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using YamlDotNet.RepresentationModel;
 
 namespace KlineAspire.Tests.EndToEnd;
@@ -38,6 +42,95 @@ public class ContainerEntrypointTests
         // The counters are stored; the _created samples OpenMetrics adds to each are not (one extra series per stream).
         await Eventually.MatchAsync(() => prometheus.QueryAsync("kline_candles_closed_total"), r => r.Count == 1, Timeout, "the per-stream counter is stored");
         Assert.Empty(await prometheus.QueryAsync("{__name__=~\".+_created\"}"));
+    }
+
+    [Fact]
+    public async Task The_image_entrypoint_imports_the_ingestors_history_before_prometheus_serves()
+    {
+        ExternalTool.Prometheus.Require();
+        ExternalTool.Promtool.Require();
+        var ct = TestContext.Current.CancellationToken;
+        // The simulator's past exists only while its feed runs.
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.FromSeconds(1) }, ct);
+        var beforeStart = DateTimeOffset.UtcNow;
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT"], ["1m"], new Dictionary<string, string>
+        {
+            ["Binance:RestEndpoint"] = simulator.HttpBaseUri.ToString(),
+            ["Binance:HistoryCandles"] = "30",
+        });
+
+        var target = ingestor.BaseAddress.Authority;
+        await using var prometheus = await PrometheusServer.StartThroughContainerEntrypointAsync(target, "1s",
+            new Dictionary<string, string> { ["HISTORY_WAIT"] = "90" });
+
+        Assert.Contains(ImportLines(prometheus), line => line.StartsWith("History import: imported ", StringComparison.Ordinal));
+        using var rest = SimulatorHttp.Client(simulator);
+        var rows = (await rest.GetRestAsync("/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=30")).Json.EnumerateArray()
+            .Where(row => row[0].GetInt64() + 120_000 <= beforeStart.ToUnixTimeMilliseconds()).ToList();
+        Assert.True(rows.Count >= 20, $"{rows.Count} candles before the start");
+        var candle = rows[^5];
+        // Half a minute into the candle's following interval, minutes before anything was scraped.
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(candle[0].GetInt64() + 90_000);
+        var series = await prometheus.QueryRangeAsync("kline_closed_close_price{symbol=\"BTCUSDT\",interval=\"1m\"}", at, at, TimeSpan.FromMinutes(1));
+        var point = Assert.Single(Assert.Single(series).Points);
+        Assert.Equal(double.Parse(candle[4].GetString()!, System.Globalization.CultureInfo.InvariantCulture), point.Value);
+        // The labels the scrape gives the live samples: backfilled and live candles are one series.
+        Assert.Equal("ingestor", series[0].Labels["job"]);
+        Assert.Equal(target, series[0].Labels["instance"]);
+        await Eventually.MatchAsync(() => prometheus.QueryAsync("kline_closed_close_price"), r => r.Count == 1 && r[0].Labels["instance"] == target,
+            Timeout, "the live scrape continues the imported series");
+    }
+
+    [Fact]
+    public async Task An_unreachable_ingestor_delays_prometheus_by_the_bounded_wait_only_with_one_line_saying_why()
+    {
+        ExternalTool.Prometheus.Require();
+        ExternalTool.Promtool.Require();
+        var closedPort = ClosedPort();
+
+        await using var prometheus = await PrometheusServer.StartThroughContainerEntrypointAsync($"127.0.0.1:{closedPort}", "1s",
+            new Dictionary<string, string> { ["HISTORY_WAIT"] = "3" });
+
+        var line = Assert.Single(ImportLines(prometheus));
+        Assert.Equal($"History import: skipped: http://127.0.0.1:{closedPort}/history?job=ingestor&instance=127.0.0.1:{closedPort} did not answer within 3 s", line);
+        Assert.Equal(HttpStatusCode.OK, (await prometheus.Http.GetAsync("/-/ready", TestContext.Current.CancellationToken)).StatusCode);
+    }
+
+    [Fact]
+    public async Task History_promtool_rejects_is_logged_in_one_line_and_prometheus_starts_anyway()
+    {
+        ExternalTool.Prometheus.Require();
+        ExternalTool.Promtool.Require();
+        var queries = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var history = WebApplication.Create();
+        history.Urls.Add("http://127.0.0.1:0");
+        history.MapGet("/history", async context =>
+        {
+            queries.Enqueue(context.Request.QueryString.Value ?? "");
+            context.Response.Headers["X-Kline-History"] = "complete";
+            context.Response.ContentType = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+            await context.Response.WriteAsync("kline_closed_close_price{symbol=\"BTCUSDT\"} not-a-number 1700000000.000\n# EOF\n");
+        });
+        await history.StartAsync(TestContext.Current.CancellationToken);
+        var target = new Uri(history.Urls.First()).Authority;
+
+        await using var prometheus = await PrometheusServer.StartThroughContainerEntrypointAsync(target, "1s",
+            new Dictionary<string, string> { ["HISTORY_WAIT"] = "30" });
+
+        var line = Assert.Single(ImportLines(prometheus));
+        Assert.StartsWith("History import: failed: promtool: ", line, StringComparison.Ordinal);
+        Assert.Equal($"?job=ingestor&instance={target}", Assert.Single(queries));
+        Assert.Equal(HttpStatusCode.OK, (await prometheus.Http.GetAsync("/-/ready", TestContext.Current.CancellationToken)).StatusCode);
+    }
+
+    private static List<string> ImportLines(PrometheusServer prometheus) =>
+        prometheus.Log.Split(Environment.NewLine).Where(line => line.StartsWith("History import:", StringComparison.Ordinal)).ToList();
+
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private const string RemoteWriteUrl =
@@ -130,6 +223,9 @@ public class ContainerEntrypointTests
             ["DATA_DIR"] = directory,
             ["PROMETHEUS_BIN"] = "/bin/echo",
             ["RETENTION"] = null,
+            // The target is not reachable here: no history to wait for.
+            ["HISTORY_WAIT"] = "0",
+            ["HISTORY_SCRIPT"] = RepositoryPaths.Combine("prometheus", "import-history.sh"),
         };
         foreach (var (name, value) in settings)
         {

@@ -74,7 +74,9 @@ public sealed class PrometheusServer : IAsyncDisposable
     /// Prometheus started the way the container image starts it: <c>prometheus/docker-entrypoint.sh</c> renders the
     /// shipped template and rules from the environment, then execs Prometheus (the local binary instead of the image's).
     /// </summary>
-    public static Task<PrometheusServer> StartThroughContainerEntrypointAsync(string ingestorTarget, string scrapeInterval)
+    /// <param name="environment">More of the image's environment, e.g. <c>HISTORY_WAIT</c>; the history import's promtool is the local one.</param>
+    public static Task<PrometheusServer> StartThroughContainerEntrypointAsync(
+        string ingestorTarget, string scrapeInterval, IReadOnlyDictionary<string, string>? environment = null)
     {
         var directory = Directory.CreateTempSubdirectory("kline-prometheus-entrypoint-").FullName;
         var port = FreePort();
@@ -90,10 +92,17 @@ public sealed class PrometheusServer : IAsyncDisposable
                 ["DATA_DIR"] = directory,
                 ["PROMETHEUS_BIN"] = ExternalTool.Prometheus.Require(),
                 ["LISTEN_ADDRESS"] = $"127.0.0.1:{port}",
+                ["HISTORY_SCRIPT"] = RepositoryPaths.Combine("prometheus", "import-history.sh"),
+                ["PROMTOOL_BIN"] = ExternalTool.Promtool.Require(),
             },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         return StartProcessAsync(start, directory, port);
     }
 
@@ -165,7 +174,10 @@ public sealed class PrometheusServer : IAsyncDisposable
         }
     }
 
-    /// <summary>The last lines Prometheus printed (warnings and errors only, given <c>--log.level=warn</c>).</summary>
+    /// <summary>
+    /// The last lines Prometheus printed (warnings and errors only, given <c>--log.level=warn</c>), and, when started
+    /// through the entrypoint, what the entrypoint printed before it.
+    /// </summary>
     public string Log => string.Join(Environment.NewLine, _log);
 
     /// <summary>Runs an instant query without interpreting it: the HTTP status and the raw JSON body, errors included.</summary>

@@ -37,7 +37,9 @@ public class OtlpBesidePrometheusTests
         await PublishAsync(simulator, store, sequence: 1);
         await ingestor.WaitForMetricsAsync(m => Symbols.All(symbol => m.Kline("kline_last_update_timestamp_seconds", symbol, "1m") is not null),
             "both streams have data");
-        Assert.Contains(receiver.MetricsExports, export => export.Mentions("kline.close.price"));
+        // An export taken before the streams had data has no price series yet: wait for one taken after.
+        await Eventually.MatchAsync(() => Task.FromResult(receiver.MetricsExports.Any(export => export.Mentions("kline.close.price"))), any => any, Timeout,
+            "an OTLP export carries the market data");
 
         var second = await PublishAsync(simulator, store, sequence: 2);
         var collections = prometheusReadings.Collections;

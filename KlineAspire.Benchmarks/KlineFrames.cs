@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using KlineAspire.Ingestor.Candles;
 
 namespace KlineAspire.Benchmarks;
 
@@ -20,9 +21,14 @@ internal readonly record struct KlineValues(
     long Trades,
     bool IsClosed)
 {
-    /// <summary>Deterministic, varied values for update <paramref name="round"/> of stream number <paramref name="stream"/>.</summary>
+    /// <summary>
+    /// Deterministic, varied values for update <paramref name="round"/> of stream number <paramref name="stream"/>, in the
+    /// candle of <paramref name="interval"/> that contains <paramref name="openTime"/>: the ingestor rejects an open time
+    /// off its interval's calendar.
+    /// </summary>
     public static KlineValues For(string symbol, string interval, int stream, int round, long eventTime, long openTime, bool isClosed = false)
     {
+        openTime = KlineCalendar.Parse(interval).OpenTimeAt(openTime);
         var close = 1 + (stream % 9973) * 0.0137 + round * 0.00000001 * (1 + stream % 7);
         return new KlineValues(symbol, interval, eventTime, openTime,
             Open: close * 0.999, High: close * 1.002, Low: close * 0.997, Close: close,
@@ -36,7 +42,7 @@ internal static class KlineFrames
 {
     /// <summary>Binance's order of fields, with prices and volumes as 8-decimal strings.</summary>
     public static string Raw(in KlineValues v) => string.Create(CultureInfo.InvariantCulture,
-        $$"""{"e":"kline","E":{{v.EventTime}},"s":"{{v.Symbol}}","k":{"t":{{v.OpenTime}},"T":{{v.OpenTime + 59_999}},"s":"{{v.Symbol}}","i":"{{v.Interval}}","f":527449288,"L":527449503,"o":"{{v.Open:F8}}","c":"{{v.Close:F8}}","h":"{{v.High:F8}}","l":"{{v.Low:F8}}","v":"{{v.BaseVolume:F8}}","n":{{v.Trades}},"x":{{(v.IsClosed ? "true" : "false")}},"q":"{{v.QuoteVolume:F8}}","V":"{{v.TakerBuyBaseVolume:F8}}","Q":"{{v.TakerBuyQuoteVolume:F8}}","B":"0"}""") + "}";
+        $$"""{"e":"kline","E":{{v.EventTime}},"s":"{{v.Symbol}}","k":{"t":{{v.OpenTime}},"T":{{KlineCalendar.Parse(v.Interval).CloseTime(v.OpenTime)}},"s":"{{v.Symbol}}","i":"{{v.Interval}}","f":527449288,"L":527449503,"o":"{{v.Open:F8}}","c":"{{v.Close:F8}}","h":"{{v.High:F8}}","l":"{{v.Low:F8}}","v":"{{v.BaseVolume:F8}}","n":{{v.Trades}},"x":{{(v.IsClosed ? "true" : "false")}},"q":"{{v.QuoteVolume:F8}}","V":"{{v.TakerBuyBaseVolume:F8}}","Q":"{{v.TakerBuyQuoteVolume:F8}}","B":"0"}""") + "}";
 
     public static string Combined(in KlineValues v) =>
         $$"""{"stream":"{{v.Symbol.ToLowerInvariant()}}@kline_{{v.Interval}}","data":{{Raw(v)}}""" + "}";

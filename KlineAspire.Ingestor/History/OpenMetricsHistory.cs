@@ -29,28 +29,26 @@ public static class OpenMetricsHistory
 
     private delegate double Value(in ClosedCandle candle);
 
-    private static readonly (string Name, string Help, Value Value)[] Closed =
+    // The instruments a candle's history is written for, from the one instrument list, so that names and help texts are
+    // those of the live gauges; the closed candle's own, then the forming gauges at each close.
+    private static readonly (KlineInstrument Instrument, bool Closed, Value Value)[] Written =
     [
-        ("kline_closed_open_price", "Open price of the last closed candle.", static (in ClosedCandle c) => c.Open),
-        ("kline_closed_high_price", "High price of the last closed candle.", static (in ClosedCandle c) => c.High),
-        ("kline_closed_low_price", "Low price of the last closed candle.", static (in ClosedCandle c) => c.Low),
-        ("kline_closed_close_price", "Close price of the last closed candle.", static (in ClosedCandle c) => c.Close),
-        ("kline_closed_base_volume", "Base asset volume of the last closed candle.", static (in ClosedCandle c) => c.BaseVolume),
-        ("kline_closed_quote_volume", "Quote asset volume of the last closed candle.", static (in ClosedCandle c) => c.QuoteVolume),
-        ("kline_closed_trades", "Number of trades in the last closed candle.", static (in ClosedCandle c) => c.Trades),
-        ("kline_closed_open_time_seconds", "Open time of the last closed candle, Unix seconds.", static (in ClosedCandle c) => c.OpenTime / 1000.0),
-    ];
-
-    private static readonly (string Name, string Help, Value Value)[] Forming =
-    [
-        ("kline_open_price", "Open price of the candle currently forming.", static (in ClosedCandle c) => c.Open),
-        ("kline_high_price", "High price of the candle currently forming.", static (in ClosedCandle c) => c.High),
-        ("kline_low_price", "Low price of the candle currently forming.", static (in ClosedCandle c) => c.Low),
-        ("kline_close_price", "Last (close) price of the candle currently forming.", static (in ClosedCandle c) => c.Close),
-        ("kline_base_volume", "Base asset volume of the candle currently forming.", static (in ClosedCandle c) => c.BaseVolume),
-        ("kline_quote_volume", "Quote asset volume of the candle currently forming.", static (in ClosedCandle c) => c.QuoteVolume),
-        ("kline_trades", "Number of trades in the candle currently forming.", static (in ClosedCandle c) => c.Trades),
-        ("kline_open_time_seconds", "Open time of the candle currently forming, Unix seconds.", static (in ClosedCandle c) => c.OpenTime / 1000.0),
+        (KlineInstruments.ClosedOpenPrice, true, static (in ClosedCandle c) => c.Open),
+        (KlineInstruments.ClosedHighPrice, true, static (in ClosedCandle c) => c.High),
+        (KlineInstruments.ClosedLowPrice, true, static (in ClosedCandle c) => c.Low),
+        (KlineInstruments.ClosedClosePrice, true, static (in ClosedCandle c) => c.Close),
+        (KlineInstruments.ClosedBaseVolume, true, static (in ClosedCandle c) => c.BaseVolume),
+        (KlineInstruments.ClosedQuoteVolume, true, static (in ClosedCandle c) => c.QuoteVolume),
+        (KlineInstruments.ClosedTrades, true, static (in ClosedCandle c) => c.Trades),
+        (KlineInstruments.ClosedOpenTime, true, static (in ClosedCandle c) => c.OpenTime / 1000.0),
+        (KlineInstruments.OpenPrice, false, static (in ClosedCandle c) => c.Open),
+        (KlineInstruments.HighPrice, false, static (in ClosedCandle c) => c.High),
+        (KlineInstruments.LowPrice, false, static (in ClosedCandle c) => c.Low),
+        (KlineInstruments.ClosePrice, false, static (in ClosedCandle c) => c.Close),
+        (KlineInstruments.BaseVolume, false, static (in ClosedCandle c) => c.BaseVolume),
+        (KlineInstruments.QuoteVolume, false, static (in ClosedCandle c) => c.QuoteVolume),
+        (KlineInstruments.Trades, false, static (in ClosedCandle c) => c.Trades),
+        (KlineInstruments.OpenTime, false, static (in ClosedCandle c) => c.OpenTime / 1000.0),
     ];
 
     /// <param name="series">The selected series (<c>Binance:Series</c>): the others are left out, as from <c>/metrics</c>.</param>
@@ -65,14 +63,14 @@ public static class OpenMetricsHistory
         var extra = string.Concat(targetLabels.OrderBy(label => label.Key, StringComparer.Ordinal).Select(label => $"{label.Key}=\"{Escape(label.Value)}\","));
         var selected = KlineSeries.InstrumentsFor(series);
         var text = new StringBuilder(FlushChars * 2);
-        foreach (var (name, help, value) in Closed.Concat(Forming))
+        foreach (var (instrument, closed, value) in Written)
         {
-            if (!selected.Overlaps(KlineSeries.InstrumentsFor([name])))
+            if (!selected.Contains(instrument.Name))
             {
                 continue;
             }
 
-            var closed = name.StartsWith("kline_closed_", StringComparison.Ordinal);
+            var name = instrument.PrometheusName;
             var described = false;
             foreach (var stream in streams)
             {
@@ -84,7 +82,7 @@ public static class OpenMetricsHistory
                 if (!described)
                 {
                     // Only families with samples: history off (or none yet) is just "# EOF".
-                    text.Append("# TYPE ").Append(name).Append(" gauge\n# HELP ").Append(name).Append(' ').Append(help).Append('\n');
+                    text.Append("# TYPE ").Append(name).Append(" gauge\n# HELP ").Append(name).Append(' ').Append(instrument.Description).Append('\n');
                     described = true;
                 }
 

@@ -4,8 +4,9 @@ namespace KlineAspire.AppHost;
 
 /// <summary>
 /// Prometheus starts with the candles' history: a step that runs to completion before it, importing the ingestor's
-/// <c>/history</c> into its TSDB with <c>promtool</c> (<c>prometheus/import-history.sh</c>, the script the container
-/// image's entrypoint runs too, so every mode imports history the same way).
+/// <c>/history</c> into its TSDB with <c>promtool</c>, then a follower that imports the history arriving later into the
+/// running Prometheus (<c>prometheus/import-history.sh</c>, the script the container image's entrypoint runs too, so
+/// every mode imports history the same way).
 /// </summary>
 internal static class HistoryImportResourceBuilderExtensions
 {
@@ -15,8 +16,8 @@ internal static class HistoryImportResourceBuilderExtensions
     private const string Shell = "/bin/sh";
 
     /// <summary>
-    /// The local binary gets an import resource it waits for; the container image imports in its entrypoint, so it
-    /// needs nothing here. Without <c>promtool</c> or a POSIX shell Prometheus starts without history, and one line says so.
+    /// The local binary gets an import resource it waits for and a follower; the container image does both in its
+    /// entrypoint, so it needs nothing here. Without <c>promtool</c> or a POSIX shell Prometheus starts without history, and one line says so.
     /// </summary>
     public static IResourceBuilder<IResourceWithEndpoints>? WithHistoryFrom(
         this IResourceBuilder<IResourceWithEndpoints>? prometheus, IResourceBuilder<ProjectResource> ingestor)
@@ -38,20 +39,26 @@ internal static class HistoryImportResourceBuilderExtensions
         }
 
         var target = ingestor.GetEndpoint("http").Property(EndpointProperty.HostAndPort);
-        var import = builder.AddExecutable($"{executable.Name}-history", Shell, builder.AppHostDirectory,
-                Path.Combine(builder.RepositoryDirectory("prometheus"), "import-history.sh"))
+        var script = Path.Combine(builder.RepositoryDirectory("prometheus"), "import-history.sh");
+        IResourceBuilder<ExecutableResource> AddImport(string name, string mode) => builder.AddExecutable(name, Shell, builder.AppHostDirectory, script, mode)
             .WithEnvironment(async context =>
             {
                 // instance must be the target exactly as Prometheus' scrape configuration names it (the same address),
                 // or the backfilled candles would be series of their own beside the live ones.
                 context.EnvironmentVariables["INGESTOR_TARGET"] = await target.GetValueAsync(context.CancellationToken)
                     ?? throw new InvalidOperationException("The ingestor's http endpoint has no allocated address to read history from.");
-                context.EnvironmentVariables["DATA_DIR"] = PrometheusResourceBuilderExtensions.DataDirectory(workDirectories.Reserve());
+                context.EnvironmentVariables["DATA_DIR"] = PrometheusResourceBuilderExtensions.DataDirectory(workDirectories.Current());
                 context.EnvironmentVariables["PROMTOOL_BIN"] = promtool;
                 context.EnvironmentVariables["HISTORY_WAIT"] = Wait;
-            })
-            .WaitForStart(ingestor);
-        builder.CreateResourceBuilder(executable).WaitForCompletion(import);
+            });
+
+        // Before Prometheus serves: the history so far, within the bounded wait. Prometheus starts once it has finished,
+        // whatever happened.
+        var import = AddImport($"{executable.Name}-history", "start").WaitForStart(ingestor);
+        var prometheusBuilder = builder.CreateResourceBuilder(executable).WaitForCompletion(import);
+
+        // While Prometheus runs: the history that arrives later (streams fetched after the wait, listings), every minute.
+        AddImport($"{executable.Name}-history-follow", "follow").WaitFor(prometheusBuilder);
         return prometheus;
     }
 }

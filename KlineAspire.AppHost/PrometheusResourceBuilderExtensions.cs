@@ -55,10 +55,11 @@ internal static class PrometheusResourceBuilderExtensions
             .WithHttpEndpoint(port: settings.PrometheusPort == 0 ? null : settings.PrometheusPort, name: "http")
             .WithArgs(async context =>
             {
-                // Made when Prometheus starts, not when the model is built (model-only runs leave nothing behind), and
-                // one per start: two AppHosts in one process (tests) must not share a config or a TSDB.
-                // The one the history import wrote its blocks into, if it ran (HistoryImportResourceBuilderExtensions).
-                var workDirectory = workDirectories.TakeReservedOrCreate();
+                // Made when Prometheus (or its history import) starts, not when the model is built (model-only runs leave
+                // nothing behind); one per AppHost, as two AppHosts in one process (tests) must not share a TSDB. A
+                // restart keeps it: the history imported into it (HistoryImportResourceBuilderExtensions) and the live
+                // samples since stay.
+                var workDirectory = workDirectories.Current();
                 var ingestorAddress = await target.GetValueAsync(context.CancellationToken)
                     ?? throw new InvalidOperationException("The ingestor's http endpoint has no allocated address to scrape.");
                 var configFile = PrometheusConfigTemplate.WriteDirectory(source, ingestorAddress, settings.ScrapeInterval, workDirectory);

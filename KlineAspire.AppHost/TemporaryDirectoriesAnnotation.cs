@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace KlineAspire.AppHost;
 
 /// <summary>
-/// The temporary directories made for a resource, one per start (a config and a TSDB for Prometheus). Kept on the
+/// The temporary directory made for a resource (a config and a TSDB for Prometheus), one per AppHost run. Kept on the
 /// resource so that its start callback, the stop hook that deletes them (<see cref="TemporaryDirectoryExtensions"/>)
 /// and tests all see the same list.
 /// </summary>
@@ -14,28 +14,27 @@ internal sealed class TemporaryDirectoriesAnnotation(string prefix) : IResourceA
 
     public IReadOnlyCollection<string> Created => _created.ToArray();
 
-    private string? _reserved;
-
-    public string Create()
-    {
-        var directory = Directory.CreateTempSubdirectory(prefix).FullName;
-        _created.Enqueue(directory);
-        return directory;
-    }
+    private readonly Lock _gate = new();
+    private string? _current;
 
     /// <summary>
-    /// Makes the directory the resource's next start will use (<see cref="TakeReservedOrCreate"/>), for a step that
-    /// prepares it before the resource starts: the history import writes Prometheus' TSDB blocks there.
+    /// The directory the resource works in, made on first use and kept for every later start in this run: a step that
+    /// prepares it before the resource starts (the history import writes Prometheus' TSDB blocks there, and goes on
+    /// importing later history into it) and a restart from the dashboard (which keeps what Prometheus holds) see the same one.
     /// </summary>
-    public string Reserve()
+    public string Current()
     {
-        var directory = Create();
-        Interlocked.Exchange(ref _reserved, directory);
-        return directory;
-    }
+        lock (_gate)
+        {
+            if (_current is null)
+            {
+                _current = Directory.CreateTempSubdirectory(prefix).FullName;
+                _created.Enqueue(_current);
+            }
 
-    /// <summary>The directory <see cref="Reserve"/> prepared, once; a new one for every later start (a restart).</summary>
-    public string TakeReservedOrCreate() => Interlocked.Exchange(ref _reserved, null) ?? Create();
+            return _current;
+        }
+    }
 
     /// <summary>
     /// Deletes every directory made so far. A process that was just killed may still be writing (Prometheus flushes

@@ -38,7 +38,7 @@ public static class IngestorApplication
 
         app.MapDefaultEndpoints();
         app.MapPrometheusScrapingEndpoint();
-        app.MapGet("/history", WriteHistoryAsync);
+        app.MapKlineHistory();
         return app;
     }
 
@@ -56,38 +56,5 @@ public static class IngestorApplication
         {
             throw await lateRejection.ConfigureAwait(false);
         }
-    }
-
-    /// <summary>
-    /// The REST history fetched so far as OpenMetrics with timestamps, for <c>promtool tsdb create-blocks-from openmetrics</c>
-    /// (docs/history.md). <c>X-Kline-History</c> says whether every stream's history is in (<c>complete</c>) or not yet
-    /// (<c>partial</c>); <c>?since=</c> (Unix seconds) leaves out older samples, for an import of what arrived later;
-    /// <c>?job=</c> and <c>?instance=</c> add the labels Prometheus' scrape of the ingestor adds, so that imported and
-    /// scraped samples are one series.
-    /// </summary>
-    private static async Task WriteHistoryAsync(HttpContext context, HistoryBook book, IOptions<BinanceOptions> options, TimeProvider time, double? since, string? job, string? instance)
-    {
-        var targetLabels = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (!string.IsNullOrEmpty(job))
-        {
-            targetLabels["job"] = job;
-        }
-
-        if (!string.IsNullOrEmpty(instance))
-        {
-            targetLabels["instance"] = instance;
-        }
-
-        // Read before the body: a stream that completes while it is written is in the next answer, not half in this one.
-        var complete = book.IsComplete;
-        var streams = book.Streams;
-        var binance = options.Value;
-        var retentionStart = (time.GetUtcNow() - binance.HistoryRetention).ToUnixTimeMilliseconds();
-        var notBefore = since is { } seconds && double.IsFinite(seconds) ? Math.Max(retentionStart, (long)Math.Ceiling(seconds * 1000)) : retentionStart;
-        context.Response.ContentType = OpenMetricsHistory.ContentType;
-        context.Response.Headers["X-Kline-History"] = complete ? "complete" : "partial";
-        await using var writer = new StreamWriter(context.Response.Body, new System.Text.UTF8Encoding(false), 64 * 1024);
-        await OpenMetricsHistory.WriteAsync(writer, streams, binance.Series, notBefore, targetLabels, context.RequestAborted);
-        await writer.FlushAsync(context.RequestAborted);
     }
 }

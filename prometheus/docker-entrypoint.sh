@@ -9,7 +9,9 @@
 #
 # History: before Prometheus starts, import-history.sh imports the ingestor's candle history (GET /history) into the
 # data directory with promtool, waiting at most HISTORY_WAIT seconds (60 by default, 0 turns it off). It never stops
-# the container: on failure it prints one line saying why and Prometheus starts anyway.
+# the container: on failure it prints one line saying why and Prometheus starts anyway. Then the same script goes on in
+# the background, importing every HISTORY_FOLLOW_EVERY seconds (60) the history that arrives later (streams fetched
+# after the wait, listings) into the running Prometheus.
 set -eu
 : "${INGESTOR_TARGET:?INGESTOR_TARGET must name the ingestor as host:port}"
 TEMPLATE="${TEMPLATE:-/etc/prometheus/prometheus.yml.template}"
@@ -43,8 +45,13 @@ remote_write:
 REMOTE_WRITE
   RETENTION="${RETENTION:-1d}"
 fi
-INGESTOR_TARGET="${INGESTOR_TARGET}" DATA_DIR="${DATA_DIR}" PROMTOOL_BIN="${PROMTOOL_BIN:-/bin/promtool}" \
-  /bin/sh "${HISTORY_SCRIPT}" || true
+export INGESTOR_TARGET DATA_DIR
+export PROMTOOL_BIN="${PROMTOOL_BIN:-/bin/promtool}"
+/bin/sh "${HISTORY_SCRIPT}" start || true
+if [ "${HISTORY_WAIT:-60}" != "0" ] && [ "${HISTORY_FOLLOW_EVERY:-60}" != "0" ]; then
+  # Outlives the exec below as Prometheus' child: this shell's process id becomes Prometheus', and the follower ends with it.
+  FOLLOW_WHILE_PID=$$ /bin/sh "${HISTORY_SCRIPT}" follow &
+fi
 exec "${PROMETHEUS_BIN}" \
   --config.file="${CONFIG}" \
   --storage.tsdb.path="${DATA_DIR}" \

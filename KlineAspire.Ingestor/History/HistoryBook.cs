@@ -8,18 +8,25 @@ public sealed class HistoryBook
 {
     private readonly ConcurrentDictionary<string, StreamHistory> _streams = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// This run of the ingestor: an importer that sees it change knows the ingestor restarted, and that the new run's
+    /// history covers time its Prometheus may already hold (<c>X-Kline-Ingestor-Run</c>).
+    /// </summary>
+    public string Run { get; } = Guid.NewGuid().ToString("N");
+
     /// <summary>Every stream's history, by symbol and interval.</summary>
     public IReadOnlyList<StreamHistory> Streams => [.. _streams.Values.OrderBy(s => s.Stream.Symbol, StringComparer.Ordinal).ThenBy(s => s.Stream.Interval, StringComparer.Ordinal)];
 
     /// <summary>Every stream's history has been fetched or given up (true when there is none to fetch).</summary>
     public bool IsComplete => _streams.Values.All(s => s.State != HistoryState.Pending);
 
-    /// <summary>Adds the streams not tracked yet, pending; returns how many were added.</summary>
-    public int Track(IEnumerable<StreamId> streams) => streams.Count(stream => _streams.TryAdd(stream.Key, StreamHistory.Pending(stream)));
+    /// <summary>Adds the streams not tracked yet, pending, taken on at <paramref name="nowUnixMs"/>; returns how many were added.</summary>
+    public int Track(IEnumerable<StreamId> streams, long nowUnixMs) => streams.Count(stream => _streams.TryAdd(stream.Key, StreamHistory.Pending(stream, nowUnixMs)));
 
     public IReadOnlyList<StreamId> PendingStreams => [.. _streams.Values.Where(s => s.State == HistoryState.Pending).Select(s => s.Stream)];
 
-    public void Set(StreamHistory history) => _streams[history.Stream.Key] = history;
+    /// <summary>Replaces a tracked stream's history with what <paramref name="change"/> makes of it.</summary>
+    public void Update(StreamId stream, Func<StreamHistory, StreamHistory> change) => _streams[stream.Key] = change(_streams[stream.Key]);
 
     public int Count(HistoryState state) => _streams.Values.Count(s => s.State == state);
 

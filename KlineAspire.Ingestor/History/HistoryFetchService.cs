@@ -26,7 +26,12 @@ public sealed partial class HistoryFetchService(
 {
     public const int MaxAttempts = 5;
 
-    public static readonly TimeSpan LookInterval = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// How often it looks for streams that listings added. Short, because the moment a stream is first seen is the
+    /// instant before which its history may be imported into a running Prometheus (<see cref="StreamHistory.TrackedUnixMs"/>):
+    /// a stream seen late would have its history overlap live samples.
+    /// </summary>
+    public static readonly TimeSpan LookInterval = TimeSpan.FromSeconds(2);
 
     private static readonly long GraceMs = (long)ClosedCandleTracker.FinalUpdateGrace.TotalMilliseconds;
 
@@ -48,7 +53,7 @@ public sealed partial class HistoryFetchService(
         await Task.Yield();
         while (!stoppingToken.IsCancellationRequested)
         {
-            var added = book.Track(store.Slots.Select(slot => slot.Id));
+            var added = book.Track(store.Slots.Select(slot => slot.Id), time.GetUtcNow().ToUnixTimeMilliseconds());
             if (added > 0 || book.PendingStreams.Count > 0)
             {
                 await FetchPendingAsync(candles, stoppingToken).ConfigureAwait(false);
@@ -92,7 +97,7 @@ public sealed partial class HistoryFetchService(
         var calendar = KlineCalendar.Parse(stream.Interval);
         if (calendar.IsUtc8)
         {
-            book.Set(new StreamHistory(stream, HistoryState.Skipped, [], 0));
+            book.Update(stream, history => history.GivenUp(HistoryState.Skipped));
             return;
         }
 
@@ -105,7 +110,7 @@ public sealed partial class HistoryFetchService(
             var rows = await client.GetAsync(stream, lastOpen, candles, cancellationToken).ConfigureAwait(false);
             var cutoff = time.GetUtcNow().ToUnixTimeMilliseconds();
             var closed = rows.Where(c => c.OpenTime <= lastOpen && calendar.NextOpenTime(c.OpenTime) <= cutoff - GraceMs).ToList();
-            book.Set(new StreamHistory(stream, HistoryState.Done, closed, cutoff));
+            book.Update(stream, history => history.Done(closed, cutoff));
             metrics.Request("success");
             _failing = false;
             _retries.Remove(stream.Key);
@@ -117,7 +122,7 @@ public sealed partial class HistoryFetchService(
         catch (KlinesUnavailableException exception) when (exception.UnknownSymbol)
         {
             metrics.Request("unknown_symbol");
-            book.Set(new StreamHistory(stream, HistoryState.Skipped, [], 0));
+            book.Update(stream, history => history.GivenUp(HistoryState.Skipped));
             LogUnknownSymbol(logger, stream.Name, exception.Message);
         }
         catch (KlinesUnavailableException exception)
@@ -128,7 +133,7 @@ public sealed partial class HistoryFetchService(
             var attempts = exception.RateLimited ? retry.Attempts : retry.Attempts + 1;
             if (attempts >= MaxAttempts)
             {
-                book.Set(new StreamHistory(stream, HistoryState.Failed, [], 0));
+                book.Update(stream, history => history.GivenUp(HistoryState.Failed));
                 _retries.Remove(stream.Key);
                 LogGaveUp(logger, stream.Name, attempts, exception.Message);
                 return;

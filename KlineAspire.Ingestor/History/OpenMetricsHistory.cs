@@ -12,8 +12,8 @@ namespace KlineAspire.Ingestor.History;
 /// as the live gauges show it: from a second after E (the live gauge switches once M's final update is in) to E', every
 /// <see cref="SampleSpacing"/>, so that an instant query's 5-minute look-back finds it anywhere in that interval and the
 /// README's queries (at E' through <c>offset -X</c>, or half an interval after E) read M. No sample lies after the
-/// stream's cut-off, when the live feed took over. The forming-candle gauges get one sample per candle, at its close
-/// time, with its final values: what the live gauges held at that instant.
+/// stream's last instant (<see cref="ServedHistory.LastSampleUnixMs"/>), where live samples take over. The forming-candle
+/// gauges get one sample per candle, at its close time, with its final values: what the live gauges held at that instant.
 /// </summary>
 public static class OpenMetricsHistory
 {
@@ -52,12 +52,12 @@ public static class OpenMetricsHistory
     ];
 
     /// <param name="series">The selected series (<c>Binance:Series</c>): the others are left out, as from <c>/metrics</c>.</param>
-    /// <param name="notBeforeUnixMs">No sample before this: the retention's start, or the <c>since</c> asked for, whichever is later.</param>
+    /// <param name="notBeforeUnixMs">No sample before this: the retention's start.</param>
     /// <param name="targetLabels">
     /// The labels Prometheus adds to what it scrapes from the ingestor (<c>job</c>, <c>instance</c>), which a scrape would
     /// give the live samples: without the same ones, backfilled samples would be series of their own.
     /// </param>
-    public static async Task WriteAsync(TextWriter writer, IReadOnlyList<StreamHistory> streams, IEnumerable<string> series, long notBeforeUnixMs,
+    public static async Task WriteAsync(TextWriter writer, IReadOnlyList<ServedHistory> streams, IEnumerable<string> series, long notBeforeUnixMs,
         IReadOnlyDictionary<string, string> targetLabels, CancellationToken cancellationToken)
     {
         var extra = string.Concat(targetLabels.OrderBy(label => label.Key, StringComparer.Ordinal).Select(label => $"{label.Key}=\"{Escape(label.Value)}\","));
@@ -74,7 +74,7 @@ public static class OpenMetricsHistory
             var described = false;
             foreach (var stream in streams)
             {
-                if (stream.State != HistoryState.Done || stream.Candles.Count == 0)
+                if (stream.Candles.Count == 0)
                 {
                     continue;
                 }
@@ -93,9 +93,9 @@ public static class OpenMetricsHistory
                 {
                     if (closed)
                     {
-                        AppendClosed(text, name, labels, value(in candle), calendar, candle.OpenTime, stream.CutoffUnixMs, notBeforeUnixMs);
+                        AppendClosed(text, name, labels, value(in candle), calendar, candle.OpenTime, stream.LastSampleUnixMs, notBeforeUnixMs);
                     }
-                    else if (calendar.CloseTime(candle.OpenTime) is var closeTime && closeTime >= notBeforeUnixMs)
+                    else if (calendar.CloseTime(candle.OpenTime) is var closeTime && closeTime >= notBeforeUnixMs && closeTime <= stream.LastSampleUnixMs)
                     {
                         Append(text, name, labels, value(in candle), closeTime);
                     }
@@ -113,10 +113,10 @@ public static class OpenMetricsHistory
         await writer.WriteAsync(text, cancellationToken).ConfigureAwait(false);
     }
 
-    private static void AppendClosed(StringBuilder text, string name, string labels, double value, KlineCalendar calendar, long openTime, long cutoff, long notBefore)
+    private static void AppendClosed(StringBuilder text, string name, string labels, double value, KlineCalendar calendar, long openTime, long last, long notBefore)
     {
         var end = calendar.NextOpenTime(openTime);
-        var nextEnd = Math.Min(calendar.NextOpenTime(end), cutoff);
+        var nextEnd = Math.Min(calendar.NextOpenTime(end), last);
         var spacing = (long)SampleSpacing.TotalMilliseconds;
         var first = Math.Min(end + (long)ShownAfter.TotalMilliseconds, calendar.NextOpenTime(end));
         if (first > nextEnd)
@@ -124,7 +124,7 @@ public static class OpenMetricsHistory
             return;
         }
 
-        // A second after the end, then on whole spacings from the end, then the following candle's end (or the cut-off).
+        // A second after the end, then on whole spacings from the end, then the following candle's end (or the stream's last instant).
         if (first >= notBefore)
         {
             Append(text, name, labels, value, first);

@@ -24,15 +24,15 @@ public class HistoryTests
         ["Binance:HistoryCandles"] = candles.ToString(CultureInfo.InvariantCulture),
     };
 
-    private static async Task<(string State, string ContentType, string Body)> HistoryAsync(RunningIngestor ingestor, string query = "")
+    private static async Task<(string State, string ContentType, string Body, string Run)> HistoryAsync(RunningIngestor ingestor, string query = "")
     {
         using var response = await ingestor.Http.GetAsync("/history" + query, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (response.Headers.GetValues("X-Kline-History").Single(), response.Content.Headers.ContentType!.ToString(),
-            await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+            await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), response.Headers.GetValues("X-Kline-Ingestor-Run").Single());
     }
 
-    private static Task<(string State, string ContentType, string Body)> CompleteHistoryAsync(RunningIngestor ingestor) =>
+    private static Task<(string State, string ContentType, string Body, string Run)> CompleteHistoryAsync(RunningIngestor ingestor) =>
         Eventually.MatchAsync(() => HistoryAsync(ingestor), history => history.State == "complete", Timeout, "every stream's history is in");
 
     [Fact]
@@ -107,8 +107,6 @@ public class HistoryTests
         var minute = TimeSpan.FromMinutes(1);
         await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.FromSeconds(1) }, cancellation);
         string[] symbols = ["BTCUSDT", "XRPUSDT"];
-        // No stream's history is cut off before this: the fetch starts with the ingestor.
-        var cutOffNotBefore = DateTimeOffset.UtcNow;
         await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, symbols, ["1m"], HistorySettings(simulator, 30));
         await CompleteHistoryAsync(ingestor);
         // With the labels the scrape below gives the live samples: one series each.
@@ -127,10 +125,6 @@ public class HistoryTests
             await using var prometheus = await PrometheusServer.StartAsync("ingestor", ingestor.BaseAddress, TimeSpan.FromSeconds(5), data);
             await Eventually.MatchAsync(() => prometheus.QueryAsync("up{job=\"ingestor\"}"), up => up.Count == 1 && up[0].Value == 1, Timeout,
                 "Prometheus has scraped the ingestor");
-            // Between the history's cut-off and the first scrape nothing recorded the stream: Prometheus' look-back there
-            // still returns the last imported sample, the candle before. A candle read at an instant inside that window is
-            // no junction candle (docs/history.md, "The gap before the first scrape").
-            var firstScrapeBy = DateTimeOffset.UtcNow;
 
             // Up to a candle that ends after Prometheus started, read once its following minute is over: the candles
             // before it closed before the history's cut-off, around it, or live.
@@ -155,20 +149,13 @@ public class HistoryTests
                     for (var index = 0; index < rows.Count; index++)
                     {
                         var end = firstEnd + index * minute;
-                        var readAt = end + minute;
-                        if (readAt >= cutOffNotBefore && readAt <= firstScrapeBy)
-                        {
-                            continue;
-                        }
-
                         compared++;
                         Compare(problems, $"{selector} offset -1m at {end:u}", points.GetValueOrDefault(end), column(rows[index]));
                     }
                 }
             }
 
-            // 13 candles a series, of which at most the two read inside the gap are left out.
-            Assert.True(compared >= 11 * symbols.Length * KlineRowColumns.ClosedValues.Length, $"only {compared} values compared");
+            Assert.Equal(13 * symbols.Length * KlineRowColumns.ClosedValues.Length, compared);
             Assert.True(problems.Count == 0, $"{problems.Count} differences across the junction:\n{string.Join(Environment.NewLine, problems.Take(40))}");
         }
         finally
@@ -222,23 +209,52 @@ public class HistoryTests
     }
 
     [Fact]
-    public async Task Since_leaves_out_older_samples_and_selected_series_only_are_served()
+    public async Task A_later_import_gets_only_newer_streams_before_prometheus_could_scrape_them_and_selected_series_only()
     {
         await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.FromSeconds(1) }, TestContext.Current.CancellationToken);
         var settings = HistorySettings(simulator, 50);
         settings["Binance:Series:0"] = "kline_closed_close_price";
+        var beforeStart = DateTimeOffset.UtcNow;
         await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT"], ["1m"], settings);
-        var all = (await CompleteHistoryAsync(ingestor)).Body;
-        var since = DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeSeconds();
+        var first = await CompleteHistoryAsync(ingestor);
+        var afterFirst = DateTimeOffset.UtcNow;
+        var longAgo = beforeStart.AddMinutes(-30).ToUnixTimeSeconds();
 
-        var recent = (await HistoryAsync(ingestor, $"?since={since}")).Body;
+        var unchanged = await HistoryAsync(ingestor, $"?since={afterFirst.ToUnixTimeSeconds() + 1}&until={longAgo}");
+        var again = await HistoryAsync(ingestor, $"?since={longAgo}&until={longAgo}");
 
-        var names = all.Split('\n').Where(line => line.Length > 0 && line[0] != '#').Select(line => line[..line.IndexOf('{', StringComparison.Ordinal)]).Distinct();
+        var names = first.Body.Split('\n').Where(line => line.Length > 0 && line[0] != '#').Select(line => line[..line.IndexOf('{', StringComparison.Ordinal)]).Distinct();
         Assert.Equal(["kline_closed_close_price"], names);
+        Assert.Equal("# EOF\n", unchanged.Body);
+        Assert.Equal("complete", unchanged.State);
+        // The stream was taken on at the start: before it, no scrape can have carried it, and nothing is served after.
         var times = (string body) => body.Split('\n').Where(line => line.Length > 0 && line[0] != '#').Select(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)).ToList();
-        Assert.True(times(all).Min() < since, "the full history reaches back further");
-        Assert.NotEmpty(times(recent));
-        Assert.True(times(recent).Min() >= since, "no sample before since");
-        Assert.Equal(times(all).Count(t => t >= since), times(recent).Count);
+        Assert.NotEmpty(times(again.Body));
+        Assert.True(times(again.Body).Max() < afterFirst.ToUnixTimeSeconds(), "a later import stops where live samples may begin");
+        Assert.Equal(times(first.Body).Min(), times(again.Body).Min());
+        Assert.True(times(first.Body).Max() >= beforeStart.ToUnixTimeSeconds(), "the first import reaches the request");
+        Assert.Matches("^[0-9a-f]{32}$", first.Run);
+        Assert.Equal(first.Run, again.Run);
+    }
+
+    [Fact]
+    public async Task Import_reports_are_counted_by_result_and_an_unknown_result_is_refused()
+    {
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.FromSeconds(1) }, TestContext.Current.CancellationToken);
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT"], ["1m"], HistorySettings(simulator, 0));
+        var cancellation = TestContext.Current.CancellationToken;
+
+        foreach (var result in new[] { "imported", "failed", "failed" })
+        {
+            using var reported = await ingestor.Http.PostAsync($"/history/imports?result={result}", null, cancellation);
+            Assert.Equal(HttpStatusCode.NoContent, reported.StatusCode);
+        }
+
+        using var refused = await ingestor.Http.PostAsync("/history/imports?result=great", null, cancellation);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("imported, partial, empty, failed", await refused.Content.ReadAsStringAsync(cancellation), StringComparison.Ordinal);
+        var metrics = await ingestor.ScrapeAsync();
+        Assert.Equal(1, metrics.Value("kline_ingestor_history_imports_total", ("result", "imported")));
+        Assert.Equal(2, metrics.Value("kline_ingestor_history_imports_total", ("result", "failed")));
     }
 }

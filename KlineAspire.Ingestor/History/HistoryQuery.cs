@@ -1,0 +1,74 @@
+using KlineAspire.Ingestor.Candles;
+
+namespace KlineAspire.Ingestor.History;
+
+/// <summary>
+/// What one <c>GET /history</c> asks for, and what each stream gets for it. An import never writes a sample where the
+/// Prometheus it feeds may already hold a live one, so there are two kinds:
+/// <list type="bullet">
+/// <item>The first, before Prometheus serves (neither <see cref="SinceUnixMs"/> nor <see cref="UntilUnixMs"/>): every
+/// stream's history, continued by the candle the live closed-candle gauges show at the request, up to the request.
+/// Prometheus' first scrape follows within seconds, so its look-back never reaches a candle the gauges had already left
+/// behind.</item>
+/// <item>A later one, into a running Prometheus: only the streams whose history arrived after <see cref="SinceUnixMs"/>
+/// (the previous import), and only samples before the instant Prometheus may have started to scrape them: the first
+/// import (<see cref="UntilUnixMs"/>), or the moment the ingestor took the stream on, if later (a listing).</item>
+/// </list>
+/// </summary>
+public sealed record HistoryQuery(long? SinceUnixMs, long? UntilUnixMs)
+{
+    /// <summary>From the query's Unix seconds (decimals allowed); a value that is not a finite number is left out.</summary>
+    public static HistoryQuery From(double? since, double? until) => new(UnixMs(since), UnixMs(until));
+
+    public IReadOnlyList<ServedHistory> Select(IEnumerable<StreamHistory> streams, KlineStore store, long nowUnixMs, long staleAfterMs)
+    {
+        var served = new List<ServedHistory>();
+        foreach (var history in streams)
+        {
+            if (history.State != HistoryState.Done || history.Candles.Count == 0 || history.CutoffUnixMs <= SinceUnixMs)
+            {
+                continue;
+            }
+
+            if (UntilUnixMs is { } until)
+            {
+                // A stream is first seen within one look of being added: before that, no scrape can have carried it.
+                var liveFrom = Math.Max(until, history.TrackedUnixMs - (long)HistoryFetchService.LookInterval.TotalMilliseconds);
+                served.Add(new ServedHistory(history.Stream, history.Candles, Math.Min(history.CutoffUnixMs, liveFrom - 1)));
+            }
+            else
+            {
+                served.Add(UpToNow(history, store.Find(history.Stream), nowUnixMs, staleAfterMs));
+            }
+        }
+
+        return served;
+    }
+
+    /// <summary>
+    /// The stream's history continued with what its live closed-candle gauges show now: the same candle (seeded, or
+    /// closed live with REST's values), or one the feed closed since the cut-off. Where they show none (feed lost, or a
+    /// candle missed), the history ends at its cut-off, as it always did.
+    /// </summary>
+    private static ServedHistory UpToNow(StreamHistory history, StreamSlot? slot, long nowUnixMs, long staleAfterMs)
+    {
+        var newest = history.Candles[^1];
+        if (slot is null)
+        {
+            return new ServedHistory(history.Stream, history.Candles, history.CutoffUnixMs);
+        }
+
+        slot.Read(nowUnixMs, staleAfterMs, out var reading);
+        var shown = reading.LastClosed;
+        if (!reading.IsLive || !shown.Known || shown.OpenTime < newest.OpenTime)
+        {
+            return new ServedHistory(history.Stream, history.Candles, history.CutoffUnixMs);
+        }
+
+        return shown.OpenTime == newest.OpenTime
+            ? new ServedHistory(history.Stream, history.Candles, nowUnixMs)
+            : new ServedHistory(history.Stream, [.. history.Candles, shown], nowUnixMs);
+    }
+
+    private static long? UnixMs(double? seconds) => seconds is { } value && double.IsFinite(value) ? (long)Math.Ceiling(value * 1000) : null;
+}

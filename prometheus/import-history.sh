@@ -14,8 +14,9 @@
 #
 # The labels passed to /history are the ones Prometheus' scrape adds to the live samples (job "ingestor", instance the
 # target as written in the scrape configuration), so backfilled and live candles form one series. A later import asks
-# only for streams whose history arrived since the previous one (since=) and only for samples from before Prometheus
-# could have scraped them (until= the first import), so it never writes where Prometheus already holds live samples.
+# only for streams whose history arrived since the previous answer (after= its X-Kline-History-Change) and only for
+# samples from before Prometheus could have scraped them (until= the first import), so it never writes where
+# Prometheus already holds live samples.
 # After the ingestor restarts, the history it reads again covers time Prometheus already holds: that is not imported.
 #
 # Never fatal: whatever goes wrong (ingestor unreachable, history still partial after HISTORY_WAIT seconds, promtool
@@ -32,7 +33,8 @@ MODE="${1:-start}"
 BASE="http://${INGESTOR_TARGET}/history"
 LABELS="job=${HISTORY_JOB}&instance=${INGESTOR_TARGET}"
 # What the imports so far did: the ingestor's run (RUN), when Prometheus could first have scraped it (FIRST, Unix
-# seconds) and when the last import asked (LAST). Kept in the data directory, so a restart on the same data sees it.
+# seconds) and the last change of the history the last import got (LAST). Kept in the data directory, so a restart on
+# the same data sees it.
 STATE_FILE="${DATA_DIR}/kline-history.state"
 
 say() { echo "History import: $*"; }
@@ -130,7 +132,7 @@ first_import() {
     return
   fi
 
-  RUN="$(header X-Kline-Ingestor-Run)"; FIRST="${REQUESTED}"; LAST="${REQUESTED}"
+  RUN="$(header X-Kline-Ingestor-Run)"; FIRST="${REQUESTED}"; LAST="$(header X-Kline-History-Change)"
   save_state
   if [ "$(samples)" = "0" ]; then
     report empty
@@ -150,8 +152,7 @@ first_import() {
 # Into a running Prometheus: the streams whose history arrived since the last import, before FIRST (or before the
 # ingestor took them on). Quiet when there is nothing new.
 later_import() {
-  REQUESTED="$(date +%s)"
-  if ! fetch "${BASE}?${LABELS}&since=${LAST}&until=${FIRST}"; then
+  if ! fetch "${BASE}?${LABELS}&after=${LAST:-0}&until=${FIRST}"; then
     [ -z "${UNREACHABLE:-}" ] && say "${BASE} does not answer; trying again every ${HISTORY_FOLLOW_EVERY} s"
     UNREACHABLE=1
     return
@@ -165,7 +166,7 @@ later_import() {
   RUN="${NOW_RUN}"
   if [ -n "${SKIPPING:-}" ]; then
     if [ "$(header X-Kline-History)" = "complete" ]; then
-      SKIPPING=""; LAST="${REQUESTED}"
+      SKIPPING=""; LAST="$(header X-Kline-History-Change)"
       save_state
     fi
     return
@@ -180,7 +181,7 @@ later_import() {
       say "failed: ${FAILURE}"
     fi
   fi
-  LAST="${REQUESTED}"
+  LAST="$(header X-Kline-History-Change)"
   save_state
 }
 

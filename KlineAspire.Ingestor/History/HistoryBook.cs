@@ -8,6 +8,10 @@ public sealed class HistoryBook
 {
     private readonly ConcurrentDictionary<string, StreamHistory> _streams = new(StringComparer.Ordinal);
 
+    // Changes are numbered and read under one lock, so that a snapshot holds every change up to its number and none after.
+    private readonly Lock _gate = new();
+    private long _changes;
+
     /// <summary>
     /// This run of the ingestor: an importer that sees it change knows the ingestor restarted, and that the new run's
     /// history covers time its Prometheus may already hold (<c>X-Kline-Ingestor-Run</c>).
@@ -25,8 +29,23 @@ public sealed class HistoryBook
 
     public IReadOnlyList<StreamId> PendingStreams => [.. _streams.Values.Where(s => s.State == HistoryState.Pending).Select(s => s.Stream)];
 
-    /// <summary>Replaces a tracked stream's history with what <paramref name="change"/> makes of it.</summary>
-    public void Update(StreamId stream, Func<StreamHistory, StreamHistory> change) => _streams[stream.Key] = change(_streams[stream.Key]);
+    /// <summary>Replaces a tracked stream's history with what <paramref name="change"/> makes of it, numbered as the latest change.</summary>
+    public void Update(StreamId stream, Func<StreamHistory, StreamHistory> change)
+    {
+        lock (_gate)
+        {
+            _streams[stream.Key] = change(_streams[stream.Key]) with { Change = ++_changes };
+        }
+    }
+
+    /// <summary>Every stream's history, whether all is in, and the number of the latest change they hold.</summary>
+    public (IReadOnlyList<StreamHistory> Streams, bool Complete, long Change) Snapshot()
+    {
+        lock (_gate)
+        {
+            return (Streams, IsComplete, _changes);
+        }
+    }
 
     public int Count(HistoryState state) => _streams.Values.Count(s => s.State == state);
 

@@ -14,6 +14,9 @@ public static class HistoryEndpoints
     /// <summary>Says whether every stream's history is in (<c>complete</c>) or not yet (<c>partial</c>).</summary>
     public const string StateHeader = "X-Kline-History";
 
+    /// <summary>The number of the latest change the answer holds: the next import asks for what came <c>after</c> it.</summary>
+    public const string ChangeHeader = "X-Kline-History-Change";
+
     /// <summary>This run of the ingestor (<see cref="HistoryBook.Run"/>): a change tells an importer the ingestor restarted.</summary>
     public const string RunHeader = "X-Kline-Ingestor-Run";
 
@@ -25,12 +28,12 @@ public static class HistoryEndpoints
     }
 
     /// <summary>
-    /// <c>?since=</c> and <c>?until=</c> (Unix seconds) ask for a later import into a running Prometheus
-    /// (<see cref="HistoryQuery"/>); <c>?job=</c> and <c>?instance=</c> add the labels Prometheus' scrape of the ingestor
+    /// <c>?after=</c> (the <see cref="ChangeHeader"/> of the previous answer) and <c>?until=</c> (Unix seconds) ask for a
+    /// later import into a running Prometheus (<see cref="HistoryQuery"/>); <c>?job=</c> and <c>?instance=</c> add the labels Prometheus' scrape of the ingestor
     /// adds, so that imported and scraped samples are one series.
     /// </summary>
     private static async Task WriteHistoryAsync(HttpContext context, HistoryBook book, KlineStore store, IOptions<BinanceOptions> options, TimeProvider time,
-        double? since, double? until, string? job, string? instance)
+        long? after, double? until, string? job, string? instance)
     {
         var targetLabels = new Dictionary<string, string>(StringComparer.Ordinal);
         if (!string.IsNullOrEmpty(job))
@@ -43,13 +46,14 @@ public static class HistoryEndpoints
             targetLabels["instance"] = instance;
         }
 
-        // Read before the body: a stream that completes while it is written is in the next answer, not half in this one.
-        var complete = book.IsComplete;
+        // One snapshot before the body: a stream that completes while it is written is in the next answer, not half in this one.
+        var (all, complete, change) = book.Snapshot();
         var binance = options.Value;
         var now = time.GetUtcNow();
-        var streams = HistoryQuery.From(since, until).Select(book.Streams, store, now.ToUnixTimeMilliseconds(), (long)binance.StaleAfter.TotalMilliseconds);
+        var streams = HistoryQuery.From(after, until).Select(all, store, now.ToUnixTimeMilliseconds(), (long)binance.StaleAfter.TotalMilliseconds);
         context.Response.ContentType = OpenMetricsHistory.ContentType;
         context.Response.Headers[StateHeader] = complete ? "complete" : "partial";
+        context.Response.Headers[ChangeHeader] = change.ToString(System.Globalization.CultureInfo.InvariantCulture);
         context.Response.Headers[RunHeader] = book.Run;
         await using var writer = new StreamWriter(context.Response.Body, new UTF8Encoding(false), 64 * 1024);
         await OpenMetricsHistory.WriteAsync(writer, streams, binance.Series, (now - binance.HistoryRetention).ToUnixTimeMilliseconds(), targetLabels,

@@ -6,26 +6,27 @@ namespace KlineAspire.Ingestor.History;
 /// What one <c>GET /history</c> asks for, and what each stream gets for it. An import never writes a sample where the
 /// Prometheus it feeds may already hold a live one, so there are two kinds:
 /// <list type="bullet">
-/// <item>The first, before Prometheus serves (neither <see cref="SinceUnixMs"/> nor <see cref="UntilUnixMs"/>): every
+/// <item>The first, before Prometheus serves (neither <see cref="AfterChange"/> nor <see cref="UntilUnixMs"/>): every
 /// stream's history, continued by the candle the live closed-candle gauges show at the request, up to the request.
 /// Prometheus' first scrape follows within seconds, so its look-back never reaches a candle the gauges had already left
 /// behind.</item>
-/// <item>A later one, into a running Prometheus: only the streams whose history arrived after <see cref="SinceUnixMs"/>
-/// (the previous import), and only samples before the instant Prometheus may have started to scrape them: the first
+/// <item>A later one, into a running Prometheus: only the streams whose history arrived after change
+/// <see cref="AfterChange"/> (the last one the previous import got: <see cref="HistoryBook.Snapshot"/>), and only
+/// samples before the instant Prometheus may have started to scrape them: the first
 /// import (<see cref="UntilUnixMs"/>), or the moment the ingestor took the stream on, if later (a listing).</item>
 /// </list>
 /// </summary>
-public sealed record HistoryQuery(long? SinceUnixMs, long? UntilUnixMs)
+public sealed record HistoryQuery(long? AfterChange, long? UntilUnixMs)
 {
-    /// <summary>From the query's Unix seconds (decimals allowed); a value that is not a finite number is left out.</summary>
-    public static HistoryQuery From(double? since, double? until) => new(UnixMs(since), UnixMs(until));
+    /// <summary>From the query's change number and Unix seconds (decimals allowed); a value that is not a finite number is left out.</summary>
+    public static HistoryQuery From(long? after, double? until) => new(after, until is { } seconds && double.IsFinite(seconds) ? (long)Math.Ceiling(seconds * 1000) : null);
 
     public IReadOnlyList<ServedHistory> Select(IEnumerable<StreamHistory> streams, KlineStore store, long nowUnixMs, long staleAfterMs)
     {
         var served = new List<ServedHistory>();
         foreach (var history in streams)
         {
-            if (history.State != HistoryState.Done || history.Candles.Count == 0 || history.CutoffUnixMs <= SinceUnixMs)
+            if (history.State != HistoryState.Done || history.Candles.Count == 0 || history.Change <= AfterChange)
             {
                 continue;
             }
@@ -69,6 +70,4 @@ public sealed record HistoryQuery(long? SinceUnixMs, long? UntilUnixMs)
             ? new ServedHistory(history.Stream, history.Candles, nowUnixMs)
             : new ServedHistory(history.Stream, [.. history.Candles, shown], nowUnixMs);
     }
-
-    private static long? UnixMs(double? seconds) => seconds is { } value && double.IsFinite(value) ? (long)Math.Ceiling(value * 1000) : null;
 }

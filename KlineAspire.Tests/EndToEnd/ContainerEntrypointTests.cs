@@ -82,6 +82,56 @@ public class ContainerEntrypointTests
     }
 
     [Fact]
+    public async Task History_that_arrives_after_the_wait_is_imported_into_the_running_prometheus_before_its_first_scrape_only()
+    {
+        ExternalTool.Prometheus.Require();
+        ExternalTool.Promtool.Require();
+        var ct = TestContext.Current.CancellationToken;
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.FromSeconds(1) }, ct);
+        // REST is down when the ingestor starts: no history within the wait. Retries are slow enough not to give up first.
+        simulator.Faults.RestFailsWith = 503;
+        var beforeStart = DateTimeOffset.UtcNow;
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT"], ["1m"], new Dictionary<string, string>
+        {
+            ["Binance:RestEndpoint"] = simulator.HttpBaseUri.ToString(),
+            ["Binance:HistoryCandles"] = "30",
+            ["Binance:RestRetryBaseDelay"] = "00:00:05",
+            ["Binance:RestRetryMaxDelay"] = "00:00:10",
+        });
+        var target = ingestor.BaseAddress.Authority;
+        await using var prometheus = await PrometheusServer.StartThroughContainerEntrypointAsync(target, "1s",
+            new Dictionary<string, string> { ["HISTORY_WAIT"] = "2", ["HISTORY_FOLLOW_EVERY"] = "2" });
+        Assert.Equal(["History import: nothing to import (history partial, no samples)"], ImportLines(prometheus));
+
+        simulator.Faults.RestFailsWith = null;
+
+        await Eventually.MatchAsync(() => Task.FromResult(ImportLines(prometheus)), lines => lines.Count == 2, Timeout, "the follower imported the later history");
+        Assert.Matches("^History import: imported [0-9]+ samples of history that arrived later$", ImportLines(prometheus)[1]);
+        // Prometheus loads the new blocks at its next block reload, within a minute.
+        using var rest = SimulatorHttp.Client(simulator);
+        var rows = (await rest.GetRestAsync("/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=30")).Json.EnumerateArray()
+            .Where(row => row[0].GetInt64() + 120_000 <= beforeStart.ToUnixTimeMilliseconds()).ToList();
+        var candle = rows[^5];
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(candle[0].GetInt64() + 90_000);
+        var series = await Eventually.MatchAsync(
+            () => prometheus.QueryRangeAsync("kline_closed_close_price{symbol=\"BTCUSDT\",interval=\"1m\"}", at, at, TimeSpan.FromMinutes(1)),
+            found => found.Count == 1, TimeSpan.FromSeconds(150), "Prometheus serves the history imported while it ran");
+        Assert.Equal(double.Parse(candle[4].GetString()!, System.Globalization.CultureInfo.InvariantCulture), Assert.Single(series[0].Points).Value);
+        Assert.Equal((target, "ingestor"), (series[0].Labels["instance"], series[0].Labels["job"]));
+
+        // Nothing imported from the instant Prometheus could first scrape: no imported sample shares time with a live one.
+        var state = File.ReadAllLines(Path.Combine(prometheus.WorkDirectory, "kline-history.state")).ToDictionary(line => line[..line.IndexOf('=')], line => line[(line.IndexOf('=') + 1)..]);
+        var firstScrapeNotBefore = long.Parse(state["FIRST"], System.Globalization.CultureInfo.InvariantCulture) * 1000;
+        var blocks = Directory.GetFiles(prometheus.WorkDirectory, "meta.json", SearchOption.AllDirectories)
+            .Select(file => System.Text.Json.JsonDocument.Parse(File.ReadAllText(file)).RootElement.GetProperty("maxTime").GetInt64()).ToList();
+        Assert.NotEmpty(blocks);
+        Assert.All(blocks, maxTime => Assert.True(maxTime <= firstScrapeNotBefore, $"an imported block ends at {maxTime}, after {firstScrapeNotBefore}"));
+        var metrics = await ingestor.ScrapeAsync();
+        Assert.Equal(1, metrics.Value("kline_ingestor_history_imports_total", ("result", "empty")));
+        Assert.Equal(1, metrics.Value("kline_ingestor_history_imports_total", ("result", "imported")));
+    }
+
+    [Fact]
     public async Task An_unreachable_ingestor_delays_prometheus_by_the_bounded_wait_only_with_one_line_saying_why()
     {
         ExternalTool.Prometheus.Require();
@@ -92,7 +142,7 @@ public class ContainerEntrypointTests
             new Dictionary<string, string> { ["HISTORY_WAIT"] = "3" });
 
         var line = Assert.Single(ImportLines(prometheus));
-        Assert.Equal($"History import: skipped: http://127.0.0.1:{closedPort}/history?job=ingestor&instance=127.0.0.1:{closedPort} did not answer within 3 s", line);
+        Assert.Equal($"History import: skipped: http://127.0.0.1:{closedPort}/history did not answer within 3 s", line);
         Assert.Equal(HttpStatusCode.OK, (await prometheus.Http.GetAsync("/-/ready", TestContext.Current.CancellationToken)).StatusCode);
     }
 
@@ -102,8 +152,10 @@ public class ContainerEntrypointTests
         ExternalTool.Prometheus.Require();
         ExternalTool.Promtool.Require();
         var queries = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var reports = new System.Collections.Concurrent.ConcurrentQueue<string>();
         await using var history = WebApplication.Create();
         history.Urls.Add("http://127.0.0.1:0");
+        history.MapPost("/history/imports", (string result) => reports.Enqueue(result));
         history.MapGet("/history", async context =>
         {
             queries.Enqueue(context.Request.QueryString.Value ?? "");
@@ -120,6 +172,8 @@ public class ContainerEntrypointTests
         var line = Assert.Single(ImportLines(prometheus));
         Assert.StartsWith("History import: failed: promtool: ", line, StringComparison.Ordinal);
         Assert.Equal($"?job=ingestor&instance={target}", Assert.Single(queries));
+        // Counted where the failure can be graphed and alerted on: the ingestor's kline_ingestor_history_imports_total.
+        Assert.Equal("failed", Assert.Single(reports));
         Assert.Equal(HttpStatusCode.OK, (await prometheus.Http.GetAsync("/-/ready", TestContext.Current.CancellationToken)).StatusCode);
     }
 

@@ -27,6 +27,9 @@ public sealed class PrometheusServer : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>Where it keeps its files; started through the container entrypoint, its data directory.</summary>
+    public string WorkDirectory => _directory;
+
     /// <param name="dataDirectory">A data directory prepared beforehand (e.g. history imported with promtool), the caller's to delete; null for a fresh one.</param>
     public static Task<PrometheusServer> StartAsync(string job, Uri target, TimeSpan scrapeInterval, string? dataDirectory = null)
     {

@@ -24,15 +24,16 @@ public class HistoryTests
         ["Binance:HistoryCandles"] = candles.ToString(CultureInfo.InvariantCulture),
     };
 
-    private static async Task<(string State, string ContentType, string Body, string Run)> HistoryAsync(RunningIngestor ingestor, string query = "")
+    private static async Task<(string State, string ContentType, string Body, string Run, long Change)> HistoryAsync(RunningIngestor ingestor, string query = "")
     {
         using var response = await ingestor.Http.GetAsync("/history" + query, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (response.Headers.GetValues("X-Kline-History").Single(), response.Content.Headers.ContentType!.ToString(),
-            await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), response.Headers.GetValues("X-Kline-Ingestor-Run").Single());
+            await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), response.Headers.GetValues("X-Kline-Ingestor-Run").Single(),
+            long.Parse(response.Headers.GetValues("X-Kline-History-Change").Single(), CultureInfo.InvariantCulture));
     }
 
-    private static Task<(string State, string ContentType, string Body, string Run)> CompleteHistoryAsync(RunningIngestor ingestor) =>
+    private static Task<(string State, string ContentType, string Body, string Run, long Change)> CompleteHistoryAsync(RunningIngestor ingestor) =>
         Eventually.MatchAsync(() => HistoryAsync(ingestor), history => history.State == "complete", Timeout, "every stream's history is in");
 
     [Fact]
@@ -220,8 +221,8 @@ public class HistoryTests
         var afterFirst = DateTimeOffset.UtcNow;
         var longAgo = beforeStart.AddMinutes(-30).ToUnixTimeSeconds();
 
-        var unchanged = await HistoryAsync(ingestor, $"?since={afterFirst.ToUnixTimeSeconds() + 1}&until={longAgo}");
-        var again = await HistoryAsync(ingestor, $"?since={longAgo}&until={longAgo}");
+        var unchanged = await HistoryAsync(ingestor, $"?after={first.Change}&until={longAgo}");
+        var again = await HistoryAsync(ingestor, $"?after=0&until={longAgo}");
 
         var names = first.Body.Split('\n').Where(line => line.Length > 0 && line[0] != '#').Select(line => line[..line.IndexOf('{', StringComparison.Ordinal)]).Distinct();
         Assert.Equal(["kline_closed_close_price"], names);
@@ -235,6 +236,7 @@ public class HistoryTests
         Assert.True(times(first.Body).Max() >= beforeStart.ToUnixTimeSeconds(), "the first import reaches the request");
         Assert.Matches("^[0-9a-f]{32}$", first.Run);
         Assert.Equal(first.Run, again.Run);
+        Assert.Equal(first.Change, again.Change);
     }
 
     [Fact]

@@ -80,14 +80,16 @@ public class HistoryQueryTests
     {
         var store = TestStores.StoreOf(EthBtc);
         var firstImport = T0 - 55 * Second;
-        var imported = Fetched(new StreamId("BTCUSDT", "1m")) with { CutoffUnixMs = firstImport - Second };
-        var late = Fetched(new StreamId("ETHUSDT", "1m"));
+        // Changes 1 to 3 were in the first import's answer.
+        var imported = Fetched(new StreamId("BTCUSDT", "1m")) with { Change = 3 };
+        var late = Fetched(new StreamId("ETHUSDT", "1m")) with { Change = 4 };
         // A listing the ingestor took on after the first import: Prometheus could scrape it from then on.
-        var listing = StreamHistory.Pending(new StreamId("NEWUSDT", "1m"), T0 - 20 * Second).Done([Rest(T0 - 2 * Minute), Rest(T0 - Minute)], T0 + 10 * Second);
+        var listing = StreamHistory.Pending(new StreamId("NEWUSDT", "1m"), T0 - 20 * Second).Done([Rest(T0 - 2 * Minute), Rest(T0 - Minute)], T0 + 10 * Second)
+            with { Change = 5 };
         var pending = StreamHistory.Pending(new StreamId("XRPUSDT", "1m"), 0);
-        var failed = StreamHistory.Pending(new StreamId("SOLUSDT", "1m"), 0).GivenUp(HistoryState.Failed);
+        var failed = StreamHistory.Pending(new StreamId("SOLUSDT", "1m"), 0).GivenUp(HistoryState.Failed) with { Change = 6 };
 
-        var served = new HistoryQuery(firstImport, firstImport).Select([imported, late, listing, pending, failed], store, T0 + 20 * Second, long.MaxValue);
+        var served = new HistoryQuery(3, firstImport).Select([imported, late, listing, pending, failed], store, T0 + 20 * Second, long.MaxValue);
 
         Assert.Equal(["ETHUSDT", "NEWUSDT"], served.Select(s => s.Stream.Symbol));
         Assert.Equal(firstImport - 1, served[0].LastSampleUnixMs);

@@ -1,0 +1,108 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using KlineAspire.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace KlineAspire.Tests.EndToEnd;
+
+/// <summary>
+/// <c>prometheus/import-history.sh</c> run again on data it imported before (a restart, or its follower's next look):
+/// it imports only what arrived after the last answer it had, and after the ingestor restarted it imports nothing the
+/// new run read again, which covers time Prometheus already holds, only the streams taken on later.
+/// </summary>
+public class LaterHistoryImportTests
+{
+    [Fact]
+    public async Task After_an_ingestor_restart_only_streams_taken_on_later_are_imported()
+    {
+        ExternalTool.Promtool.Require();
+        var ingestor = new StubHistory();
+        await using var server = await ingestor.StartAsync();
+        var data = Directory.CreateTempSubdirectory("kline-later-history-").FullName;
+        try
+        {
+            // The first run's history, in one answer.
+            ingestor.Serve("run-a", (1, Sample("BTCUSDT", 60)));
+            Assert.Matches("^History import: imported 1 samples in [0-9]+ s$", await ImportAsync(server, data));
+
+            // The ingestor restarted: its new run read the same stream's history again, numbered after the last answer's.
+            ingestor.Serve("run-b", (5, Sample("BTCUSDT", 120)));
+            Assert.StartsWith("History import: the ingestor restarted: ", await ImportAsync(server, data), StringComparison.Ordinal);
+
+            // Then it took on a listing.
+            ingestor.Serve("run-b", (5, Sample("BTCUSDT", 120)), (6, Sample("NEWUSDT", 180)));
+            Assert.Equal("History import: imported 1 samples of history that arrived later", await ImportAsync(server, data));
+
+            // Nothing new: nothing imported, nothing said.
+            Assert.Equal("", await ImportAsync(server, data));
+
+            Assert.Equal(["", "after=1&until=", "after=5&until=", "after=6&until="], ingestor.Queries.Select(Cursor));
+            Assert.Equal(["imported", "imported"], ingestor.Reports);
+            var blocks = Directory.GetDirectories(data).Where(directory => File.Exists(Path.Combine(directory, "meta.json"))).ToList();
+            Assert.Equal(2, blocks.Count);
+            Assert.Empty(Directory.GetDirectories(data, ".kline-history-import.*"));
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    private static string Cursor(string query)
+    {
+        var parameters = query.TrimStart('?').Split('&').Where(p => p.StartsWith("after=", StringComparison.Ordinal) || p.StartsWith("until=", StringComparison.Ordinal));
+        return string.Join('&', parameters.Select(p => p.StartsWith("until=", StringComparison.Ordinal) ? "until=" : p));
+    }
+
+    private static string Sample(string symbol, int minutesAgo) =>
+        $"kline_closed_close_price{{interval=\"1m\",instance=\"i\",job=\"ingestor\",symbol=\"{symbol}\"}} 1.5 " +
+        (DateTimeOffset.UtcNow.AddMinutes(-minutesAgo).ToUnixTimeMilliseconds() / 1000.0).ToString("F3", CultureInfo.InvariantCulture);
+
+    private static async Task<string> ImportAsync(WebApplication server, string data)
+    {
+        var (exitCode, output) = await ProcessRun.RunAsync("/bin/sh", [RepositoryPaths.Combine("prometheus", "import-history.sh"), "start"], TimeSpan.FromSeconds(60),
+            new Dictionary<string, string?>
+            {
+                ["INGESTOR_TARGET"] = new Uri(server.Urls.First()).Authority,
+                ["DATA_DIR"] = data,
+                ["PROMTOOL_BIN"] = ExternalTool.Promtool.Require(),
+                ["HISTORY_WAIT"] = "5",
+            });
+        Assert.Equal(0, exitCode);
+        return output.Trim();
+    }
+
+    /// <summary>A <c>/history</c> that answers as the ingestor does: a run, the changes after <c>after</c>, and the change number.</summary>
+    private sealed class StubHistory
+    {
+        // Replaced whole between imports, never while one runs.
+        private (string Run, (long Change, string Line)[] Streams) _serving = ("", []);
+
+        public ConcurrentQueue<string> Queries { get; } = new();
+
+        public ConcurrentQueue<string> Reports { get; } = new();
+
+        public void Serve(string run, params (long Change, string Line)[] streams) => _serving = (run, streams);
+
+        public async Task<WebApplication> StartAsync()
+        {
+            var app = WebApplication.Create();
+            app.Urls.Add("http://127.0.0.1:0");
+            app.MapGet("/history", async (HttpContext context, long? after) =>
+            {
+                Queries.Enqueue(context.Request.QueryString.Value ?? "");
+                var (run, streams) = _serving;
+                context.Response.Headers["X-Kline-History"] = "complete";
+                context.Response.Headers["X-Kline-Ingestor-Run"] = run;
+                context.Response.Headers["X-Kline-History-Change"] = streams.Max(s => s.Change).ToString(CultureInfo.InvariantCulture);
+                context.Response.ContentType = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+                var lines = streams.Where(s => s.Change > (after ?? 0)).Select(s => s.Line + "\n").ToList();
+                await context.Response.WriteAsync((lines.Count > 0 ? "# TYPE kline_closed_close_price gauge\n" : "") + string.Concat(lines) + "# EOF\n");
+            });
+            app.MapPost("/history/imports", (string result) => Reports.Enqueue(result));
+            await app.StartAsync(TestContext.Current.CancellationToken);
+            return app;
+        }
+    }
+}

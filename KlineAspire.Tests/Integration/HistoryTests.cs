@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text.Json;
 using KlineAspire.Ingestor.Candles;
 using KlineAspire.Simulator;
@@ -15,25 +14,7 @@ namespace KlineAspire.Tests.Integration;
 /// </summary>
 public class HistoryTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
-
-
-    private static Dictionary<string, string> HistorySettings(BinanceSimulator simulator, int candles) => new()
-    {
-        ["Binance:RestEndpoint"] = simulator.HttpBaseUri.ToString(),
-        ["Binance:HistoryCandles"] = candles.ToString(CultureInfo.InvariantCulture),
-    };
-
-    private static async Task<(string State, string ContentType, string Body)> HistoryAsync(RunningIngestor ingestor, string query = "")
-    {
-        using var response = await ingestor.Http.GetAsync("/history" + query, TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (response.Headers.GetValues("X-Kline-History").Single(), response.Content.Headers.ContentType!.ToString(),
-            await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-    }
-
-    private static Task<(string State, string ContentType, string Body)> CompleteHistoryAsync(RunningIngestor ingestor) =>
-        Eventually.MatchAsync(() => HistoryAsync(ingestor), history => history.State == "complete", Timeout, "every stream's history is in");
+    private static readonly TimeSpan Timeout = ServedHistory.Timeout;
 
     [Fact]
     public async Task Imported_history_answers_the_closed_candle_queries_with_the_simulators_candles()
@@ -45,57 +26,45 @@ public class HistoryTests
         string[] symbols = ["BTCUSDT", "ETHUSDT"];
         string[] intervals = ["1m", "1h"];
         var beforeStart = DateTimeOffset.UtcNow;
-        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, symbols, intervals, HistorySettings(simulator, 300));
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, symbols, intervals, ServedHistory.Settings(simulator, 300));
 
-        var history = await CompleteHistoryAsync(ingestor);
+        var history = await ServedHistory.CompleteAsync(ingestor);
         Assert.Equal("application/openmetrics-text; version=1.0.0; charset=utf-8", history.ContentType);
         Assert.EndsWith("# EOF\n", history.Body, StringComparison.Ordinal);
 
-        var directory = Directory.CreateTempSubdirectory("kline-history-").FullName;
-        try
-        {
-            var file = Path.Combine(directory, "history.om");
-            var data = Path.Combine(directory, "data");
-            await File.WriteAllTextAsync(file, history.Body, cancellation);
-            var (exitCode, output) = await Promtool.RunAsync("tsdb", "create-blocks-from", "openmetrics", file, data);
-            Assert.True(exitCode == 0, $"promtool failed ({exitCode}):\n{output}");
-            await using var prometheus = await PrometheusServer.StartOnDataAsync(data);
+        await using var imported = await ImportedHistory.StartAsync(history.Body, PrometheusServer.StartOnDataAsync);
+        var prometheus = imported.Prometheus;
 
-            using var rest = SimulatorHttp.Client(simulator);
-            var problems = new List<string>();
-            foreach (var interval in intervals)
+        using var rest = SimulatorHttp.Client(simulator);
+        var problems = new List<string>();
+        foreach (var interval in intervals)
+        {
+            var calendar = KlineCalendar.Parse(interval);
+            var length = TimeSpan.FromMilliseconds(calendar.NextOpenTime(0) - 0);
+            foreach (var symbol in symbols)
             {
-                var calendar = KlineCalendar.Parse(interval);
-                var length = TimeSpan.FromMilliseconds(calendar.NextOpenTime(0) - 0);
-                foreach (var symbol in symbols)
+                var reply = await rest.GetRestAsync($"/api/v3/klines?symbol={symbol}&interval={interval}&limit=1000");
+                // Every candle whose following interval had ended before the ingestor started is wholly in the history.
+                var rows = reply.Json.EnumerateArray().Where(row => row[0].GetInt64() + 2 * length.TotalMilliseconds <= beforeStart.ToUnixTimeMilliseconds()).TakeLast(299).ToList();
+                Assert.True(rows.Count >= 298, $"{symbol} {interval}: {rows.Count} candles to compare");
+                var ends = rows.Select(row => DateTimeOffset.FromUnixTimeMilliseconds(row[0].GetInt64()) + length).ToList();
+                foreach (var (metric, column) in KlineRowColumns.ClosedValues)
                 {
-                    var reply = await rest.GetRestAsync($"/api/v3/klines?symbol={symbol}&interval={interval}&limit=1000");
-                    // Every candle whose following interval had ended before the ingestor started is wholly in the history.
-                    var rows = reply.Json.EnumerateArray().Where(row => row[0].GetInt64() + 2 * length.TotalMilliseconds <= beforeStart.ToUnixTimeMilliseconds()).TakeLast(299).ToList();
-                    Assert.True(rows.Count >= 298, $"{symbol} {interval}: {rows.Count} candles to compare");
-                    var ends = rows.Select(row => DateTimeOffset.FromUnixTimeMilliseconds(row[0].GetInt64()) + length).ToList();
-                    foreach (var (metric, column) in KlineRowColumns.ClosedValues)
+                    var selector = $"{metric}{{symbol=\"{symbol}\",interval=\"{interval}\"}}";
+                    // As the Grafana panel reads candles: each at its close time, offset by minus one interval.
+                    var atClose = Points(await prometheus.QueryRangeAsync($"{selector} offset -{length.TotalSeconds}s", ends[0], ends[^1], length));
+                    // As the README's range query does: half an interval after each close.
+                    var halfway = Points(await prometheus.QueryRangeAsync(selector, ends[0] + length / 2, ends[^1] + length / 2, length));
+                    for (var index = 0; index < rows.Count; index++)
                     {
-                        var selector = $"{metric}{{symbol=\"{symbol}\",interval=\"{interval}\"}}";
-                        // As the Grafana panel reads candles: each at its close time, offset by minus one interval.
-                        var atClose = Points(await prometheus.QueryRangeAsync($"{selector} offset -{length.TotalSeconds}s", ends[0], ends[^1], length));
-                        // As the README's range query does: half an interval after each close.
-                        var halfway = Points(await prometheus.QueryRangeAsync(selector, ends[0] + length / 2, ends[^1] + length / 2, length));
-                        for (var index = 0; index < rows.Count; index++)
-                        {
-                            Compare(problems, $"{selector} offset -{interval} at {ends[index]:u}", atClose.GetValueOrDefault(ends[index]), column(rows[index]));
-                            Compare(problems, $"{selector} at {ends[index] + length / 2:u}", halfway.GetValueOrDefault(ends[index] + length / 2), column(rows[index]));
-                        }
+                        Compare(problems, $"{selector} offset -{interval} at {ends[index]:u}", atClose.GetValueOrDefault(ends[index]), column(rows[index]));
+                        Compare(problems, $"{selector} at {ends[index] + length / 2:u}", halfway.GetValueOrDefault(ends[index] + length / 2), column(rows[index]));
                     }
                 }
             }
+        }
 
-            Assert.True(problems.Count == 0, $"{problems.Count} differences:\n{string.Join(Environment.NewLine, problems.Take(40))}");
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        Assert.True(problems.Count == 0, $"{problems.Count} differences:\n{string.Join(Environment.NewLine, problems.Take(40))}");
     }
 
     [Fact]
@@ -109,72 +78,61 @@ public class HistoryTests
         string[] symbols = ["BTCUSDT", "XRPUSDT"];
         // No stream's history is cut off before this: the fetch starts with the ingestor.
         var cutOffNotBefore = DateTimeOffset.UtcNow;
-        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, symbols, ["1m"], HistorySettings(simulator, 30));
-        await CompleteHistoryAsync(ingestor);
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, symbols, ["1m"], ServedHistory.Settings(simulator, 30));
+        await ServedHistory.CompleteAsync(ingestor);
         // With the labels the scrape below gives the live samples: one series each.
-        var history = await HistoryAsync(ingestor, $"?job=ingestor&instance={ingestor.BaseAddress.Authority}");
+        var history = await ServedHistory.GetAsync(ingestor, $"?job=ingestor&instance={ingestor.BaseAddress.Authority}");
         Assert.Contains($"instance=\"{ingestor.BaseAddress.Authority}\",job=\"ingestor\",symbol=", history.Body, StringComparison.Ordinal);
 
-        var directory = Directory.CreateTempSubdirectory("kline-history-").FullName;
-        try
+        // The history imported, then the live scrapes on top, as the AppHost's Prometheus starts.
+        await using var imported = await ImportedHistory.StartAsync(
+            history.Body, data => PrometheusServer.StartAsync("ingestor", ingestor.BaseAddress, TimeSpan.FromSeconds(5), data));
+        var prometheus = imported.Prometheus;
+        await Eventually.MatchAsync(() => prometheus.QueryAsync("up{job=\"ingestor\"}"), up => up.Count == 1 && up[0].Value == 1, Timeout,
+            "Prometheus has scraped the ingestor");
+        // Between the history's cut-off and the first scrape nothing recorded the stream: Prometheus' look-back there
+        // still returns the last imported sample, the candle before. A candle read at an instant inside that window is
+        // no junction candle (docs/history.md, "The gap before the first scrape").
+        var firstScrapeBy = DateTimeOffset.UtcNow;
+
+        // Up to a candle that ends after Prometheus started, read once its following minute is over: the candles
+        // before it closed before the history's cut-off, around it, or live.
+        var calendar = KlineCalendar.Parse("1m");
+        var lastEnd = DateTimeOffset.FromUnixTimeMilliseconds(calendar.NextOpenTime(calendar.OpenTimeAt(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())));
+        await Task.Delay(lastEnd + minute + TimeSpan.FromSeconds(5) - DateTimeOffset.UtcNow, cancellation);
+
+        using var rest = SimulatorHttp.Client(simulator);
+        var firstEnd = lastEnd - 12 * minute;
+        var problems = new List<string>();
+        var compared = 0;
+        foreach (var symbol in symbols)
         {
-            var file = Path.Combine(directory, "history.om");
-            var data = Path.Combine(directory, "data");
-            await File.WriteAllTextAsync(file, history.Body, cancellation);
-            var (exitCode, output) = await Promtool.RunAsync("tsdb", "create-blocks-from", "openmetrics", file, data);
-            Assert.True(exitCode == 0, $"promtool failed ({exitCode}):\n{output}");
-            // The history imported, then the live scrapes on top, as the AppHost's Prometheus starts.
-            await using var prometheus = await PrometheusServer.StartAsync("ingestor", ingestor.BaseAddress, TimeSpan.FromSeconds(5), data);
-            await Eventually.MatchAsync(() => prometheus.QueryAsync("up{job=\"ingestor\"}"), up => up.Count == 1 && up[0].Value == 1, Timeout,
-                "Prometheus has scraped the ingestor");
-            // Between the history's cut-off and the first scrape nothing recorded the stream: Prometheus' look-back there
-            // still returns the last imported sample, the candle before. A candle read at an instant inside that window is
-            // no junction candle (docs/history.md, "The gap before the first scrape").
-            var firstScrapeBy = DateTimeOffset.UtcNow;
-
-            // Up to a candle that ends after Prometheus started, read once its following minute is over: the candles
-            // before it closed before the history's cut-off, around it, or live.
-            var calendar = KlineCalendar.Parse("1m");
-            var lastEnd = DateTimeOffset.FromUnixTimeMilliseconds(calendar.NextOpenTime(calendar.OpenTimeAt(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())));
-            await Task.Delay(lastEnd + minute + TimeSpan.FromSeconds(5) - DateTimeOffset.UtcNow, cancellation);
-
-            using var rest = SimulatorHttp.Client(simulator);
-            var firstEnd = lastEnd - 12 * minute;
-            var problems = new List<string>();
-            var compared = 0;
-            foreach (var symbol in symbols)
+            var rows = (await rest.GetRestAsync($"/api/v3/klines?symbol={symbol}&interval=1m&startTime={(firstEnd - minute).ToUnixTimeMilliseconds()}&limit=13")).Json.EnumerateArray().ToList();
+            Assert.Equal(13, rows.Count);
+            foreach (var (metric, column) in KlineRowColumns.ClosedValues)
             {
-                var rows = (await rest.GetRestAsync($"/api/v3/klines?symbol={symbol}&interval=1m&startTime={(firstEnd - minute).ToUnixTimeMilliseconds()}&limit=13")).Json.EnumerateArray().ToList();
-                Assert.Equal(13, rows.Count);
-                foreach (var (metric, column) in KlineRowColumns.ClosedValues)
+                var selector = $"{metric}{{symbol=\"{symbol}\",interval=\"1m\"}}";
+                var series = await prometheus.QueryRangeAsync($"{selector} offset -60s", firstEnd, lastEnd, minute);
+                Assert.True(series.Count == 1, $"{selector}: {series.Count} series, one expected");
+                var points = Points(series);
+                for (var index = 0; index < rows.Count; index++)
                 {
-                    var selector = $"{metric}{{symbol=\"{symbol}\",interval=\"1m\"}}";
-                    var series = await prometheus.QueryRangeAsync($"{selector} offset -60s", firstEnd, lastEnd, minute);
-                    Assert.True(series.Count == 1, $"{selector}: {series.Count} series, one expected");
-                    var points = Points(series);
-                    for (var index = 0; index < rows.Count; index++)
+                    var end = firstEnd + index * minute;
+                    var readAt = end + minute;
+                    if (readAt >= cutOffNotBefore && readAt <= firstScrapeBy)
                     {
-                        var end = firstEnd + index * minute;
-                        var readAt = end + minute;
-                        if (readAt >= cutOffNotBefore && readAt <= firstScrapeBy)
-                        {
-                            continue;
-                        }
-
-                        compared++;
-                        Compare(problems, $"{selector} offset -1m at {end:u}", points.GetValueOrDefault(end), column(rows[index]));
+                        continue;
                     }
+
+                    compared++;
+                    Compare(problems, $"{selector} offset -1m at {end:u}", points.GetValueOrDefault(end), column(rows[index]));
                 }
             }
+        }
 
-            // 13 candles a series, of which at most the two read inside the gap are left out.
-            Assert.True(compared >= 11 * symbols.Length * KlineRowColumns.ClosedValues.Length, $"only {compared} values compared");
-            Assert.True(problems.Count == 0, $"{problems.Count} differences across the junction:\n{string.Join(Environment.NewLine, problems.Take(40))}");
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        // 13 candles a series, of which at most the two read inside the gap are left out.
+        Assert.True(compared >= 11 * symbols.Length * KlineRowColumns.ClosedValues.Length, $"only {compared} values compared");
+        Assert.True(problems.Count == 0, $"{problems.Count} differences across the junction:\n{string.Join(Environment.NewLine, problems.Take(40))}");
     }
 
     private static Dictionary<DateTimeOffset, double> Points(IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, IReadOnlyList<(DateTimeOffset Time, double Value)> Points)> series) =>
@@ -192,8 +150,8 @@ public class HistoryTests
     public async Task The_live_gauges_start_with_the_newest_closed_candle_from_rest()
     {
         await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.FromSeconds(1) }, TestContext.Current.CancellationToken);
-        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["SOLUSDT"], ["1h"], HistorySettings(simulator, 10));
-        await CompleteHistoryAsync(ingestor);
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["SOLUSDT"], ["1h"], ServedHistory.Settings(simulator, 10));
+        await ServedHistory.CompleteAsync(ingestor);
 
         // No 1h candle closes live in the first minutes: the closed-candle gauges come from the history, exactly as REST has it.
         var metrics = await ingestor.WaitForMetricsAsync(m => m.Kline("kline_closed_open_time_seconds", "SOLUSDT", "1h") is not null, "the closed candle is shown");
@@ -211,10 +169,10 @@ public class HistoryTests
     public async Task History_off_serves_an_empty_complete_exposition_and_sends_no_request()
     {
         await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.FromSeconds(1) }, TestContext.Current.CancellationToken);
-        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT"], ["1m"], HistorySettings(simulator, 0));
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT"], ["1m"], ServedHistory.Settings(simulator, 0));
         await ingestor.WaitForMetricsAsync(m => m.Kline("kline_close_price", "BTCUSDT", "1m") is not null, "the live feed runs");
 
-        var history = await HistoryAsync(ingestor);
+        var history = await ServedHistory.GetAsync(ingestor);
 
         Assert.Equal(("complete", "# EOF\n"), (history.State, history.Body));
         var metrics = await ingestor.ScrapeAsync();
@@ -225,13 +183,13 @@ public class HistoryTests
     public async Task Since_leaves_out_older_samples_and_selected_series_only_are_served()
     {
         await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.FromSeconds(1) }, TestContext.Current.CancellationToken);
-        var settings = HistorySettings(simulator, 50);
+        var settings = ServedHistory.Settings(simulator, 50);
         settings["Binance:Series:0"] = "kline_closed_close_price";
         await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT"], ["1m"], settings);
-        var all = (await CompleteHistoryAsync(ingestor)).Body;
+        var all = (await ServedHistory.CompleteAsync(ingestor)).Body;
         var since = DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeSeconds();
 
-        var recent = (await HistoryAsync(ingestor, $"?since={since}")).Body;
+        var recent = (await ServedHistory.GetAsync(ingestor, $"?since={since}")).Body;
 
         var names = all.Split('\n').Where(line => line.Length > 0 && line[0] != '#').Select(line => line[..line.IndexOf('{', StringComparison.Ordinal)]).Distinct();
         Assert.Equal(["kline_closed_close_price"], names);

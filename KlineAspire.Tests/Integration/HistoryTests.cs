@@ -15,26 +15,7 @@ namespace KlineAspire.Tests.Integration;
 /// </summary>
 public class HistoryTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
-
-
-    private static Dictionary<string, string> HistorySettings(BinanceSimulator simulator, int candles) => new()
-    {
-        ["Binance:RestEndpoint"] = simulator.HttpBaseUri.ToString(),
-        ["Binance:HistoryCandles"] = candles.ToString(CultureInfo.InvariantCulture),
-    };
-
-    private static async Task<(string State, string ContentType, string Body, string Run, long Change)> HistoryAsync(RunningIngestor ingestor, string query = "")
-    {
-        using var response = await ingestor.Http.GetAsync("/history" + query, TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (response.Headers.GetValues("X-Kline-History").Single(), response.Content.Headers.ContentType!.ToString(),
-            await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), response.Headers.GetValues("X-Kline-Ingestor-Run").Single(),
-            long.Parse(response.Headers.GetValues("X-Kline-History-Change").Single(), CultureInfo.InvariantCulture));
-    }
-
-    private static Task<(string State, string ContentType, string Body, string Run, long Change)> CompleteHistoryAsync(RunningIngestor ingestor) =>
-        Eventually.MatchAsync(() => HistoryAsync(ingestor), history => history.State == "complete", Timeout, "every stream's history is in");
+    private static readonly TimeSpan Timeout = IngestorHistory.Timeout;
 
     [Fact]
     public async Task Imported_history_answers_the_closed_candle_queries_with_the_simulators_candles()
@@ -46,57 +27,45 @@ public class HistoryTests
         string[] symbols = ["BTCUSDT", "ETHUSDT"];
         string[] intervals = ["1m", "1h"];
         var beforeStart = DateTimeOffset.UtcNow;
-        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, symbols, intervals, HistorySettings(simulator, 300));
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, symbols, intervals, IngestorHistory.Settings(simulator, 300));
 
-        var history = await CompleteHistoryAsync(ingestor);
+        var history = await IngestorHistory.CompleteAsync(ingestor);
         Assert.Equal("application/openmetrics-text; version=1.0.0; charset=utf-8", history.ContentType);
         Assert.EndsWith("# EOF\n", history.Body, StringComparison.Ordinal);
 
-        var directory = Directory.CreateTempSubdirectory("kline-history-").FullName;
-        try
-        {
-            var file = Path.Combine(directory, "history.om");
-            var data = Path.Combine(directory, "data");
-            await File.WriteAllTextAsync(file, history.Body, cancellation);
-            var (exitCode, output) = await Promtool.RunAsync("tsdb", "create-blocks-from", "openmetrics", file, data);
-            Assert.True(exitCode == 0, $"promtool failed ({exitCode}):\n{output}");
-            await using var prometheus = await PrometheusServer.StartOnDataAsync(data);
+        await using var imported = await ImportedHistory.StartAsync(history.Body, PrometheusServer.StartOnDataAsync);
+        var prometheus = imported.Prometheus;
 
-            using var rest = SimulatorHttp.Client(simulator);
-            var problems = new List<string>();
-            foreach (var interval in intervals)
+        using var rest = SimulatorHttp.Client(simulator);
+        var problems = new List<string>();
+        foreach (var interval in intervals)
+        {
+            var calendar = KlineCalendar.Parse(interval);
+            var length = TimeSpan.FromMilliseconds(calendar.NextOpenTime(0) - 0);
+            foreach (var symbol in symbols)
             {
-                var calendar = KlineCalendar.Parse(interval);
-                var length = TimeSpan.FromMilliseconds(calendar.NextOpenTime(0) - 0);
-                foreach (var symbol in symbols)
+                var reply = await rest.GetRestAsync($"/api/v3/klines?symbol={symbol}&interval={interval}&limit=1000");
+                // Every candle whose following interval had ended before the ingestor started is wholly in the history.
+                var rows = reply.Json.EnumerateArray().Where(row => row[0].GetInt64() + 2 * length.TotalMilliseconds <= beforeStart.ToUnixTimeMilliseconds()).TakeLast(299).ToList();
+                Assert.True(rows.Count >= 298, $"{symbol} {interval}: {rows.Count} candles to compare");
+                var ends = rows.Select(row => DateTimeOffset.FromUnixTimeMilliseconds(row[0].GetInt64()) + length).ToList();
+                foreach (var (metric, column) in KlineRowColumns.ClosedValues)
                 {
-                    var reply = await rest.GetRestAsync($"/api/v3/klines?symbol={symbol}&interval={interval}&limit=1000");
-                    // Every candle whose following interval had ended before the ingestor started is wholly in the history.
-                    var rows = reply.Json.EnumerateArray().Where(row => row[0].GetInt64() + 2 * length.TotalMilliseconds <= beforeStart.ToUnixTimeMilliseconds()).TakeLast(299).ToList();
-                    Assert.True(rows.Count >= 298, $"{symbol} {interval}: {rows.Count} candles to compare");
-                    var ends = rows.Select(row => DateTimeOffset.FromUnixTimeMilliseconds(row[0].GetInt64()) + length).ToList();
-                    foreach (var (metric, column) in KlineRowColumns.ClosedValues)
+                    var selector = $"{metric}{{symbol=\"{symbol}\",interval=\"{interval}\"}}";
+                    // As the Grafana panel reads candles: each at its close time, offset by minus one interval.
+                    var atClose = Points(await prometheus.QueryRangeAsync($"{selector} offset -{length.TotalSeconds}s", ends[0], ends[^1], length));
+                    // As the README's range query does: half an interval after each close.
+                    var halfway = Points(await prometheus.QueryRangeAsync(selector, ends[0] + length / 2, ends[^1] + length / 2, length));
+                    for (var index = 0; index < rows.Count; index++)
                     {
-                        var selector = $"{metric}{{symbol=\"{symbol}\",interval=\"{interval}\"}}";
-                        // As the Grafana panel reads candles: each at its close time, offset by minus one interval.
-                        var atClose = Points(await prometheus.QueryRangeAsync($"{selector} offset -{length.TotalSeconds}s", ends[0], ends[^1], length));
-                        // As the README's range query does: half an interval after each close.
-                        var halfway = Points(await prometheus.QueryRangeAsync(selector, ends[0] + length / 2, ends[^1] + length / 2, length));
-                        for (var index = 0; index < rows.Count; index++)
-                        {
-                            Compare(problems, $"{selector} offset -{interval} at {ends[index]:u}", atClose.GetValueOrDefault(ends[index]), column(rows[index]));
-                            Compare(problems, $"{selector} at {ends[index] + length / 2:u}", halfway.GetValueOrDefault(ends[index] + length / 2), column(rows[index]));
-                        }
+                        Compare(problems, $"{selector} offset -{interval} at {ends[index]:u}", atClose.GetValueOrDefault(ends[index]), column(rows[index]));
+                        Compare(problems, $"{selector} at {ends[index] + length / 2:u}", halfway.GetValueOrDefault(ends[index] + length / 2), column(rows[index]));
                     }
                 }
             }
+        }
 
-            Assert.True(problems.Count == 0, $"{problems.Count} differences:\n{string.Join(Environment.NewLine, problems.Take(40))}");
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        Assert.True(problems.Count == 0, $"{problems.Count} differences:\n{string.Join(Environment.NewLine, problems.Take(40))}");
     }
 
     [Fact]
@@ -108,61 +77,50 @@ public class HistoryTests
         var minute = TimeSpan.FromMinutes(1);
         await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.FromSeconds(1) }, cancellation);
         string[] symbols = ["BTCUSDT", "XRPUSDT"];
-        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, symbols, ["1m"], HistorySettings(simulator, 30));
-        await CompleteHistoryAsync(ingestor);
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, symbols, ["1m"], IngestorHistory.Settings(simulator, 30));
+        await IngestorHistory.CompleteAsync(ingestor);
         // With the labels the scrape below gives the live samples: one series each.
-        var history = await HistoryAsync(ingestor, $"?job=ingestor&instance={ingestor.BaseAddress.Authority}");
+        var history = await IngestorHistory.GetAsync(ingestor, $"?job=ingestor&instance={ingestor.BaseAddress.Authority}");
         Assert.Contains($"instance=\"{ingestor.BaseAddress.Authority}\",job=\"ingestor\",symbol=", history.Body, StringComparison.Ordinal);
 
-        var directory = Directory.CreateTempSubdirectory("kline-history-").FullName;
-        try
+        // The history imported, then the live scrapes on top, as the AppHost's Prometheus starts.
+        await using var imported = await ImportedHistory.StartAsync(
+            history.Body, data => PrometheusServer.StartAsync("ingestor", ingestor.BaseAddress, TimeSpan.FromSeconds(5), data));
+        var prometheus = imported.Prometheus;
+        await Eventually.MatchAsync(() => prometheus.QueryAsync("up{job=\"ingestor\"}"), up => up.Count == 1 && up[0].Value == 1, Timeout,
+            "Prometheus has scraped the ingestor");
+
+        // Up to a candle that ends after Prometheus started, read once its following minute is over: the candles
+        // before it closed before the history's cut-off, around it, or live.
+        var calendar = KlineCalendar.Parse("1m");
+        var lastEnd = DateTimeOffset.FromUnixTimeMilliseconds(calendar.NextOpenTime(calendar.OpenTimeAt(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())));
+        await Task.Delay(lastEnd + minute + TimeSpan.FromSeconds(5) - DateTimeOffset.UtcNow, cancellation);
+
+        using var rest = SimulatorHttp.Client(simulator);
+        var firstEnd = lastEnd - 12 * minute;
+        var problems = new List<string>();
+        var compared = 0;
+        foreach (var symbol in symbols)
         {
-            var file = Path.Combine(directory, "history.om");
-            var data = Path.Combine(directory, "data");
-            await File.WriteAllTextAsync(file, history.Body, cancellation);
-            var (exitCode, output) = await Promtool.RunAsync("tsdb", "create-blocks-from", "openmetrics", file, data);
-            Assert.True(exitCode == 0, $"promtool failed ({exitCode}):\n{output}");
-            // The history imported, then the live scrapes on top, as the AppHost's Prometheus starts.
-            await using var prometheus = await PrometheusServer.StartAsync("ingestor", ingestor.BaseAddress, TimeSpan.FromSeconds(5), data);
-            await Eventually.MatchAsync(() => prometheus.QueryAsync("up{job=\"ingestor\"}"), up => up.Count == 1 && up[0].Value == 1, Timeout,
-                "Prometheus has scraped the ingestor");
-
-            // Up to a candle that ends after Prometheus started, read once its following minute is over: the candles
-            // before it closed before the history's cut-off, around it, or live.
-            var calendar = KlineCalendar.Parse("1m");
-            var lastEnd = DateTimeOffset.FromUnixTimeMilliseconds(calendar.NextOpenTime(calendar.OpenTimeAt(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())));
-            await Task.Delay(lastEnd + minute + TimeSpan.FromSeconds(5) - DateTimeOffset.UtcNow, cancellation);
-
-            using var rest = SimulatorHttp.Client(simulator);
-            var firstEnd = lastEnd - 12 * minute;
-            var problems = new List<string>();
-            var compared = 0;
-            foreach (var symbol in symbols)
+            var rows = (await rest.GetRestAsync($"/api/v3/klines?symbol={symbol}&interval=1m&startTime={(firstEnd - minute).ToUnixTimeMilliseconds()}&limit=13")).Json.EnumerateArray().ToList();
+            Assert.Equal(13, rows.Count);
+            foreach (var (metric, column) in KlineRowColumns.ClosedValues)
             {
-                var rows = (await rest.GetRestAsync($"/api/v3/klines?symbol={symbol}&interval=1m&startTime={(firstEnd - minute).ToUnixTimeMilliseconds()}&limit=13")).Json.EnumerateArray().ToList();
-                Assert.Equal(13, rows.Count);
-                foreach (var (metric, column) in KlineRowColumns.ClosedValues)
+                var selector = $"{metric}{{symbol=\"{symbol}\",interval=\"1m\"}}";
+                var series = await prometheus.QueryRangeAsync($"{selector} offset -60s", firstEnd, lastEnd, minute);
+                Assert.True(series.Count == 1, $"{selector}: {series.Count} series, one expected");
+                var points = Points(series);
+                for (var index = 0; index < rows.Count; index++)
                 {
-                    var selector = $"{metric}{{symbol=\"{symbol}\",interval=\"1m\"}}";
-                    var series = await prometheus.QueryRangeAsync($"{selector} offset -60s", firstEnd, lastEnd, minute);
-                    Assert.True(series.Count == 1, $"{selector}: {series.Count} series, one expected");
-                    var points = Points(series);
-                    for (var index = 0; index < rows.Count; index++)
-                    {
-                        var end = firstEnd + index * minute;
-                        compared++;
-                        Compare(problems, $"{selector} offset -1m at {end:u}", points.GetValueOrDefault(end), column(rows[index]));
-                    }
+                    var end = firstEnd + index * minute;
+                    compared++;
+                    Compare(problems, $"{selector} offset -1m at {end:u}", points.GetValueOrDefault(end), column(rows[index]));
                 }
             }
+        }
 
-            Assert.Equal(13 * symbols.Length * KlineRowColumns.ClosedValues.Length, compared);
-            Assert.True(problems.Count == 0, $"{problems.Count} differences across the junction:\n{string.Join(Environment.NewLine, problems.Take(40))}");
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        Assert.Equal(13 * symbols.Length * KlineRowColumns.ClosedValues.Length, compared);
+        Assert.True(problems.Count == 0, $"{problems.Count} differences across the junction:\n{string.Join(Environment.NewLine, problems.Take(40))}");
     }
 
     private static Dictionary<DateTimeOffset, double> Points(IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, IReadOnlyList<(DateTimeOffset Time, double Value)> Points)> series) =>
@@ -180,8 +138,8 @@ public class HistoryTests
     public async Task The_live_gauges_start_with_the_newest_closed_candle_from_rest()
     {
         await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.FromSeconds(1) }, TestContext.Current.CancellationToken);
-        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["SOLUSDT"], ["1h"], HistorySettings(simulator, 10));
-        await CompleteHistoryAsync(ingestor);
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["SOLUSDT"], ["1h"], IngestorHistory.Settings(simulator, 10));
+        await IngestorHistory.CompleteAsync(ingestor);
 
         // No 1h candle closes live in the first minutes: the closed-candle gauges come from the history, exactly as REST has it.
         var metrics = await ingestor.WaitForMetricsAsync(m => m.Kline("kline_closed_open_time_seconds", "SOLUSDT", "1h") is not null, "the closed candle is shown");
@@ -199,10 +157,10 @@ public class HistoryTests
     public async Task History_off_serves_an_empty_complete_exposition_and_sends_no_request()
     {
         await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.FromSeconds(1) }, TestContext.Current.CancellationToken);
-        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT"], ["1m"], HistorySettings(simulator, 0));
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT"], ["1m"], IngestorHistory.Settings(simulator, 0));
         await ingestor.WaitForMetricsAsync(m => m.Kline("kline_close_price", "BTCUSDT", "1m") is not null, "the live feed runs");
 
-        var history = await HistoryAsync(ingestor);
+        var history = await IngestorHistory.GetAsync(ingestor);
 
         Assert.Equal(("complete", "# EOF\n"), (history.State, history.Body));
         var metrics = await ingestor.ScrapeAsync();
@@ -213,16 +171,16 @@ public class HistoryTests
     public async Task A_later_import_gets_only_newer_streams_before_prometheus_could_scrape_them_and_selected_series_only()
     {
         await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.FromSeconds(1) }, TestContext.Current.CancellationToken);
-        var settings = HistorySettings(simulator, 50);
+        var settings = IngestorHistory.Settings(simulator, 50);
         settings["Binance:Series:0"] = "kline_closed_close_price";
         var beforeStart = DateTimeOffset.UtcNow;
         await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT"], ["1m"], settings);
-        var first = await CompleteHistoryAsync(ingestor);
+        var first = await IngestorHistory.CompleteAsync(ingestor);
         var afterFirst = DateTimeOffset.UtcNow;
         var longAgo = beforeStart.AddMinutes(-30).ToUnixTimeSeconds();
 
-        var unchanged = await HistoryAsync(ingestor, $"?after={first.Change}&until={longAgo}");
-        var again = await HistoryAsync(ingestor, $"?after=0&until={longAgo}");
+        var unchanged = await IngestorHistory.GetAsync(ingestor, $"?after={first.Change}&until={longAgo}");
+        var again = await IngestorHistory.GetAsync(ingestor, $"?after=0&until={longAgo}");
 
         var names = first.Body.Split('\n').Where(line => line.Length > 0 && line[0] != '#').Select(line => line[..line.IndexOf('{', StringComparison.Ordinal)]).Distinct();
         Assert.Equal(["kline_closed_close_price"], names);
@@ -243,7 +201,7 @@ public class HistoryTests
     public async Task Import_reports_are_counted_by_result_and_an_unknown_result_is_refused()
     {
         await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.FromSeconds(1) }, TestContext.Current.CancellationToken);
-        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT"], ["1m"], HistorySettings(simulator, 0));
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT"], ["1m"], IngestorHistory.Settings(simulator, 0));
         var cancellation = TestContext.Current.CancellationToken;
 
         foreach (var result in new[] { "imported", "failed", "failed" })

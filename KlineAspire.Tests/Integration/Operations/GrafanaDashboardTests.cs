@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -194,6 +195,48 @@ public sealed partial class GrafanaDashboardTests
 
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
     }
+
+    [Fact]
+    public async Task The_close_price_panel_draws_each_symbols_finest_interval_back_to_the_oldest_backfilled_candle()
+    {
+        using var dashboard = LoadDashboard();
+        var panel = Assert.Single(Panels(dashboard.RootElement), panel => panel.GetProperty("title").GetString()!.StartsWith("Close price", StringComparison.Ordinal));
+        // Grafana's "All" for the multi-value symbol variable.
+        var expression = Expr(Assert.Single(Targets(panel))).Replace("$symbol", ".+", StringComparison.Ordinal);
+        string[] symbols = ["BTCUSDT", "XRPUSDT"];
+        // 30 candles: the 1m history covers the last half hour before the start, the 1h history 30 hours.
+        await using var backfilled = await BackfilledPrometheus.StartAsync(symbols, ["1m", "1h"], candles: 30, series: "kline_close_price");
+
+        var problems = new List<string>();
+        foreach (var symbol in symbols)
+        {
+            var minutes = (await backfilled.ClosedBeforeStartAsync(symbol, "1m")).TakeLast(20).ToList();
+            var oldestMinute = CloseTime(minutes[0]);
+            // Hours that closed before any 1m candle of the history, and out of the 5-minute look-back of the first.
+            var hours = (await backfilled.ClosedBeforeStartAsync(symbol, "1h")).Where(row => CloseTime(row) < oldestMinute - TimeSpan.FromMinutes(30)).TakeLast(10).ToList();
+            Assert.True(minutes.Count == 20 && hours.Count == 10, $"{symbol}: {minutes.Count} 1m and {hours.Count} 1h candles to compare");
+            foreach (var (interval, rows, step) in new[] { ("1m", minutes, TimeSpan.FromMinutes(1)), ("1h", hours, TimeSpan.FromHours(1)) })
+            {
+                var series = (await backfilled.Prometheus.QueryRangeAsync(expression, CloseTime(rows[0]), CloseTime(rows[^1]), step))
+                    .Where(s => s.Labels["symbol"] == symbol).ToList();
+                var points = series.SelectMany(s => s.Points.Select(point => (point.Time, Interval: s.Labels["interval"], point.Value))).ToLookup(point => point.Time);
+                foreach (var row in rows)
+                {
+                    var expected = (interval, KlineRowColumns.Number(row[4]));
+                    var actual = points[CloseTime(row)].Select(point => (point.Interval, point.Value)).ToList();
+                    if (actual.Count != 1 || actual[0] != expected)
+                    {
+                        problems.Add($"{symbol} at {CloseTime(row):O}: [{string.Join(", ", actual)}], expected the {interval} close {expected.Item2.ToString("R", CultureInfo.InvariantCulture)}");
+                    }
+                }
+            }
+        }
+
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+
+    /// <summary>A REST kline's close time: the last millisecond of the candle, where its backfilled forming sample is.</summary>
+    private static DateTimeOffset CloseTime(JsonElement row) => DateTimeOffset.FromUnixTimeMilliseconds(row[6].GetInt64());
 
     [Fact]
     public void Provisioning_points_at_the_dashboard_folder_and_the_datasource_uid_the_dashboard_uses()

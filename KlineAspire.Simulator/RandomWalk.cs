@@ -9,6 +9,9 @@ namespace KlineAspire.Simulator;
 /// </summary>
 internal sealed class RandomWalk(int seed, TimeSpan finalUpdateDelay)
 {
+    /// <summary>The scale of one step's price move (a sum of three uniforms, centred, times this): the walk's volatility.</summary>
+    internal const double StepShock = 0.001;
+
     private readonly long _finalUpdateDelayMs = (long)finalUpdateDelay.TotalMilliseconds;
     private readonly Random _random = new(seed);
     private readonly Dictionary<string, SymbolState> _symbols = new(StringComparer.Ordinal);
@@ -179,7 +182,7 @@ internal sealed class RandomWalk(int seed, TimeSpan finalUpdateDelay)
         }
 
         // A step of about 0.05 % with fat-ish tails: the sum of uniforms approximates a normal.
-        var shock = (decimal)((_random.NextDouble() + _random.NextDouble() + _random.NextDouble() - 1.5) * 0.001);
+        var shock = (decimal)((_random.NextDouble() + _random.NextDouble() + _random.NextDouble() - 1.5) * StepShock);
         var before = state.Price;
         var price = Math.Max(TickSize(before), Round(before * (1 + shock), Decimals(before)));
         var trades = _random.Next(minimumTrades, 25);

@@ -11,6 +11,7 @@ public sealed class HistoryBook
     // Changes are numbered and read under one lock, so that a snapshot holds every change up to its number and none after.
     private readonly Lock _gate = new();
     private long _changes;
+    private bool _tracked;
 
     /// <summary>
     /// This run of the ingestor: an importer that sees it change knows the ingestor restarted, and that the new run's
@@ -21,11 +22,23 @@ public sealed class HistoryBook
     /// <summary>Every stream's history, by symbol and interval.</summary>
     public IReadOnlyList<StreamHistory> Streams => [.. _streams.Values.OrderBy(s => s.Stream.Symbol, StringComparer.Ordinal).ThenBy(s => s.Stream.Interval, StringComparer.Ordinal)];
 
-    /// <summary>Every stream's history has been fetched or given up (true when there is none to fetch).</summary>
-    public bool IsComplete => _streams.Values.All(s => s.State != HistoryState.Pending);
+    /// <summary>
+    /// Every stream's history has been fetched or given up (true when there is none to fetch). Not before the streams
+    /// were first tracked: an importer that asked in the moment between the ingestor's start and the fetch's first look
+    /// would otherwise see an empty book that is "complete".
+    /// </summary>
+    public bool IsComplete => Volatile.Read(ref _tracked) && _streams.Values.All(s => s.State != HistoryState.Pending);
 
-    /// <summary>Adds the streams not tracked yet, pending, taken on at <paramref name="nowUnixMs"/>; returns how many were added.</summary>
-    public int Track(IEnumerable<StreamId> streams, long nowUnixMs) => streams.Count(stream => _streams.TryAdd(stream.Key, StreamHistory.Pending(stream, nowUnixMs)));
+    /// <summary>
+    /// Adds the streams not tracked yet, pending, taken on at <paramref name="nowUnixMs"/>; returns how many were added.
+    /// With history off, tracking none says there is nothing to wait for.
+    /// </summary>
+    public int Track(IEnumerable<StreamId> streams, long nowUnixMs)
+    {
+        var added = streams.Count(stream => _streams.TryAdd(stream.Key, StreamHistory.Pending(stream, nowUnixMs)));
+        Volatile.Write(ref _tracked, true);
+        return added;
+    }
 
     public IReadOnlyList<StreamId> PendingStreams => [.. _streams.Values.Where(s => s.State == HistoryState.Pending).Select(s => s.Stream)];
 

@@ -46,6 +46,7 @@ public sealed partial class HistoryFetchService(
         var candles = options.Value.HistoryCandles;
         if (candles <= 0)
         {
+            book.Track([], time.GetUtcNow().ToUnixTimeMilliseconds());
             return;
         }
 

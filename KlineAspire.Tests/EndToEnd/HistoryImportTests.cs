@@ -8,7 +8,8 @@ namespace KlineAspire.Tests.EndToEnd;
 
 /// <summary>
 /// The offline run (<c>--Feed simulated</c>) starts Prometheus on the ingestor's history: the AppHost's import step runs
-/// to completion first, and the chart left of the start shows the simulator's past, candle for candle.
+/// to completion first, and the chart left of the start shows the simulator's past, candle for candle; the follower then
+/// runs beside Prometheus.
 /// </summary>
 public class HistoryImportTests
 {
@@ -60,5 +61,12 @@ public class HistoryImportTests
         var seriesPerSymbol = await PrometheusApi.QueryAsync(prometheus, "count by (symbol) (count_over_time(kline_closed_close_price[1h]))");
         Assert.Equal(symbols.Length, seriesPerSymbol.Count);
         Assert.All(seriesPerSymbol, r => Assert.Equal(1, r.Value));
+
+        // Beside the running Prometheus, the follower waits for history that arrives later; with nothing new, it is silent.
+        var follower = await app.ResourceNotifications.WaitForResourceAsync("prometheus-history-follow",
+            e => e.Snapshot.State?.Text == KnownResourceStates.Running, ct).WaitAsync(Timeout, ct);
+        Assert.DoesNotContain(await ResourceConsole.ReadAsync(app, follower.ResourceId), l => l.Contains("History import:", StringComparison.Ordinal));
+        var metrics = MetricsText.Parse(await app.CreateHttpClient("ingestor").GetStringAsync("/metrics", ct));
+        Assert.Equal(1, metrics.Value("kline_ingestor_history_imports_total", ("result", "imported")));
     }
 }

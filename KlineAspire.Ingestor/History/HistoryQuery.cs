@@ -31,7 +31,9 @@ public sealed record HistoryQuery(long? AfterChange, long? UntilUnixMs)
                 continue;
             }
 
-            if (UntilUnixMs is { } until)
+            // A later import (after=) that does not say when Prometheus first scraped (until=) still stops where the
+            // stream could have been scraped.
+            if ((UntilUnixMs ?? (AfterChange is null ? null : long.MinValue)) is { } until)
             {
                 // A stream is first seen within one look of being added: before that, no scrape can have carried it.
                 var liveFrom = Math.Max(until, history.TrackedUnixMs - (long)HistoryFetchService.LookInterval.TotalMilliseconds);

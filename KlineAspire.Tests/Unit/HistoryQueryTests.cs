@@ -96,6 +96,11 @@ public class HistoryQueryTests
         // Within one look of being added, a listing is seen: before that no scrape can have carried it.
         Assert.Equal(T0 - 20 * Second - (long)HistoryFetchService.LookInterval.TotalMilliseconds - 1, served[1].LastSampleUnixMs);
         Assert.All(served, s => Assert.True(AllSamples(s).Max() <= s.LastSampleUnixMs, $"{s.Stream.Name} has a sample after {s.LastSampleUnixMs}"));
+
+        // Without until, a later import still stops where each stream could have been scraped: when it was taken on.
+        var unbounded = new HistoryQuery(3, null).Select([late, listing], store, T0 + 20 * Second, long.MaxValue);
+        Assert.Equal([-(long)HistoryFetchService.LookInterval.TotalMilliseconds - 1, served[1].LastSampleUnixMs], unbounded.Select(s => s.LastSampleUnixMs));
+        Assert.Empty(AllSamples(unbounded[0]));
     }
 
     private static List<(long At, double Value)> ClosedClosePrices(ServedHistory served) =>

@@ -85,7 +85,8 @@ public class HistoryQueryTests
         var late = Fetched(new StreamId("ETHUSDT", "1m")) with { Change = 4 };
         // A listing the ingestor took on after the first import: Prometheus could scrape it from then on.
         var listing = StreamHistory.Pending(new StreamId("NEWUSDT", "1m"), T0 - 20 * Second).Done([Rest(T0 - 2 * Minute), Rest(T0 - Minute)], T0 + 10 * Second)
-            with { Change = 5 };
+            with
+        { Change = 5 };
         var pending = StreamHistory.Pending(new StreamId("XRPUSDT", "1m"), 0);
         var failed = StreamHistory.Pending(new StreamId("SOLUSDT", "1m"), 0).GivenUp(HistoryState.Failed) with { Change = 6 };
 

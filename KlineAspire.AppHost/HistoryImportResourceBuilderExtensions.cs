@@ -50,6 +50,7 @@ internal static class HistoryImportResourceBuilderExtensions
                 context.EnvironmentVariables["DATA_DIR"] = PrometheusResourceBuilderExtensions.DataDirectory(workDirectories.Current());
                 context.EnvironmentVariables["PROMTOOL_BIN"] = promtool;
                 context.EnvironmentVariables["HISTORY_WAIT"] = Wait;
+                context.EnvironmentVariables["HISTORY_RETENTION"] = PrometheusResourceBuilderExtensions.ExecutableRetention;
             });
 
         // Before Prometheus serves: the history so far, within the bounded wait. Prometheus starts once it has finished,

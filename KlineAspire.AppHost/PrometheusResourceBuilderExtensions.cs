@@ -7,6 +7,12 @@ internal static class PrometheusResourceBuilderExtensions
 {
     private const int ContainerPort = 9090;
 
+    /// <summary>
+    /// How long the local binary keeps samples (Prometheus' own default, said out loud): the history import asks for no
+    /// older candles. The image's entrypoint has its own (7 days, 1 with remote write).
+    /// </summary>
+    public const string ExecutableRetention = "15d";
+
     public static IResourceBuilder<IResourceWithEndpoints>? AddKlinePrometheus(
         this IDistributedApplicationBuilder builder, string name, IResourceBuilder<ProjectResource> ingestor, KlineSettings settings,
         PrometheusPlacement placement)
@@ -66,6 +72,7 @@ internal static class PrometheusResourceBuilderExtensions
                 var self = ((IResourceWithEndpoints)context.Resource).GetEndpoint("http");
                 context.Args.Add($"--config.file={configFile}");
                 context.Args.Add($"--storage.tsdb.path={DataDirectory(workDirectory)}");
+                context.Args.Add($"--storage.tsdb.retention.time={ExecutableRetention}");
                 context.Args.Add(ReferenceExpression.Create($"--web.listen-address=127.0.0.1:{self.Property(EndpointProperty.TargetPort)}"));
                 context.Args.Add("--log.level=warn");
             })

@@ -45,7 +45,9 @@ remote_write:
 REMOTE_WRITE
   RETENTION="${RETENTION:-1d}"
 fi
+RETENTION="${RETENTION:-7d}"
 export INGESTOR_TARGET DATA_DIR
+export HISTORY_RETENTION="${RETENTION}"
 export PROMTOOL_BIN="${PROMTOOL_BIN:-/bin/promtool}"
 /bin/sh "${HISTORY_SCRIPT}" start || true
 if [ "${HISTORY_WAIT:-60}" != "0" ] && [ "${HISTORY_FOLLOW_EVERY:-60}" != "0" ]; then
@@ -55,6 +57,6 @@ fi
 exec "${PROMETHEUS_BIN}" \
   --config.file="${CONFIG}" \
   --storage.tsdb.path="${DATA_DIR}" \
-  --storage.tsdb.retention.time="${RETENTION:-7d}" \
+  --storage.tsdb.retention.time="${RETENTION}" \
   --web.listen-address="${LISTEN_ADDRESS:-:9090}" \
   "$@"

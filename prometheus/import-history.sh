@@ -29,9 +29,11 @@ PROMTOOL_BIN="${PROMTOOL_BIN:-promtool}"
 HISTORY_WAIT="${HISTORY_WAIT:-60}"
 HISTORY_FOLLOW_EVERY="${HISTORY_FOLLOW_EVERY:-60}"
 HISTORY_JOB="${HISTORY_JOB:-ingestor}"
+# Prometheus' --storage.tsdb.retention.time: history older than that would be imported only to be dropped.
+HISTORY_RETENTION="${HISTORY_RETENTION:-15d}"
 MODE="${1:-start}"
 BASE="http://${INGESTOR_TARGET}/history"
-LABELS="job=${HISTORY_JOB}&instance=${INGESTOR_TARGET}"
+LABELS="job=${HISTORY_JOB}&instance=${INGESTOR_TARGET}&retention=${HISTORY_RETENTION}"
 # What the imports so far did: the ingestor's run (RUN), when Prometheus could first have scraped it (FIRST, Unix
 # seconds) and the last change of the history the last import got (LAST). Kept in the data directory, so a restart on
 # the same data sees it.

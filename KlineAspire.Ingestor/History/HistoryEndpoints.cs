@@ -29,12 +29,27 @@ public static class HistoryEndpoints
 
     /// <summary>
     /// <c>?after=</c> (the <see cref="ChangeHeader"/> of the previous answer) and <c>?until=</c> (Unix seconds) ask for a
-    /// later import into a running Prometheus (<see cref="HistoryQuery"/>); <c>?job=</c> and <c>?instance=</c> add the labels Prometheus' scrape of the ingestor
+    /// later import into a running Prometheus (<see cref="HistoryQuery"/>); <c>?retention=</c> (a Prometheus duration,
+    /// e.g. <c>7d</c>) is the importing Prometheus' retention, beyond which nothing is served (nor beyond
+    /// <c>Binance:HistoryRetention</c>); <c>?job=</c> and <c>?instance=</c> add the labels Prometheus' scrape of the ingestor
     /// adds, so that imported and scraped samples are one series.
     /// </summary>
     private static async Task WriteHistoryAsync(HttpContext context, HistoryBook book, KlineStore store, IOptions<BinanceOptions> options, TimeProvider time,
-        long? after, double? until, string? job, string? instance)
+        long? after, double? until, string? retention, string? job, string? instance)
     {
+        var binance = options.Value;
+        var kept = binance.HistoryRetention;
+        if (retention is not null)
+        {
+            if (!PrometheusDuration.TryParse(retention, out var prometheusRetention))
+            {
+                await Results.BadRequest($"retention must be a Prometheus duration such as 15d or 1d12h; got '{retention}'.").ExecuteAsync(context);
+                return;
+            }
+
+            kept = prometheusRetention < kept ? prometheusRetention : kept;
+        }
+
         var targetLabels = new Dictionary<string, string>(StringComparer.Ordinal);
         if (!string.IsNullOrEmpty(job))
         {
@@ -48,7 +63,6 @@ public static class HistoryEndpoints
 
         // One snapshot before the body: a stream that completes while it is written is in the next answer, not half in this one.
         var (all, complete, change) = book.Snapshot();
-        var binance = options.Value;
         var now = time.GetUtcNow();
         var streams = HistoryQuery.From(after, until).Select(all, store, now.ToUnixTimeMilliseconds(), (long)binance.StaleAfter.TotalMilliseconds);
         context.Response.ContentType = OpenMetricsHistory.ContentType;
@@ -56,7 +70,7 @@ public static class HistoryEndpoints
         context.Response.Headers[ChangeHeader] = change.ToString(System.Globalization.CultureInfo.InvariantCulture);
         context.Response.Headers[RunHeader] = book.Run;
         await using var writer = new StreamWriter(context.Response.Body, new UTF8Encoding(false), 64 * 1024);
-        await OpenMetricsHistory.WriteAsync(writer, streams, binance.Series, (now - binance.HistoryRetention).ToUnixTimeMilliseconds(), targetLabels,
+        await OpenMetricsHistory.WriteAsync(writer, streams, binance.Series, (now - kept).ToUnixTimeMilliseconds(), targetLabels,
             context.RequestAborted);
         await writer.FlushAsync(context.RequestAborted);
     }

@@ -171,7 +171,8 @@ public class ContainerEntrypointTests
 
         var line = Assert.Single(ImportLines(prometheus));
         Assert.StartsWith("History import: failed: promtool: ", line, StringComparison.Ordinal);
-        Assert.Equal($"?job=ingestor&instance={target}", Assert.Single(queries));
+        // The image's retention (7 days without remote write): no older history is asked for.
+        Assert.Equal($"?job=ingestor&instance={target}&retention=7d", Assert.Single(queries));
         // Counted where the failure can be graphed and alerted on: the ingestor's kline_ingestor_history_imports_total.
         Assert.Equal("failed", Assert.Single(reports));
         Assert.Equal(HttpStatusCode.OK, (await prometheus.Http.GetAsync("/-/ready", TestContext.Current.CancellationToken)).StatusCode);

@@ -198,6 +198,29 @@ public class HistoryTests
     }
 
     [Fact]
+    public async Task The_importing_prometheus_retention_cuts_older_history_and_a_bad_one_is_refused()
+    {
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.FromSeconds(1) }, TestContext.Current.CancellationToken);
+        var settings = IngestorHistory.Settings(simulator, 300);
+        settings["Binance:Series:0"] = "kline_closed_close_price";
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT"], ["1m"], settings);
+        var all = await IngestorHistory.CompleteAsync(ingestor);
+
+        var hour = await IngestorHistory.GetAsync(ingestor, "?retention=1h");
+        var longer = await IngestorHistory.GetAsync(ingestor, "?retention=1y");
+        using var refused = await ingestor.Http.GetAsync("/history?retention=7days", TestContext.Current.CancellationToken);
+
+        var times = (string body) => body.Split('\n').Where(line => line.Length > 0 && line[0] != '#').Select(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)).ToList();
+        Assert.True(times(all.Body).Min() < DateTimeOffset.UtcNow.AddHours(-4).ToUnixTimeSeconds(), "300 one-minute candles reach back five hours");
+        Assert.True(times(hour.Body).Min() >= DateTimeOffset.UtcNow.AddHours(-1).AddMinutes(-1).ToUnixTimeSeconds(), "nothing older than the hour Prometheus keeps");
+        Assert.NotEmpty(times(hour.Body));
+        // A retention longer than the ingestor's own (Binance:HistoryRetention) changes nothing.
+        Assert.Equal(times(all.Body).Min(), times(longer.Body).Min());
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("'7days'", await refused.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Import_reports_are_counted_by_result_and_an_unknown_result_is_refused()
     {
         await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.FromSeconds(1) }, TestContext.Current.CancellationToken);

@@ -31,7 +31,7 @@ internal sealed class ConnectionSupervisor(
     private static readonly TimeSpan StableAfter = TimeSpan.FromSeconds(30);
 
     private readonly Uri _uri = EndpointUri.CombinedStream(options.Endpoint);
-    private readonly ReconnectBackoff _backoff = new(options.ReconnectBaseDelay, options.ReconnectMaxDelay, Random.Shared);
+    private readonly JitteredBackoff _backoff = new(options.ReconnectBaseDelay, options.ReconnectMaxDelay, Random.Shared);
     private readonly FeedCoverage _coverage = assignment.Coverage;
     private int _generation;
 

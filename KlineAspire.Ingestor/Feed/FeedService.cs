@@ -69,7 +69,7 @@ internal sealed class FeedService(
         using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, supervisor.Assignment.Closed);
         await RestartOnFault.RunAsync(
             supervisor.RunAsync,
-            new ReconnectBackoff(options.Value.ReconnectBaseDelay, options.Value.ReconnectMaxDelay, Random.Shared),
+            new JitteredBackoff(options.Value.ReconnectBaseDelay, options.Value.ReconnectMaxDelay, Random.Shared),
             (exception, delay) =>
             {
                 metrics.SupervisorRestarted();

@@ -35,7 +35,7 @@ public sealed partial class HistoryFetchService(
 
     private static readonly long GraceMs = (long)ClosedCandleTracker.FinalUpdateGrace.TotalMilliseconds;
 
-    private readonly Dictionary<string, (int Attempts, DateTimeOffset NotBefore, ReconnectBackoff Backoff)> _retries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (int Attempts, DateTimeOffset NotBefore, JitteredBackoff Backoff)> _retries = new(StringComparer.Ordinal);
 
     // A REST outage is one story: its first failed request is a Warning with the cause, the retries and the streams given
     // up are Information, and the completion line says how many streams went without history (a Warning if any did).
@@ -129,7 +129,7 @@ public sealed partial class HistoryFetchService(
         catch (KlinesUnavailableException exception)
         {
             metrics.Request(exception.RateLimited ? "rate_limited" : "failure");
-            var retry = _retries.TryGetValue(stream.Key, out var known) ? known : (Attempts: 0, NotBefore: DateTimeOffset.MinValue, Backoff: new ReconnectBackoff(options.Value.RestRetryBaseDelay, options.Value.RestRetryMaxDelay, Random.Shared));
+            var retry = _retries.TryGetValue(stream.Key, out var known) ? known : (Attempts: 0, NotBefore: DateTimeOffset.MinValue, Backoff: new JitteredBackoff(options.Value.RestRetryBaseDelay, options.Value.RestRetryMaxDelay, Random.Shared));
             // The budget already waits out a 429 or 418; the request was refused, not failed.
             var attempts = exception.RateLimited ? retry.Attempts : retry.Attempts + 1;
             if (attempts >= MaxAttempts)

@@ -6,7 +6,7 @@ namespace KlineAspire.Ingestor.Pacing;
 /// </summary>
 internal static class RestartOnFault
 {
-    public static async Task RunAsync(Func<CancellationToken, Task> loop, ReconnectBackoff backoff, Action<Exception, TimeSpan> reportFault,
+    public static async Task RunAsync(Func<CancellationToken, Task> loop, JitteredBackoff backoff, Action<Exception, TimeSpan> reportFault,
         TimeProvider time, CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)

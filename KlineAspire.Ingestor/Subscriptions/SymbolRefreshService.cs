@@ -89,7 +89,7 @@ internal sealed class SymbolRefreshService(
         }
 
         var settings = options.Value;
-        var backoff = new ReconnectBackoff(settings.RestRetryBaseDelay, settings.RestRetryMaxDelay, Random.Shared);
+        var backoff = new JitteredBackoff(settings.RestRetryBaseDelay, settings.RestRetryMaxDelay, Random.Shared);
         var delay = _resolved ? settings.SymbolRefreshInterval : backoff.Next();
         try
         {

@@ -26,7 +26,7 @@ public class RestartOnFaultTests
             await Task.Delay(Timeout.Infinite, token);
         }
 
-        var running = RestartOnFault.RunAsync(Loop, new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), new Random(7)),
+        var running = RestartOnFault.RunAsync(Loop, new JitteredBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), new Random(7)),
             (error, delay) => faults.Enqueue((error, delay)), time, stopping.Token);
 
         await Eventually.MatchAsync(() => Task.FromResult(faults.Count), count => count == 1, TimeSpan.FromSeconds(10), "the first fault is reported");

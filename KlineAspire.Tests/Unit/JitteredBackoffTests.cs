@@ -2,12 +2,12 @@ using KlineAspire.Ingestor.Pacing;
 
 namespace KlineAspire.Tests.Unit;
 
-public class ReconnectBackoffTests
+public class JitteredBackoffTests
 {
     [Fact]
     public void Delays_double_up_to_the_ceiling_with_jitter_in_the_upper_half()
     {
-        var backoff = new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60), new Random(7));
+        var backoff = new JitteredBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60), new Random(7));
         double[] ceilings = [1, 2, 4, 8, 16, 32, 60, 60, 60];
         var delays = ceilings.Select(_ => backoff.Next().TotalSeconds).ToList();
         for (var i = 0; i < ceilings.Length; i++)
@@ -24,7 +24,7 @@ public class ReconnectBackoffTests
     public void Many_connections_dropped_together_do_not_reconnect_in_lockstep()
     {
         var delays = Enumerable.Range(0, 50)
-            .Select(seed => new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60), new Random(seed)))
+            .Select(seed => new JitteredBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60), new Random(seed)))
             .Select(backoff => Math.Round(backoff.Next().TotalMilliseconds))
             .ToList();
         Assert.True(delays.Distinct().Count() > 40);

@@ -2,9 +2,10 @@ namespace KlineAspire.Ingestor.Pacing;
 
 /// <summary>
 /// Exponential backoff with "equal jitter": the delay doubles with each consecutive failure up to a ceiling, and
-/// half of it is random so that many connections dropped together do not come back in lockstep.
+/// half of it is random so that many clients failing together (connections dropped at once, REST retries after an
+/// outage) do not come back in lockstep.
 /// </summary>
-public sealed class ReconnectBackoff(TimeSpan baseDelay, TimeSpan maxDelay, Random random)
+public sealed class JitteredBackoff(TimeSpan baseDelay, TimeSpan maxDelay, Random random)
 {
     private int _failures;
 

@@ -29,41 +29,38 @@ public class CandleBoundaryTests
     [Fact]
     public async Task No_scrape_shows_a_closed_candle_with_values_other_than_its_final_ones_and_a_reset_before_the_final_update_makes_it_missed()
     {
-        var cancellation = TestContext.Current.CancellationToken;
-        var time = new FakeTimeProvider(Minute0 + TimeSpan.FromSeconds(50));
-        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, time, cancellation);
-        await using var ingestor = await StartIngestorAsync(simulator, time);
-        var scrapes = new List<MetricsText>();
+        await using var edge = await Boundary.StartAsync(Minute0 + TimeSpan.FromSeconds(50));
+        var (simulator, ingestor, scrapes) = (edge.Simulator, edge.Ingestor, edge.Scrapes);
 
         // The 10:00 candle: pushed at 10:00:50 and 10:00:58; one more trade comes before the close and reaches the
         // client only in the final update, 1.5 s after the close.
-        var minute0 = Candle(Minute0, 1, time);
-        await PublishAsync(simulator, ingestor, minute0);
-        await AdvanceScrapingAsync(time, ingestor, Minute0 + TimeSpan.FromSeconds(58), scrapes, cancellation);
-        var lastPush0 = SharedClockSteps.Stamped(minute0 with { Close = minute0.Close + 0.01m, BaseVolume = minute0.BaseVolume + 1, Trades = minute0.Trades + 1 }, time);
-        await PublishAsync(simulator, ingestor, lastPush0);
-        await AdvanceScrapingAsync(time, ingestor, Minute0 + TimeSpan.FromMinutes(1) + FinalAfterClose, scrapes, cancellation);
+        var minute0 = edge.Candle(Minute0, 1);
+        await edge.PublishAsync(minute0);
+        await edge.AdvanceScrapingAsync(Minute0 + TimeSpan.FromSeconds(58));
+        var lastPush0 = edge.Stamped(minute0 with { Close = minute0.Close + 0.01m, BaseVolume = minute0.BaseVolume + 1, Trades = minute0.Trades + 1 });
+        await edge.PublishAsync(lastPush0);
+        await edge.AdvanceScrapingAsync(Minute0 + TimeSpan.FromMinutes(1) + FinalAfterClose);
         Assert.DoesNotContain(scrapes, m => m.Kline("kline_closed_open_time_seconds", Symbol, Interval) is not null);
-        await PublishAsync(simulator, ingestor, Final(lastPush0, time));
+        await edge.PublishAsync(edge.Final(lastPush0));
 
         // The 10:01 candle: the connection is reset after the close, before the final update, which then goes out to nobody.
-        await AdvanceScrapingAsync(time, ingestor, Minute0 + TimeSpan.FromSeconds(62), scrapes, cancellation);
-        var minute1 = Candle(Minute0 + TimeSpan.FromMinutes(1), 2, time);
-        await PublishAsync(simulator, ingestor, minute1);
-        await AdvanceScrapingAsync(time, ingestor, Minute0 + TimeSpan.FromSeconds(119), scrapes, cancellation);
-        var lastPush1 = SharedClockSteps.Stamped(minute1 with { Close = minute1.Close - 0.01m, Trades = minute1.Trades + 4 }, time);
-        await PublishAsync(simulator, ingestor, lastPush1);
-        await AdvanceScrapingAsync(time, ingestor, Minute0 + TimeSpan.FromSeconds(120.5), scrapes, cancellation);
+        await edge.AdvanceScrapingAsync(Minute0 + TimeSpan.FromSeconds(62));
+        var minute1 = edge.Candle(Minute0 + TimeSpan.FromMinutes(1), 2);
+        await edge.PublishAsync(minute1);
+        await edge.AdvanceScrapingAsync(Minute0 + TimeSpan.FromSeconds(119));
+        var lastPush1 = edge.Stamped(minute1 with { Close = minute1.Close - 0.01m, Trades = minute1.Trades + 4 });
+        await edge.PublishAsync(lastPush1);
+        await edge.AdvanceScrapingAsync(Minute0 + TimeSpan.FromSeconds(120.5));
         var missedBefore = (await ingestor.ScrapeAsync()).Value("kline_ingestor_missed_candles_total");
         simulator.Faults.RefuseHandshakesWith = 503;
         simulator.AbortAllConnections();
-        await AdvanceScrapingAsync(time, ingestor, Minute0 + TimeSpan.FromMinutes(2) + FinalAfterClose, scrapes, cancellation);
-        await simulator.PublishAsync(Final(lastPush1, time));
-        await AdvanceScrapingAsync(time, ingestor, Minute0 + TimeSpan.FromSeconds(130), scrapes, cancellation);
-        await ReconnectAsync(time, simulator, ingestor, cancellation);
-        var minute2 = Candle(Minute0 + TimeSpan.FromMinutes(2), 3, time);
-        await PublishAsync(simulator, ingestor, minute2);
-        await AdvanceScrapingAsync(time, ingestor, Minute0 + TimeSpan.FromSeconds(135), scrapes, cancellation);
+        await edge.AdvanceScrapingAsync(Minute0 + TimeSpan.FromMinutes(2) + FinalAfterClose);
+        await simulator.PublishAsync(edge.Final(lastPush1));
+        await edge.AdvanceScrapingAsync(Minute0 + TimeSpan.FromSeconds(130));
+        await edge.ReconnectAsync();
+        var minute2 = edge.Candle(Minute0 + TimeSpan.FromMinutes(2), 3);
+        await edge.PublishAsync(minute2);
+        await edge.AdvanceScrapingAsync(Minute0 + TimeSpan.FromSeconds(135));
 
         // Every closed candle any scrape named carried its final values, as REST has them.
         using var rest = SimulatorHttp.Client(simulator);
@@ -92,22 +89,19 @@ public class CandleBoundaryTests
     [Fact]
     public async Task During_an_outage_across_a_boundary_no_forming_candle_of_the_new_interval_appears()
     {
-        var cancellation = TestContext.Current.CancellationToken;
-        var time = new FakeTimeProvider(Minute0 + TimeSpan.FromSeconds(50));
-        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, time, cancellation);
-        await using var ingestor = await StartIngestorAsync(simulator, time);
-        var scrapes = new List<MetricsText>();
-        var minute0 = Candle(Minute0, 1, time);
-        await PublishAsync(simulator, ingestor, minute0);
+        await using var edge = await Boundary.StartAsync(Minute0 + TimeSpan.FromSeconds(50));
+        var simulator = edge.Simulator;
+        var minute0 = edge.Candle(Minute0, 1);
+        await edge.PublishAsync(minute0);
 
         // Lost at 10:00:55, back after 10:01:10: the exchange may have traded in the 10:01 minute meanwhile.
-        await AdvanceScrapingAsync(time, ingestor, Minute0 + TimeSpan.FromSeconds(55), scrapes, cancellation);
+        await edge.AdvanceScrapingAsync(Minute0 + TimeSpan.FromSeconds(55));
         simulator.Faults.RefuseHandshakesWith = 503;
         simulator.AbortAllConnections();
         var during = new List<MetricsText>();
-        await AdvanceScrapingAsync(time, ingestor, Minute0 + TimeSpan.FromSeconds(70), during, cancellation);
-        await ReconnectAsync(time, simulator, ingestor, cancellation);
-        await AdvanceScrapingAsync(time, ingestor, Minute0 + TimeSpan.FromSeconds(72), during, cancellation);
+        await edge.AdvanceScrapingAsync(Minute0 + TimeSpan.FromSeconds(70), during);
+        await edge.ReconnectAsync();
+        await edge.AdvanceScrapingAsync(Minute0 + TimeSpan.FromSeconds(72), during);
 
         // The forming candle stays the last one received (its open time says which), its values unchanged.
         Assert.All(during, m => Assert.Equal((double)Minute0.ToUnixTimeSeconds(), m.Kline("kline_open_time_seconds", Symbol, Interval)));
@@ -115,72 +109,117 @@ public class CandleBoundaryTests
         Assert.All(during, m => Assert.Equal(Candles.AsDouble(minute0.BaseVolume), m.Kline("kline_base_volume", Symbol, Interval)));
 
         // The first update after the outage moves it on.
-        var minute1 = Candle(Minute0 + TimeSpan.FromMinutes(1), 2, time);
-        await PublishAsync(simulator, ingestor, minute1);
-        MetricsAssert.ShowsCandle(await ingestor.ScrapeAsync(), minute1);
+        var minute1 = edge.Candle(Minute0 + TimeSpan.FromMinutes(1), 2);
+        await edge.PublishAsync(minute1);
+        MetricsAssert.ShowsCandle(await edge.Ingestor.ScrapeAsync(), minute1);
     }
 
-    private static async Task<RunningIngestor> StartIngestorAsync(BinanceSimulator simulator, FakeTimeProvider time)
+    /// <summary>
+    /// A simulator and an ingestor on one fake clock, one stream, its scrapes. Each message is exchanged while the clock
+    /// stands still; the clock moves a step at a time with a scrape after every step.
+    /// </summary>
+    private sealed class Boundary : IAsyncDisposable
     {
-        var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, [Symbol], [Interval], configure: builder =>
+        private Boundary(FakeTimeProvider time, BinanceSimulator simulator, RunningIngestor ingestor)
         {
-            builder.Services.AddSingleton<TimeProvider>(time);
-            // Every scrape must be a collection at the clock's current instant, not the exporter's cached response.
-            builder.Services.Configure<PrometheusAspNetCoreOptions>(options => options.ScrapeResponseCacheDurationMilliseconds = 0);
+            Time = time;
+            Simulator = simulator;
+            Ingestor = ingestor;
+        }
+
+        public FakeTimeProvider Time { get; }
+
+        public BinanceSimulator Simulator { get; }
+
+        public RunningIngestor Ingestor { get; }
+
+        public List<MetricsText> Scrapes { get; } = [];
+
+        public static async Task<Boundary> StartAsync(DateTimeOffset now)
+        {
+            var time = new FakeTimeProvider(now);
+            var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.Zero }, time, TestContext.Current.CancellationToken);
+            RunningIngestor? ingestor = null;
+            try
+            {
+                ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, [Symbol], [Interval], configure: builder =>
+                {
+                    builder.Services.AddSingleton<TimeProvider>(time);
+                    // Every scrape must be a collection at the clock's current instant, not the exporter's cached response.
+                    builder.Services.Configure<PrometheusAspNetCoreOptions>(options => options.ScrapeResponseCacheDurationMilliseconds = 0);
+                });
+                await simulator.WaitForSubscribedStreamsAsync(1, Timeout);
+                return new Boundary(time, simulator, ingestor);
+            }
+            catch
+            {
+                if (ingestor is not null)
+                {
+                    await ingestor.DisposeAsync();
+                }
+
+                await simulator.DisposeAsync();
+                throw;
+            }
+        }
+
+        public KlineCandle Stamped(KlineCandle candle) => SharedClockSteps.Stamped(candle, Time);
+
+        public KlineCandle Candle(DateTimeOffset openTime, int sequence) =>
+            Stamped(Candles.Make(Symbol, Interval, sequence, openTime: openTime.ToUnixTimeMilliseconds()));
+
+        /// <summary>The candle's final update, now: one more trade, made after its last push, moved its close and volume.</summary>
+        public KlineCandle Final(KlineCandle lastPush) => Stamped(lastPush with
+        {
+            Close = lastPush.Close + 0.02m,
+            High = Math.Max(lastPush.High, lastPush.Close + 0.02m),
+            BaseVolume = lastPush.BaseVolume + 0.5m,
+            Trades = lastPush.Trades + 1,
+            LastTradeId = lastPush.LastTradeId + 1,
+            IsClosed = true,
         });
-        await simulator.WaitForSubscribedStreamsAsync(1, Timeout);
-        return ingestor;
-    }
 
-    private static KlineCandle Candle(DateTimeOffset openTime, int sequence, FakeTimeProvider time) =>
-        SharedClockSteps.Stamped(Candles.Make(Symbol, Interval, sequence, openTime: openTime.ToUnixTimeMilliseconds()), time);
-
-    /// <summary>The candle's final update, now: one more trade, made after its last push, moved its close and volume.</summary>
-    private static KlineCandle Final(KlineCandle lastPush, FakeTimeProvider time) => SharedClockSteps.Stamped(lastPush with
-    {
-        Close = lastPush.Close + 0.02m,
-        High = Math.Max(lastPush.High, lastPush.Close + 0.02m),
-        BaseVolume = lastPush.BaseVolume + 0.5m,
-        Trades = lastPush.Trades + 1,
-        LastTradeId = lastPush.LastTradeId + 1,
-        IsClosed = true,
-    }, time);
-
-    /// <summary>Sends an update and keeps the clock still until the ingestor has it.</summary>
-    private static async Task PublishAsync(BinanceSimulator simulator, RunningIngestor ingestor, KlineCandle candle)
-    {
-        await simulator.PublishAsync(candle);
-        await ingestor.WaitForMetricsAsync(m => m.Kline("kline_last_update_timestamp_seconds", Symbol, Interval) == candle.EventTime / 1000.0,
-            "the update arrives");
-    }
-
-    /// <summary>Moves the clock to <paramref name="target"/> a step at a time, scraping after every step.</summary>
-    private static async Task AdvanceScrapingAsync(FakeTimeProvider time, RunningIngestor ingestor, DateTimeOffset target, List<MetricsText> scrapes,
-        CancellationToken cancellation)
-    {
-        while (time.GetUtcNow() < target)
+        /// <summary>Sends an update and keeps the clock still until the ingestor has it.</summary>
+        public async Task PublishAsync(KlineCandle candle)
         {
-            await SharedClockSteps.StepTowardAsync(time, target, Step, Settle, cancellation);
-            scrapes.Add(await ingestor.ScrapeAsync());
-        }
-    }
-
-    /// <summary>Lets the server answer again, runs the clock through the backoff, and stands still while the replacement subscribes.</summary>
-    private static async Task ReconnectAsync(FakeTimeProvider time, BinanceSimulator simulator, RunningIngestor ingestor, CancellationToken cancellation)
-    {
-        var subscribed = (await ingestor.ScrapeAsync()).Sum("kline_ingestor_connection_attempts_total", ("result", "success"));
-        simulator.Faults.Clear();
-        var attempts = simulator.ConnectionAttempts;
-        var reachedBy = time.GetUtcNow() + TimeSpan.FromSeconds(10);
-        while (simulator.ConnectionAttempts == attempts)
-        {
-            Assert.True(time.GetUtcNow() < reachedBy, "the replacement connection reaches the server after its backoff");
-            time.Advance(Step);
-            await Task.Delay(Settle * 2, cancellation);
+            await Simulator.PublishAsync(candle);
+            await Ingestor.WaitForMetricsAsync(m => m.Kline("kline_last_update_timestamp_seconds", Symbol, Interval) == candle.EventTime / 1000.0,
+                "the update arrives");
         }
 
-        await ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_connection_attempts_total", ("result", "success")) > subscribed,
-            "the replacement connection subscribes");
+        /// <summary>Moves the clock to <paramref name="target"/> a step at a time, scraping after every step (into <see cref="Scrapes"/> unless told).</summary>
+        public async Task AdvanceScrapingAsync(DateTimeOffset target, List<MetricsText>? into = null)
+        {
+            while (Time.GetUtcNow() < target)
+            {
+                await SharedClockSteps.StepTowardAsync(Time, target, Step, Settle, TestContext.Current.CancellationToken);
+                (into ?? Scrapes).Add(await Ingestor.ScrapeAsync());
+            }
+        }
+
+        /// <summary>Lets the server answer again, runs the clock through the backoff, and stands still while the replacement subscribes.</summary>
+        public async Task ReconnectAsync()
+        {
+            var subscribed = (await Ingestor.ScrapeAsync()).Sum("kline_ingestor_connection_attempts_total", ("result", "success"));
+            Simulator.Faults.Clear();
+            var attempts = Simulator.ConnectionAttempts;
+            var reachedBy = Time.GetUtcNow() + TimeSpan.FromSeconds(10);
+            while (Simulator.ConnectionAttempts == attempts)
+            {
+                Assert.True(Time.GetUtcNow() < reachedBy, "the replacement connection reaches the server after its backoff");
+                Time.Advance(Step);
+                await Task.Delay(Settle * 2, TestContext.Current.CancellationToken);
+            }
+
+            await Ingestor.WaitForMetricsAsync(m => m.Sum("kline_ingestor_connection_attempts_total", ("result", "success")) > subscribed,
+                "the replacement connection subscribes");
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Ingestor.DisposeAsync();
+            await Simulator.DisposeAsync();
+        }
     }
 
     private static double Number(System.Text.Json.JsonElement text) => double.Parse(text.GetString()!, CultureInfo.InvariantCulture);

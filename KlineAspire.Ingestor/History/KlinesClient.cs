@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using KlineAspire.Ingestor.Candles;
 using KlineAspire.Ingestor.Configuration;
@@ -35,7 +34,7 @@ public sealed class KlinesClient(IHttpClientFactory httpClients, RestWeightBudge
         try
         {
             using var response = await http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, request.Token).ConfigureAwait(false);
-            budget.Observe((int)response.StatusCode, UsedWeight(response), RetryAfter(response.Headers.RetryAfter), BinanceLimits.KlinesWeight);
+            budget.Observe(response, BinanceLimits.KlinesWeight);
             var body = await response.Content.ReadAsByteArrayAsync(request.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
@@ -93,16 +92,4 @@ public sealed class KlinesClient(IHttpClientFactory httpClients, RestWeightBudge
             return null;
         }
     }
-
-    private static int? UsedWeight(HttpResponseMessage response) =>
-        response.Headers.TryGetValues("X-MBX-USED-WEIGHT-1M", out var values)
-        && int.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var used) ? used : null;
-
-    private static TimeSpan? RetryAfter(RetryConditionHeaderValue? header) =>
-        header switch
-        {
-            { Delta: { } delta } => delta,
-            { Date: { } date } => date - DateTimeOffset.UtcNow,
-            _ => null,
-        };
 }

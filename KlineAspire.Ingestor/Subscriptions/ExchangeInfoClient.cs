@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using KlineAspire.Ingestor.Configuration;
@@ -43,7 +42,7 @@ public sealed class ExchangeInfoClient(IHttpClientFactory httpClients, RestWeigh
         try
         {
             using var response = await http.GetAsync(Address, HttpCompletionOption.ResponseHeadersRead, request.Token).ConfigureAwait(false);
-            budget.Observe((int)response.StatusCode, UsedWeight(response), RetryAfter(response));
+            budget.Observe(response);
             if (!response.IsSuccessStatusCode)
             {
                 var meaning = (int)response.StatusCode switch
@@ -87,18 +86,6 @@ public sealed class ExchangeInfoClient(IHttpClientFactory httpClients, RestWeigh
             throw new ExchangeInfoUnavailableException(ExchangeInfoFailure.Timeout, $"no complete answer within {deadline}", exception);
         }
     }
-
-    private static int? UsedWeight(HttpResponseMessage response) =>
-        response.Headers.TryGetValues("X-MBX-USED-WEIGHT-1M", out var values)
-        && int.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var used) ? used : null;
-
-    private static TimeSpan? RetryAfter(HttpResponseMessage response) =>
-        response.Headers.RetryAfter switch
-        {
-            { Delta: { } delta } => delta,
-            { Date: { } date } => date - DateTimeOffset.UtcNow,
-            _ => null,
-        };
 }
 
 internal sealed record ExchangeInfoResponse([property: JsonPropertyName("symbols")] List<ExchangeInfoSymbol?>? Symbols);

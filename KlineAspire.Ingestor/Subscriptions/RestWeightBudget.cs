@@ -1,3 +1,4 @@
+using System.Globalization;
 using KlineAspire.Ingestor.Configuration;
 using KlineAspire.Ingestor.Pacing;
 
@@ -21,6 +22,9 @@ public sealed class RestWeightBudget
 
     /// <summary>Others on the address may need the rest: past half the limit, refreshing can wait for the next minute.</summary>
     public const double PauseAboveShare = 0.5;
+
+    /// <summary>The weight the address has used in the current minute, on every REST response.</summary>
+    public const string UsedWeightHeader = "X-MBX-USED-WEIGHT-1M";
 
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
 
@@ -61,6 +65,23 @@ public sealed class RestWeightBudget
 
     /// <summary>Reads what a response says about the address's weight.</summary>
     public void Observe(int statusCode, int? usedWeight, TimeSpan? retryAfter) => Observe(statusCode, usedWeight, retryAfter, _weight);
+
+    /// <summary>
+    /// Reads what a response's status and headers (<c>X-MBX-USED-WEIGHT-1M</c>, <c>Retry-After</c>) say about the
+    /// address's weight; <paramref name="nextWeight"/> is what the next request would add (the default one's if null).
+    /// </summary>
+    public void Observe(HttpResponseMessage response, int? nextWeight = null)
+    {
+        var usedWeight = response.Headers.TryGetValues(UsedWeightHeader, out var values)
+            && int.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var used) ? used : (int?)null;
+        var retryAfter = response.Headers.RetryAfter switch
+        {
+            { Delta: { } delta } => delta,
+            { Date: { } date } => date - _time.GetUtcNow(),
+            _ => (TimeSpan?)null,
+        };
+        Observe((int)response.StatusCode, usedWeight, retryAfter, nextWeight ?? _weight);
+    }
 
     /// <summary>Reads what a response says about the address's weight; <paramref name="nextWeight"/> is what the next request would add.</summary>
     public void Observe(int statusCode, int? usedWeight, TimeSpan? retryAfter, int nextWeight)

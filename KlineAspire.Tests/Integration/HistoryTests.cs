@@ -123,6 +123,9 @@ public class HistoryTests
         Assert.True(problems.Count == 0, $"{problems.Count} differences across the junction:\n{string.Join(Environment.NewLine, problems.Take(40))}");
     }
 
+    /// <summary>The sample timestamps of a <c>/history</c> body, in Unix seconds.</summary>
+    private static List<double> Times(string body) => [.. HistorySamples.Parse(body).Select(sample => sample.UnixMs / 1000.0)];
+
     private static Dictionary<DateTimeOffset, double> Points(IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, IReadOnlyList<(DateTimeOffset Time, double Value)> Points)> series) =>
         series.SelectMany(s => s.Points).ToDictionary(p => p.Time, p => p.Value);
 
@@ -182,16 +185,15 @@ public class HistoryTests
         var unchanged = await IngestorHistory.GetAsync(ingestor, $"?after={first.Change}&until={longAgo}");
         var again = await IngestorHistory.GetAsync(ingestor, $"?after=0&until={longAgo}");
 
-        var names = first.Body.Split('\n').Where(line => line.Length > 0 && line[0] != '#').Select(line => line[..line.IndexOf('{', StringComparison.Ordinal)]).Distinct();
+        var names = HistorySamples.Parse(first.Body).Select(sample => sample.Name).Distinct();
         Assert.Equal(["kline_closed_close_price"], names);
         Assert.Equal("# EOF\n", unchanged.Body);
         Assert.Equal("complete", unchanged.State);
         // The stream was taken on at the start: before it, no scrape can have carried it, and nothing is served after.
-        var times = (string body) => body.Split('\n').Where(line => line.Length > 0 && line[0] != '#').Select(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)).ToList();
-        Assert.NotEmpty(times(again.Body));
-        Assert.True(times(again.Body).Max() < afterFirst.ToUnixTimeSeconds(), "a later import stops where live samples may begin");
-        Assert.Equal(times(first.Body).Min(), times(again.Body).Min());
-        Assert.True(times(first.Body).Max() >= beforeStart.ToUnixTimeSeconds(), "the first import reaches the request");
+        Assert.NotEmpty(Times(again.Body));
+        Assert.True(Times(again.Body).Max() < afterFirst.ToUnixTimeSeconds(), "a later import stops where live samples may begin");
+        Assert.Equal(Times(first.Body).Min(), Times(again.Body).Min());
+        Assert.True(Times(first.Body).Max() >= beforeStart.ToUnixTimeSeconds(), "the first import reaches the request");
         Assert.Matches("^[0-9a-f]{32}$", first.Run);
         Assert.Equal(first.Run, again.Run);
         Assert.Equal(first.Change, again.Change);
@@ -210,12 +212,11 @@ public class HistoryTests
         var longer = await IngestorHistory.GetAsync(ingestor, "?retention=1y");
         using var refused = await ingestor.Http.GetAsync("/history?retention=7days", TestContext.Current.CancellationToken);
 
-        var times = (string body) => body.Split('\n').Where(line => line.Length > 0 && line[0] != '#').Select(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)).ToList();
-        Assert.True(times(all.Body).Min() < DateTimeOffset.UtcNow.AddHours(-4).ToUnixTimeSeconds(), "300 one-minute candles reach back five hours");
-        Assert.True(times(hour.Body).Min() >= DateTimeOffset.UtcNow.AddHours(-1).AddMinutes(-1).ToUnixTimeSeconds(), "nothing older than the hour Prometheus keeps");
-        Assert.NotEmpty(times(hour.Body));
+        Assert.True(Times(all.Body).Min() < DateTimeOffset.UtcNow.AddHours(-4).ToUnixTimeSeconds(), "300 one-minute candles reach back five hours");
+        Assert.True(Times(hour.Body).Min() >= DateTimeOffset.UtcNow.AddHours(-1).AddMinutes(-1).ToUnixTimeSeconds(), "nothing older than the hour Prometheus keeps");
+        Assert.NotEmpty(Times(hour.Body));
         // A retention longer than the ingestor's own (Binance:HistoryRetention) changes nothing.
-        Assert.Equal(times(all.Body).Min(), times(longer.Body).Min());
+        Assert.Equal(Times(all.Body).Min(), Times(longer.Body).Min());
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Contains("'7days'", await refused.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }

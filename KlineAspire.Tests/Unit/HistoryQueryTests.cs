@@ -105,21 +105,14 @@ public class HistoryQueryTests
     }
 
     private static List<(long At, double Value)> ClosedClosePrices(ServedHistory served) =>
-        [.. Exposition(served).Where(line => line.StartsWith("kline_closed_close_price{", StringComparison.Ordinal)).Select(Sample)];
+        [.. Exposition(served).Where(sample => sample.Name == "kline_closed_close_price").Select(sample => (sample.UnixMs, sample.Value))];
 
-    private static IEnumerable<long> AllSamples(ServedHistory served) =>
-        Exposition(served).Where(line => line.Length > 0 && line[0] != '#').Select(line => Sample(line).At);
+    private static IEnumerable<long> AllSamples(ServedHistory served) => Exposition(served).Select(sample => sample.UnixMs);
 
-    private static string[] Exposition(ServedHistory served)
+    private static List<HistorySample> Exposition(ServedHistory served)
     {
         using var writer = new StringWriter(CultureInfo.InvariantCulture);
         OpenMetricsHistory.WriteAsync(writer, [served], [BinanceOptions.AllSeries], 0, new Dictionary<string, string>(), TestContext.Current.CancellationToken).GetAwaiter().GetResult();
-        return writer.ToString().Split('\n');
-    }
-
-    private static (long At, double Value) Sample(string line)
-    {
-        var parts = line.Split(' ');
-        return ((long)Math.Round(double.Parse(parts[^1], CultureInfo.InvariantCulture) * 1000), double.Parse(parts[^2], CultureInfo.InvariantCulture));
+        return HistorySamples.Parse(writer.ToString());
     }
 }

@@ -23,7 +23,7 @@ internal static class HistoryImportResourceBuilderExtensions
         this IResourceBuilder<IResourceWithEndpoints>? prometheus, IResourceBuilder<ProjectResource> ingestor)
     {
         if (prometheus?.Resource is not ExecutableResource executable
-            || executable.Annotations.OfType<TemporaryDirectoriesAnnotation>().SingleOrDefault() is not { } workDirectories)
+            || executable.Annotations.OfType<TemporaryDirectoryAnnotation>().SingleOrDefault() is not { } workDirectoryAnnotation)
         {
             return prometheus;
         }
@@ -47,7 +47,7 @@ internal static class HistoryImportResourceBuilderExtensions
                 // or the backfilled candles would be series of their own beside the live ones.
                 context.EnvironmentVariables["INGESTOR_TARGET"] = await target.GetValueAsync(context.CancellationToken)
                     ?? throw new InvalidOperationException("The ingestor's http endpoint has no allocated address to read history from.");
-                context.EnvironmentVariables["DATA_DIR"] = PrometheusResourceBuilderExtensions.DataDirectory(workDirectories.Current());
+                context.EnvironmentVariables["DATA_DIR"] = PrometheusResourceBuilderExtensions.DataDirectory(workDirectoryAnnotation.Current());
                 context.EnvironmentVariables["PROMTOOL_BIN"] = promtool;
                 context.EnvironmentVariables["HISTORY_WAIT"] = Wait;
                 context.EnvironmentVariables["HISTORY_RETENTION"] = PrometheusResourceBuilderExtensions.ExecutableRetention;

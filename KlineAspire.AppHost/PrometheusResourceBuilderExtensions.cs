@@ -56,7 +56,7 @@ internal static class PrometheusResourceBuilderExtensions
         var source = builder.RepositoryDirectory("prometheus");
         var target = ingestor.GetEndpoint("http").Property(EndpointProperty.HostAndPort);
         var prometheus = builder.AddExecutable(name, executablePath, builder.AppHostDirectory);
-        var workDirectories = prometheus.WithTemporaryDirectories($"klineaspire-{name}-");
+        var workDirectoryAnnotation = prometheus.WithTemporaryDirectory($"klineaspire-{name}-");
         prometheus
             .WithHttpEndpoint(port: settings.PrometheusPort == 0 ? null : settings.PrometheusPort, name: "http")
             .WithArgs(async context =>
@@ -65,7 +65,7 @@ internal static class PrometheusResourceBuilderExtensions
                 // nothing behind); one per AppHost, as two AppHosts in one process (tests) must not share a TSDB. A
                 // restart keeps it: the history imported into it (HistoryImportResourceBuilderExtensions) and the live
                 // samples since stay.
-                var workDirectory = workDirectories.Current();
+                var workDirectory = workDirectoryAnnotation.Current();
                 var ingestorAddress = await target.GetValueAsync(context.CancellationToken)
                     ?? throw new InvalidOperationException("The ingestor's http endpoint has no allocated address to scrape.");
                 var configFile = PrometheusConfigTemplate.WriteDirectory(source, ingestorAddress, settings.ScrapeInterval, workDirectory);

@@ -8,20 +8,20 @@ internal static class TemporaryDirectoryExtensions
     private static readonly TimeSpan DeletePatience = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Gives the resource temporary directories (see <see cref="TemporaryDirectoriesAnnotation.Create"/>), deleted once
+    /// Gives the resource a temporary directory (see <see cref="TemporaryDirectoryAnnotation.Current"/>), deleted once
     /// the AppHost has stopped: by then the orchestrator has stopped the resource's processes, so nothing outlives
     /// the run in the machine's temp folder.
     /// </summary>
-    public static TemporaryDirectoriesAnnotation WithTemporaryDirectories<T>(this IResourceBuilder<T> resource, string prefix)
+    public static TemporaryDirectoryAnnotation WithTemporaryDirectory<T>(this IResourceBuilder<T> resource, string prefix)
         where T : IResource
     {
-        var directories = new TemporaryDirectoriesAnnotation(prefix);
-        resource.WithAnnotation(directories);
+        var directory = new TemporaryDirectoryAnnotation(prefix);
+        resource.WithAnnotation(directory);
         resource.ApplicationBuilder.Eventing.Subscribe<BeforeStartEvent>((@event, _) =>
         {
-            @event.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped.Register(() => directories.DeleteAll(DeletePatience));
+            @event.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped.Register(() => directory.Delete(DeletePatience));
             return Task.CompletedTask;
         });
-        return directories;
+        return directory;
     }
 }

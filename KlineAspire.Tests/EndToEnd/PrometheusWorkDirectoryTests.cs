@@ -19,7 +19,7 @@ public class PrometheusWorkDirectoryTests
         {
             directories = app.Services.GetRequiredService<DistributedApplicationModel>().Resources
                 .Single(resource => resource.Name == "prometheus")
-                .Annotations.OfType<TemporaryDirectoriesAnnotation>().Single().Created;
+                .Annotations.OfType<TemporaryDirectoryAnnotation>().Single().Created;
 
             // While Prometheus runs its directory holds the rendered configuration and a TSDB it writes to.
             var directory = Assert.Single(directories);

@@ -1,21 +1,27 @@
-using System.Collections.Concurrent;
-
 namespace KlineAspire.AppHost;
 
 /// <summary>
-/// The temporary directory made for a resource (a config and a TSDB for Prometheus), one per AppHost run. Kept on the
-/// resource so that its start callback, the stop hook that deletes them (<see cref="TemporaryDirectoryExtensions"/>)
-/// and tests all see the same list.
+/// The temporary directory a resource works in (a config and a TSDB for Prometheus), one per AppHost run. Kept on the
+/// resource so that its start callback, the steps that prepare it, the stop hook that deletes it
+/// (<see cref="TemporaryDirectoryExtensions"/>) and tests all see the same one.
 /// </summary>
-internal sealed class TemporaryDirectoriesAnnotation(string prefix) : IResourceAnnotation
+internal sealed class TemporaryDirectoryAnnotation(string prefix) : IResourceAnnotation
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(100);
-    private readonly ConcurrentQueue<string> _created = new();
-
-    public IReadOnlyCollection<string> Created => _created.ToArray();
-
     private readonly Lock _gate = new();
     private string? _current;
+
+    /// <summary>The directory, once made; none before the resource (or a step preparing it) first needed it.</summary>
+    public IReadOnlyCollection<string> Created
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _current is null ? [] : [_current];
+            }
+        }
+    }
 
     /// <summary>
     /// The directory the resource works in, made on first use and kept for every later start in this run: a step that
@@ -26,25 +32,19 @@ internal sealed class TemporaryDirectoriesAnnotation(string prefix) : IResourceA
     {
         lock (_gate)
         {
-            if (_current is null)
-            {
-                _current = Directory.CreateTempSubdirectory(prefix).FullName;
-                _created.Enqueue(_current);
-            }
-
-            return _current;
+            return _current ??= Directory.CreateTempSubdirectory(prefix).FullName;
         }
     }
 
     /// <summary>
-    /// Deletes every directory made so far. A process that was just killed may still be writing (Prometheus flushes
+    /// Deletes the directory, if it was made. A process that was just killed may still be writing (Prometheus flushes
     /// its WAL on the way out), which makes a recursive delete fail on a file that appeared meanwhile: retry within
     /// <paramref name="patience"/>, then leave what remains rather than hold up the AppHost's exit.
     /// </summary>
-    public void DeleteAll(TimeSpan patience)
+    public void Delete(TimeSpan patience)
     {
         var deadline = DateTime.UtcNow + patience;
-        foreach (var directory in _created)
+        foreach (var directory in Created)
         {
             while (!TryDelete(directory) && DateTime.UtcNow < deadline)
             {

@@ -87,6 +87,7 @@ save_state() {
   printf 'RUN=%s\nFIRST=%s\nLAST=%s\n' "${RUN}" "${FIRST}" "${LAST}" > "${STATE_FILE}.tmp" && mv "${STATE_FILE}.tmp" "${STATE_FILE}"
 }
 
+# Counted once per answer: a whole-exchange history is a large file.
 samples() { grep -c '^kline_' "${BODY}"; }
 
 # promtool writes the blocks into a fresh directory beside the TSDB, and only whole blocks are moved in: a running
@@ -136,7 +137,8 @@ first_import() {
 
   RUN="$(header X-Kline-Ingestor-Run)"; FIRST="${REQUESTED}"; LAST="$(header X-Kline-History-Change)"
   save_state
-  if [ "$(samples)" = "0" ]; then
+  SAMPLES="$(samples)"
+  if [ "${SAMPLES}" = "0" ]; then
     report empty
     say "nothing to import (history ${STATE}, no samples)"
   elif ! import_body; then
@@ -144,10 +146,10 @@ first_import() {
     say "failed: ${FAILURE}"
   elif [ "${STATE}" = "complete" ]; then
     report imported
-    say "imported $(samples) samples in $(( $(date +%s) - START )) s"
+    say "imported ${SAMPLES} samples in $(( $(date +%s) - START )) s"
   else
     report partial
-    say "partial: history still ${STATE} after ${HISTORY_WAIT} s; imported the $(samples) samples served so far"
+    say "partial: history still ${STATE} after ${HISTORY_WAIT} s; imported the ${SAMPLES} samples served so far"
   fi
 }
 
@@ -174,10 +176,11 @@ later_import() {
     return
   fi
 
-  if [ "$(samples)" != "0" ]; then
+  SAMPLES="$(samples)"
+  if [ "${SAMPLES}" != "0" ]; then
     if import_body; then
       report imported
-      say "imported $(samples) samples of history that arrived later"
+      say "imported ${SAMPLES} samples of history that arrived later"
     else
       report failed
       say "failed: ${FAILURE}"

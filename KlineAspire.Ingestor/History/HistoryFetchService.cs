@@ -103,8 +103,9 @@ public sealed partial class HistoryFetchService(
         }
 
         // The newest candle taken is one whose final update is certainly out (FinalUpdateGrace after its end), so REST's
-        // values are final; a candle that ended in the last seconds is left to the live feed.
-        var asOf = time.GetUtcNow().ToUnixTimeMilliseconds();
+        // values are final. A candle that ended in the last seconds is waited for, not left to the live feed: a feed
+        // subscribed after its end never gets its final update, and the candle would fall between history and feed.
+        var asOf = await SettledAsync(calendar, cancellationToken).ConfigureAwait(false);
         var lastOpen = calendar.PreviousOpenTime(calendar.OpenTimeAt(asOf - GraceMs));
         try
         {
@@ -145,6 +146,24 @@ public sealed partial class HistoryFetchService(
             LogRetry(logger, _failing ? LogLevel.Information : LogLevel.Warning, stream.Name, exception.Message, delay.TotalSeconds);
             _failing = true;
         }
+    }
+
+    /// <summary>
+    /// Now (Unix ms), once the stream's last ended candle is <see cref="ClosedCandleTracker.FinalUpdateGrace"/> old: at
+    /// most that long a wait, once per interval boundary for a whole selection. Intervals shorter than the grace (1s)
+    /// always have a candle that recent, and take their chance with the feed.
+    /// </summary>
+    private async Task<long> SettledAsync(KlineCalendar calendar, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var lastEnd = calendar.OpenTimeAt(now);
+        if (calendar.NextOpenTime(lastEnd) - lastEnd <= GraceMs || now >= lastEnd + GraceMs)
+        {
+            return now;
+        }
+
+        await Task.Delay(TimeSpan.FromMilliseconds(lastEnd + GraceMs - now), time, cancellationToken).ConfigureAwait(false);
+        return time.GetUtcNow().ToUnixTimeMilliseconds();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "History: {Done} streams done, {Pending} pending, {Failed} failed, {Skipped} skipped")]

@@ -40,6 +40,36 @@ public class HistoryFetchTests
     }
 
     [Fact]
+    public async Task A_candle_that_ended_seconds_before_the_start_is_in_the_history_and_shown_closed_at_once()
+    {
+        // The start falls a second after the 10:00 candle ended. The feed subscribes after its end, so it never gets
+        // that candle's final update: only REST can give it, once its final values are in.
+        var tenOClock = DateTimeOffset.Parse("2026-11-30T10:00:00Z", CultureInfo.InvariantCulture);
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(tenOClock + TimeSpan.FromSeconds(61));
+        var cancellation = TestContext.Current.CancellationToken;
+        await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.FromSeconds(2), Symbols = ["BTCUSDT"] }, time, cancellation);
+        await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT"], ["1m"], HistorySettings(simulator, 5),
+            builder => builder.Services.AddSingleton<TimeProvider>(time));
+        await simulator.WaitForSubscribedStreamsAsync(1, Timeout);
+
+        await SharedClockSteps.AdvanceToAsync(time, tenOClock + TimeSpan.FromSeconds(70), TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(20), cancellation);
+        var history = await IngestorHistory.CompleteAsync(ingestor);
+
+        using var rest = SimulatorHttp.Client(simulator);
+        var reply = await rest.GetRestAsync($"/api/v3/klines?symbol=BTCUSDT&interval=1m&startTime={tenOClock.ToUnixTimeMilliseconds()}&limit=1");
+        var tenOClockCandle = Assert.Single(reply.Json.EnumerateArray().ToList());
+        var closeTimeMs = tenOClock.ToUnixTimeMilliseconds() + 59_999;
+        // The history's newest candle is the 10:00 one: its forming close sample sits at its close time.
+        var closes = HistorySamples.Parse(history.Body).Where(sample => sample.Name == "kline_close_price").ToList();
+        Assert.Equal(closeTimeMs, closes[^1].UnixMs);
+        Assert.Equal(KlineRowColumns.Number(tenOClockCandle[4]), closes[^1].Value);
+        // And the live closed-candle gauges show it, with REST's values, before the feed closes a candle of its own.
+        var metrics = await ingestor.ScrapeAsync();
+        Assert.Equal(tenOClock.ToUnixTimeSeconds(), metrics.Kline("kline_closed_open_time_seconds", "BTCUSDT", "1m"));
+        Assert.Equal(KlineRowColumns.Number(tenOClockCandle[4]), metrics.Kline("kline_closed_close_price", "BTCUSDT", "1m"));
+    }
+
+    [Fact]
     public async Task A_large_selection_never_goes_over_the_budget()
     {
         // 2,400 generated symbols, every eighth quoted in USDT: about 300 streams, 600 weight of klines plus exchangeInfo,

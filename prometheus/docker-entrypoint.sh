@@ -11,7 +11,7 @@
 # data directory with promtool, waiting at most HISTORY_WAIT seconds (60 by default, 0 turns it off). It never stops
 # the container: on failure it prints one line saying why and Prometheus starts anyway. Then the same script goes on in
 # the background, importing every HISTORY_FOLLOW_EVERY seconds (60) the history that arrives later (streams fetched
-# after the wait, listings) into the running Prometheus.
+# after the wait) into the running Prometheus, never into time it has already scraped.
 set -eu
 : "${INGESTOR_TARGET:?INGESTOR_TARGET must name the ingestor as host:port}"
 TEMPLATE="${TEMPLATE:-/etc/prometheus/prometheus.yml.template}"

@@ -8,15 +8,16 @@
 #                               same data), it imports only what arrived since.
 #   import-history.sh follow    the same (nothing, if a start step left its state), then every HISTORY_FOLLOW_EVERY
 #                               seconds imports the history that arrived later (streams of a whole-exchange selection
-#                               fetched after the wait, listings) into the running Prometheus, which loads the new blocks
+#                               fetched after the wait) into the running Prometheus, which loads the new blocks
 #                               at its next block reload (within a minute). With FOLLOW_WHILE_PID set, it ends once that
 #                               process has.
 #
 # The labels passed to /history are the ones Prometheus' scrape adds to the live samples (job "ingestor", instance the
 # target as written in the scrape configuration), so backfilled and live candles form one series. A later import asks
 # only for streams whose history arrived since the previous answer (after= its X-Kline-History-Change) and only for
-# samples from before Prometheus could have scraped them (until= the first import), so it never writes where
-# Prometheus already holds live samples.
+# samples from before the first import (until=), so it never writes where Prometheus already holds live samples: a
+# block ending after Prometheus' first scrape would also make it drop, at its next restart, the write-ahead log's
+# samples from before the block's end (docs/history.md).
 # After the ingestor restarts, the history it reads again covers time Prometheus already holds: that is not imported.
 #
 # Never fatal: whatever goes wrong (ingestor unreachable, history still partial after HISTORY_WAIT seconds, promtool
@@ -153,8 +154,8 @@ first_import() {
   fi
 }
 
-# Into a running Prometheus: the streams whose history arrived since the last import, before FIRST (or before the
-# ingestor took them on). Quiet when there is nothing new.
+# Into a running Prometheus: the streams whose history arrived since the last import, before FIRST. Quiet when there
+# is nothing new.
 later_import() {
   if ! fetch "${BASE}?${LABELS}&after=${LAST:-0}&until=${FIRST}"; then
     [ -z "${UNREACHABLE:-}" ] && say "${BASE} does not answer; trying again every ${HISTORY_FOLLOW_EVERY} s"

@@ -30,12 +30,12 @@ public sealed class HistoryBook
     public bool IsComplete => Volatile.Read(ref _tracked) && _streams.Values.All(s => s.State != HistoryState.Pending);
 
     /// <summary>
-    /// Adds the streams not tracked yet, pending, taken on at <paramref name="nowUnixMs"/>; returns how many were added.
-    /// With history off, tracking none says there is nothing to wait for.
+    /// Adds the streams not tracked yet, pending; returns how many were added. With history off, tracking none says
+    /// there is nothing to wait for.
     /// </summary>
-    public int Track(IEnumerable<StreamId> streams, long nowUnixMs)
+    public int Track(IEnumerable<StreamId> streams)
     {
-        var added = streams.Count(stream => _streams.TryAdd(stream.Key, StreamHistory.Pending(stream, nowUnixMs)));
+        var added = streams.Count(stream => _streams.TryAdd(stream.Key, StreamHistory.Pending(stream)));
         Volatile.Write(ref _tracked, true);
         return added;
     }

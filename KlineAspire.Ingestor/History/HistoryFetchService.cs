@@ -26,11 +26,7 @@ public sealed partial class HistoryFetchService(
 {
     public const int MaxAttempts = 5;
 
-    /// <summary>
-    /// How often it looks for streams that listings added. Short, because the moment a stream is first seen is the
-    /// instant before which its history may be imported into a running Prometheus (<see cref="StreamHistory.TrackedUnixMs"/>):
-    /// a stream seen late would have its history overlap live samples.
-    /// </summary>
+    /// <summary>How often it looks for streams that listings added: their history (and the seed of their closed candle) comes soon after.</summary>
     public static readonly TimeSpan LookInterval = TimeSpan.FromSeconds(2);
 
     private static readonly long GraceMs = (long)ClosedCandleTracker.FinalUpdateGrace.TotalMilliseconds;
@@ -46,7 +42,7 @@ public sealed partial class HistoryFetchService(
         var candles = options.Value.HistoryCandles;
         if (candles <= 0)
         {
-            book.Track([], time.GetUtcNow().ToUnixTimeMilliseconds());
+            book.Track([]);
             return;
         }
 
@@ -54,7 +50,7 @@ public sealed partial class HistoryFetchService(
         await Task.Yield();
         while (!stoppingToken.IsCancellationRequested)
         {
-            var added = book.Track(store.Slots.Select(slot => slot.Id), time.GetUtcNow().ToUnixTimeMilliseconds());
+            var added = book.Track(store.Slots.Select(slot => slot.Id));
             if (added > 0 || book.PendingStreams.Count > 0)
             {
                 await FetchPendingAsync(candles, stoppingToken).ConfigureAwait(false);

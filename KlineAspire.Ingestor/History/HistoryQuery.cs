@@ -12,8 +12,9 @@ namespace KlineAspire.Ingestor.History;
 /// behind.</item>
 /// <item>A later one, into a running Prometheus: only the streams whose history arrived after change
 /// <see cref="AfterChange"/> (the last one the previous import got: <see cref="HistoryBook.Snapshot"/>), and only
-/// samples before the instant Prometheus may have started to scrape them: the first
-/// import (<see cref="UntilUnixMs"/>), or the moment the ingestor took the stream on, if later (a listing).</item>
+/// samples before the first import (<see cref="UntilUnixMs"/>), before which that Prometheus scraped nothing. Not even a
+/// listing's later candles: Prometheus, restarted on its data, drops every sample of its write-ahead log older than the
+/// newest block's end, so a block that reached into the time it had scraped would cost it hours of live samples.</item>
 /// </list>
 /// </summary>
 public sealed record HistoryQuery(long? AfterChange, long? UntilUnixMs)
@@ -31,13 +32,11 @@ public sealed record HistoryQuery(long? AfterChange, long? UntilUnixMs)
                 continue;
             }
 
-            // A later import (after=) that does not say when Prometheus first scraped (until=) still stops where the
-            // stream could have been scraped.
-            if ((UntilUnixMs ?? (AfterChange is null ? null : long.MinValue)) is { } until)
+            // A later import (after=) that does not say when Prometheus first scraped (until=) gets nothing: any sample
+            // may lie where it holds live ones.
+            if ((UntilUnixMs ?? (AfterChange is null ? null : long.MinValue + 1)) is { } until)
             {
-                // A stream is first seen within one look of being added: before that, no scrape can have carried it.
-                var liveFrom = Math.Max(until, history.TrackedUnixMs - (long)HistoryFetchService.LookInterval.TotalMilliseconds);
-                served.Add(new ServedHistory(history.Stream, history.Candles, Math.Min(history.CutoffUnixMs, liveFrom - 1)));
+                served.Add(new ServedHistory(history.Stream, history.Candles, Math.Min(history.CutoffUnixMs, until - 1)));
             }
             else
             {

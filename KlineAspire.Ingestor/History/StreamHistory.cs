@@ -4,16 +4,15 @@ namespace KlineAspire.Ingestor.History;
 
 /// <summary>
 /// One stream's history: its closed candles from REST, oldest first, and the cut-off (Unix ms), the instant they were
-/// read, after which the live feed speaks for the stream. <see cref="TrackedUnixMs"/> is when the ingestor took the
-/// stream on: before it, a Prometheus scraping the ingestor cannot hold live samples of the stream. <see cref="Change"/>
+/// read, after which the live feed speaks for the stream. <see cref="Change"/>
 /// orders the changes of all streams (<see cref="HistoryBook.Update"/>), so an importer can ask for what changed after the
 /// last answer it had. Immutable; a change replaces it.
 /// </summary>
-public sealed record StreamHistory(StreamId Stream, long TrackedUnixMs, HistoryState State, IReadOnlyList<ClosedCandle> Candles, long CutoffUnixMs)
+public sealed record StreamHistory(StreamId Stream, HistoryState State, IReadOnlyList<ClosedCandle> Candles, long CutoffUnixMs)
 {
     public long Change { get; init; }
 
-    public static StreamHistory Pending(StreamId stream, long trackedUnixMs) => new(stream, trackedUnixMs, HistoryState.Pending, [], 0);
+    public static StreamHistory Pending(StreamId stream) => new(stream, HistoryState.Pending, [], 0);
 
     public StreamHistory Done(IReadOnlyList<ClosedCandle> candles, long cutoffUnixMs) => this with { State = HistoryState.Done, Candles = candles, CutoffUnixMs = cutoffUnixMs };
 

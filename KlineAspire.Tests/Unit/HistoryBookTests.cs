@@ -15,7 +15,7 @@ public class HistoryBookTests
         var book = new HistoryBook();
         Assert.False(book.IsComplete, "an importer asking before the fetch's first look must wait");
 
-        book.Track([Btc, Eth], 1_000);
+        book.Track([Btc, Eth]);
         Assert.False(book.IsComplete);
 
         book.Update(Btc, history => history.Done([ClosedCandle.Empty(0, 1)], 2_000));
@@ -23,7 +23,7 @@ public class HistoryBookTests
         Assert.True(book.IsComplete);
 
         var off = new HistoryBook();
-        off.Track([], 1_000);
+        off.Track([]);
         Assert.True(off.IsComplete, "history off: nothing to wait for");
     }
 
@@ -31,7 +31,7 @@ public class HistoryBookTests
     public void Each_change_is_numbered_and_a_snapshot_holds_every_change_up_to_its_number()
     {
         var book = new HistoryBook();
-        book.Track([Btc, Eth], 1_000);
+        book.Track([Btc, Eth]);
         book.Update(Btc, history => history.Done([ClosedCandle.Empty(0, 1)], 2_000));
 
         var (streams, complete, change) = book.Snapshot();
@@ -40,6 +40,6 @@ public class HistoryBookTests
         Assert.False(complete);
         Assert.Equal(1, change);
         Assert.Equal([(Btc, 1L, HistoryState.Done), (Eth, 0L, HistoryState.Pending)], streams.Select(s => (s.Stream, s.Change, s.State)));
-        Assert.Equal((2, 1_000), (book.Snapshot().Change, book.Snapshot().Streams.Single(s => s.Stream == Eth).TrackedUnixMs));
+        Assert.Equal(2, book.Snapshot().Change);
     }
 }

@@ -8,8 +8,9 @@ namespace KlineAspire.Tests.Unit;
 
 /// <summary>
 /// What one <c>GET /history</c> serves: the first import reaches up to the request with the closed candle the live gauges
-/// show; a later one serves only streams whose history arrived since, and only samples from before Prometheus could
-/// have scraped them, so that no import writes where Prometheus may hold a live sample.
+/// show; a later one serves only streams whose history arrived since, and only samples from before the first import,
+/// so that no import writes where Prometheus may hold a live sample, nor a block that its next restart would take as the
+/// end of what its write-ahead log may hold.
 /// </summary>
 public class HistoryQueryTests
 {
@@ -22,8 +23,8 @@ public class HistoryQueryTests
     private static ClosedCandle Rest(long openTime) => ClosedCandle.Of(openTime, 0.051, 0.0531, 0.0505, 0.0515, 12.5, 0.65, 42);
 
     /// <summary>Two REST candles, the newest ending at T0 - 1 min, read at T0 - 50 s.</summary>
-    private static StreamHistory Fetched(StreamId stream, long trackedUnixMs = 0) =>
-        StreamHistory.Pending(stream, trackedUnixMs).Done([Rest(T0 - 3 * Minute), Rest(T0 - 2 * Minute)], T0 - 50 * Second);
+    private static StreamHistory Fetched(StreamId stream) =>
+        StreamHistory.Pending(stream).Done([Rest(T0 - 3 * Minute), Rest(T0 - 2 * Minute)], T0 - 50 * Second);
 
     [Fact]
     public void The_first_import_continues_the_history_with_the_candle_the_live_gauges_show_up_to_the_request()
@@ -76,32 +77,30 @@ public class HistoryQueryTests
     }
 
     [Fact]
-    public void A_later_import_serves_the_streams_whose_history_arrived_since_and_only_before_prometheus_could_scrape_them()
+    public void A_later_import_serves_the_streams_whose_history_arrived_since_and_only_samples_from_before_the_first_import()
     {
         var store = TestStores.StoreOf(EthBtc);
         var firstImport = T0 - 55 * Second;
         // Changes 1 to 3 were in the first import's answer.
         var imported = Fetched(new StreamId("BTCUSDT", "1m")) with { Change = 3 };
         var late = Fetched(new StreamId("ETHUSDT", "1m")) with { Change = 4 };
-        // A listing the ingestor took on after the first import: Prometheus could scrape it from then on.
-        var listing = StreamHistory.Pending(new StreamId("NEWUSDT", "1m"), T0 - 20 * Second).Done([Rest(T0 - 2 * Minute), Rest(T0 - Minute)], T0 + 10 * Second)
-            with
-        { Change = 5 };
-        var pending = StreamHistory.Pending(new StreamId("XRPUSDT", "1m"), 0);
-        var failed = StreamHistory.Pending(new StreamId("SOLUSDT", "1m"), 0).GivenUp(HistoryState.Failed) with { Change = 6 };
+        // A listing the ingestor took on after the first import, with candles from after it.
+        var listing = StreamHistory.Pending(new StreamId("NEWUSDT", "1m")).Done([Rest(T0 - 2 * Minute), Rest(T0 - Minute)], T0 + 10 * Second) with { Change = 5 };
+        var pending = StreamHistory.Pending(new StreamId("XRPUSDT", "1m"));
+        var failed = StreamHistory.Pending(new StreamId("SOLUSDT", "1m")).GivenUp(HistoryState.Failed) with { Change = 6 };
 
         var served = new HistoryQuery(3, firstImport).Select([imported, late, listing, pending, failed], store, T0 + 20 * Second, long.MaxValue);
 
         Assert.Equal(["ETHUSDT", "NEWUSDT"], served.Select(s => s.Stream.Symbol));
-        Assert.Equal(firstImport - 1, served[0].LastSampleUnixMs);
-        // Within one look of being added, a listing is seen: before that no scrape can have carried it.
-        Assert.Equal(T0 - 20 * Second - (long)HistoryFetchService.LookInterval.TotalMilliseconds - 1, served[1].LastSampleUnixMs);
-        Assert.All(served, s => Assert.True(AllSamples(s).Max() <= s.LastSampleUnixMs, $"{s.Stream.Name} has a sample after {s.LastSampleUnixMs}"));
+        // The listing too stops at the first import: a block reaching past it would make a restarted Prometheus drop the
+        // live samples of its write-ahead log from before the block's end.
+        Assert.Equal([firstImport - 1, firstImport - 1], served.Select(s => s.LastSampleUnixMs));
+        Assert.All(served, s => Assert.True(AllSamples(s).Max() < firstImport, $"{s.Stream.Name} has a sample at or after the first import"));
+        Assert.Contains(AllSamples(served[1]), at => at < firstImport);
 
-        // Without until, a later import still stops where each stream could have been scraped: when it was taken on.
+        // Without until, a later import gets no sample at all: any might lie where Prometheus holds live ones.
         var unbounded = new HistoryQuery(3, null).Select([late, listing], store, T0 + 20 * Second, long.MaxValue);
-        Assert.Equal([-(long)HistoryFetchService.LookInterval.TotalMilliseconds - 1, served[1].LastSampleUnixMs], unbounded.Select(s => s.LastSampleUnixMs));
-        Assert.Empty(AllSamples(unbounded[0]));
+        Assert.All(unbounded, s => Assert.Empty(AllSamples(s)));
     }
 
     private static List<(long At, double Value)> ClosedClosePrices(ServedHistory served) =>

@@ -191,11 +191,25 @@ later_import() {
   save_state
 }
 
+# Data a Prometheus wrote before any import by this script (no state file: an installation that had no history). Its
+# next start would drop the write-ahead log's samples older than the end of an imported block, and imported samples
+# would interleave with the ones it holds: nothing is imported into it, now or later (FIRST=0).
+holds_earlier_data() {
+  for entry in "${DATA_DIR}"/wal/* "${DATA_DIR}"/*/meta.json; do
+    [ -e "${entry}" ] && return 0
+  done
+  return 1
+}
+
 if [ -f "${STATE_FILE}" ]; then
   # shellcheck disable=SC1090 # written by save_state above
   . "${STATE_FILE}"
   # A start on data imported before (a restart): what arrived since. A follower started beside a start step: nothing yet.
   [ "${MODE}" = "start" ] && later_import
+elif holds_earlier_data; then
+  RUN=""; FIRST=0; LAST=0
+  save_state
+  say "skipped: ${DATA_DIR} already holds Prometheus data from before history was imported; importing into it would cut its write-ahead log"
 else
   first_import
 fi

@@ -9,7 +9,8 @@ namespace KlineAspire.Tests.EndToEnd;
 /// <summary>
 /// <c>prometheus/import-history.sh</c> run again on data it imported before (a restart, or its follower's next look):
 /// it imports only what arrived after the last answer it had, and after the ingestor restarted it imports nothing the
-/// new run read again, which covers time Prometheus already holds, only the streams taken on later.
+/// new run read again, which covers time Prometheus already holds, only the streams taken on later. Into data a
+/// Prometheus wrote before any import, it imports nothing.
 /// </summary>
 public class LaterHistoryImportTests
 {
@@ -49,10 +50,42 @@ public class LaterHistoryImportTests
         }
     }
 
-    private static string Cursor(string query)
+    [Fact]
+    public async Task Data_a_prometheus_wrote_before_any_import_gets_no_history_now_or_later()
+    {
+        ExternalTool.Promtool.Require();
+        var ingestor = new StubHistory();
+        await using var server = await ingestor.StartAsync();
+        var data = Directory.CreateTempSubdirectory("kline-later-history-").FullName;
+        try
+        {
+            // An installation that ran without history: its write-ahead log holds live samples. A block ending now would
+            // make Prometheus drop those older than its end at this start.
+            Directory.CreateDirectory(Path.Combine(data, "wal"));
+            await File.WriteAllBytesAsync(Path.Combine(data, "wal", "00000000"), [0], TestContext.Current.CancellationToken);
+            ingestor.Serve("run-a", (1, Sample("BTCUSDT", 60)));
+
+            Assert.Equal($"History import: skipped: {data} already holds Prometheus data from before history was imported; importing into it would "
+                + "cut its write-ahead log", await ImportAsync(server, data));
+            // The next start (or the follower) asks only for samples from before 1970: none.
+            Assert.Equal("", await ImportAsync(server, data));
+
+            Assert.Equal(["after=0&until=0"], ingestor.Queries.Select(query => Cursor(query, keepUntil: true)));
+            Assert.Empty(ingestor.Reports);
+            Assert.DoesNotContain(Directory.GetDirectories(data), directory => File.Exists(Path.Combine(directory, "meta.json")));
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    private static string Cursor(string query) => Cursor(query, keepUntil: false);
+
+    private static string Cursor(string query, bool keepUntil)
     {
         var parameters = query.TrimStart('?').Split('&').Where(p => p.StartsWith("after=", StringComparison.Ordinal) || p.StartsWith("until=", StringComparison.Ordinal));
-        return string.Join('&', parameters.Select(p => p.StartsWith("until=", StringComparison.Ordinal) ? "until=" : p));
+        return string.Join('&', parameters.Select(p => p.StartsWith("until=", StringComparison.Ordinal) && !keepUntil ? "until=" : p));
     }
 
     private static string Sample(string symbol, int minutesAgo) =>
@@ -73,7 +106,10 @@ public class LaterHistoryImportTests
         return output.Trim();
     }
 
-    /// <summary>A <c>/history</c> that answers as the ingestor does: a run, the changes after <c>after</c>, and the change number.</summary>
+    /// <summary>
+    /// A <c>/history</c> that answers as the ingestor does: a run, the changes after <c>after</c>, only samples before
+    /// <c>until</c>, and the change number.
+    /// </summary>
     private sealed class StubHistory
     {
         // Replaced whole between imports, never while one runs.
@@ -89,7 +125,7 @@ public class LaterHistoryImportTests
         {
             var app = WebApplication.Create();
             app.Urls.Add("http://127.0.0.1:0");
-            app.MapGet("/history", async (HttpContext context, long? after) =>
+            app.MapGet("/history", async (HttpContext context, long? after, double? until) =>
             {
                 Queries.Enqueue(context.Request.QueryString.Value ?? "");
                 var (run, streams) = _serving;
@@ -97,12 +133,14 @@ public class LaterHistoryImportTests
                 context.Response.Headers["X-Kline-Ingestor-Run"] = run;
                 context.Response.Headers["X-Kline-History-Change"] = streams.Max(s => s.Change).ToString(CultureInfo.InvariantCulture);
                 context.Response.ContentType = "application/openmetrics-text; version=1.0.0; charset=utf-8";
-                var lines = streams.Where(s => s.Change > (after ?? 0)).Select(s => s.Line + "\n").ToList();
+                var lines = streams.Where(s => s.Change > (after ?? 0) && (until is null || Seconds(s.Line) < until)).Select(s => s.Line + "\n").ToList();
                 await context.Response.WriteAsync((lines.Count > 0 ? "# TYPE kline_closed_close_price gauge\n" : "") + string.Concat(lines) + "# EOF\n");
             });
             app.MapPost("/history/imports", (string result) => Reports.Enqueue(result));
             await app.StartAsync(TestContext.Current.CancellationToken);
             return app;
         }
+
+        private static double Seconds(string line) => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
     }
 }

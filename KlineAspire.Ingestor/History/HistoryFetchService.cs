@@ -27,7 +27,7 @@ public sealed partial class HistoryFetchService(
     public const int MaxAttempts = 5;
 
     /// <summary>How often it looks for streams that listings added: their history (and the seed of their closed candle) comes soon after.</summary>
-    public static readonly TimeSpan LookInterval = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan LookInterval = TimeSpan.FromSeconds(2);
 
     private static readonly long GraceMs = (long)ClosedCandleTracker.FinalUpdateGrace.TotalMilliseconds;
 

@@ -32,16 +32,16 @@ public sealed record HistoryQuery(long? AfterChange, long? UntilUnixMs)
                 continue;
             }
 
-            // A later import (after=) that does not say when Prometheus first scraped (until=) gets nothing: any sample
-            // may lie where it holds live ones.
-            if ((UntilUnixMs ?? (AfterChange is null ? null : long.MinValue + 1)) is { } until)
-            {
-                served.Add(new ServedHistory(history.Stream, history.Candles, Math.Min(history.CutoffUnixMs, until - 1)));
-            }
-            else
+            if (AfterChange is null && UntilUnixMs is null)
             {
                 served.Add(UpToNow(history, store.Find(history.Stream), nowUnixMs, staleAfterMs));
+                continue;
             }
+
+            // A later import (after=) that does not say when Prometheus first scraped (until=) gets nothing: any sample
+            // may lie where it holds live ones.
+            var lastSample = UntilUnixMs is { } until ? until - 1 : long.MinValue;
+            served.Add(new ServedHistory(history.Stream, history.Candles, Math.Min(history.CutoffUnixMs, lastSample)));
         }
 
         return served;

@@ -12,42 +12,37 @@ namespace KlineAspire.Tests.EndToEnd;
 /// new run read again, which covers time Prometheus already holds, only the streams taken on later. Into data a
 /// Prometheus wrote before any import, it imports nothing.
 /// </summary>
-public class LaterHistoryImportTests
+public sealed class LaterHistoryImportTests : IDisposable
 {
+    // One Prometheus data directory per test: xunit makes an instance for each.
+    private readonly string _data = Directory.CreateTempSubdirectory("kline-later-history-").FullName;
+
     [Fact]
     public async Task After_an_ingestor_restart_only_streams_taken_on_later_are_imported()
     {
         ExternalTool.Promtool.Require();
         var ingestor = new StubHistory();
         await using var server = await ingestor.StartAsync();
-        var data = Directory.CreateTempSubdirectory("kline-later-history-").FullName;
-        try
-        {
-            // The first run's history, in one answer.
-            ingestor.Serve("run-a", (1, Sample("BTCUSDT", 60)));
-            Assert.Matches("^History import: imported 1 samples in [0-9]+ s$", await ImportAsync(server, data));
 
-            // The ingestor restarted: its new run read the same stream's history again, numbered after the last answer's.
-            ingestor.Serve("run-b", (5, Sample("BTCUSDT", 120)));
-            Assert.StartsWith("History import: the ingestor restarted: ", await ImportAsync(server, data), StringComparison.Ordinal);
+        // The first run's history, in one answer.
+        ingestor.Serve("run-a", (1, Sample("BTCUSDT", 60)));
+        Assert.Matches("^History import: imported 1 samples in [0-9]+ s$", await ImportAsync(server));
 
-            // Then it took on a listing.
-            ingestor.Serve("run-b", (5, Sample("BTCUSDT", 120)), (6, Sample("NEWUSDT", 180)));
-            Assert.Equal("History import: imported 1 samples of history that arrived later", await ImportAsync(server, data));
+        // The ingestor restarted: its new run read the same stream's history again, numbered after the last answer's.
+        ingestor.Serve("run-b", (5, Sample("BTCUSDT", 120)));
+        Assert.StartsWith("History import: the ingestor restarted: ", await ImportAsync(server), StringComparison.Ordinal);
 
-            // Nothing new: nothing imported, nothing said.
-            Assert.Equal("", await ImportAsync(server, data));
+        // Then it took on a listing.
+        ingestor.Serve("run-b", (5, Sample("BTCUSDT", 120)), (6, Sample("NEWUSDT", 180)));
+        Assert.Equal("History import: imported 1 samples of history that arrived later", await ImportAsync(server));
 
-            Assert.Equal(["", "after=1&until=", "after=5&until=", "after=6&until="], ingestor.Queries.Select(Cursor));
-            Assert.Equal(["imported", "imported"], ingestor.Reports);
-            var blocks = Directory.GetDirectories(data).Where(directory => File.Exists(Path.Combine(directory, "meta.json"))).ToList();
-            Assert.Equal(2, blocks.Count);
-            Assert.Empty(Directory.GetDirectories(data, ".kline-history-import.*"));
-        }
-        finally
-        {
-            Directory.Delete(data, recursive: true);
-        }
+        // Nothing new: nothing imported, nothing said.
+        Assert.Equal("", await ImportAsync(server));
+
+        Assert.Equal(["", "after=1&until=", "after=5&until=", "after=6&until="], ingestor.Queries.Select(query => Cursor(query)));
+        Assert.Equal(["imported", "imported"], ingestor.Reports);
+        Assert.Equal(2, Blocks().Count);
+        Assert.Empty(Directory.GetDirectories(_data, ".kline-history-import.*"));
     }
 
     [Fact]
@@ -56,33 +51,29 @@ public class LaterHistoryImportTests
         ExternalTool.Promtool.Require();
         var ingestor = new StubHistory();
         await using var server = await ingestor.StartAsync();
-        var data = Directory.CreateTempSubdirectory("kline-later-history-").FullName;
-        try
-        {
-            // An installation that ran without history: its write-ahead log holds live samples. A block ending now would
-            // make Prometheus drop those older than its end at this start.
-            Directory.CreateDirectory(Path.Combine(data, "wal"));
-            await File.WriteAllBytesAsync(Path.Combine(data, "wal", "00000000"), [0], TestContext.Current.CancellationToken);
-            ingestor.Serve("run-a", (1, Sample("BTCUSDT", 60)));
 
-            Assert.Equal($"History import: skipped: {data} already holds Prometheus data from before history was imported; importing into it would "
-                + "cut its write-ahead log", await ImportAsync(server, data));
-            // The next start (or the follower) asks only for samples from before 1970: none.
-            Assert.Equal("", await ImportAsync(server, data));
+        // An installation that ran without history: its write-ahead log holds live samples. A block ending now would
+        // make Prometheus drop those older than its end at this start.
+        Directory.CreateDirectory(Path.Combine(_data, "wal"));
+        await File.WriteAllBytesAsync(Path.Combine(_data, "wal", "00000000"), [0], TestContext.Current.CancellationToken);
+        ingestor.Serve("run-a", (1, Sample("BTCUSDT", 60)));
 
-            Assert.Equal(["after=0&until=0"], ingestor.Queries.Select(query => Cursor(query, keepUntil: true)));
-            Assert.Empty(ingestor.Reports);
-            Assert.DoesNotContain(Directory.GetDirectories(data), directory => File.Exists(Path.Combine(directory, "meta.json")));
-        }
-        finally
-        {
-            Directory.Delete(data, recursive: true);
-        }
+        Assert.Equal($"History import: skipped: {_data} already holds Prometheus data from before history was imported; importing into it would "
+            + "cut its write-ahead log", await ImportAsync(server));
+        // The next start (or the follower) asks only for samples from before 1970: none.
+        Assert.Equal("", await ImportAsync(server));
+
+        Assert.Equal(["after=0&until=0"], ingestor.Queries.Select(query => Cursor(query, keepUntil: true)));
+        Assert.Empty(ingestor.Reports);
+        Assert.Empty(Blocks());
     }
 
-    private static string Cursor(string query) => Cursor(query, keepUntil: false);
+    public void Dispose() => Directory.Delete(_data, recursive: true);
 
-    private static string Cursor(string query, bool keepUntil)
+    private List<string> Blocks() => [.. Directory.GetDirectories(_data).Where(directory => File.Exists(Path.Combine(directory, "meta.json")))];
+
+    /// <summary>The query's after= and until=; until='s value, a time, only if asked.</summary>
+    private static string Cursor(string query, bool keepUntil = false)
     {
         var parameters = query.TrimStart('?').Split('&').Where(p => p.StartsWith("after=", StringComparison.Ordinal) || p.StartsWith("until=", StringComparison.Ordinal));
         return string.Join('&', parameters.Select(p => p.StartsWith("until=", StringComparison.Ordinal) && !keepUntil ? "until=" : p));
@@ -92,13 +83,13 @@ public class LaterHistoryImportTests
         $"kline_closed_close_price{{interval=\"1m\",instance=\"i\",job=\"ingestor\",symbol=\"{symbol}\"}} 1.5 " +
         (DateTimeOffset.UtcNow.AddMinutes(-minutesAgo).ToUnixTimeMilliseconds() / 1000.0).ToString("F3", CultureInfo.InvariantCulture);
 
-    private static async Task<string> ImportAsync(WebApplication server, string data)
+    private async Task<string> ImportAsync(WebApplication server)
     {
         var (exitCode, output) = await ProcessRun.RunAsync("/bin/sh", [RepositoryPaths.Combine("prometheus", "import-history.sh"), "start"], TimeSpan.FromSeconds(60),
             new Dictionary<string, string?>
             {
                 ["INGESTOR_TARGET"] = new Uri(server.Urls.First()).Authority,
-                ["DATA_DIR"] = data,
+                ["DATA_DIR"] = _data,
                 ["PROMTOOL_BIN"] = ExternalTool.Promtool.Require(),
                 ["HISTORY_WAIT"] = "5",
             });

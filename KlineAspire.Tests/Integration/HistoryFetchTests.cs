@@ -11,6 +11,7 @@ using Microsoft.Extensions.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace KlineAspire.Tests.Integration;
 
@@ -45,7 +46,7 @@ public class HistoryFetchTests
         // The start falls a second after the 10:00 candle ended. The feed subscribes after its end, so it never gets
         // that candle's final update: only REST can give it, once its final values are in.
         var tenOClock = DateTimeOffset.Parse("2026-11-30T10:00:00Z", CultureInfo.InvariantCulture);
-        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(tenOClock + TimeSpan.FromSeconds(61));
+        var time = new FakeTimeProvider(tenOClock + TimeSpan.FromSeconds(61));
         var cancellation = TestContext.Current.CancellationToken;
         await using var simulator = await BinanceSimulator.StartAsync(new SimulatorOptions { UpdatePeriod = TimeSpan.FromSeconds(2), Symbols = ["BTCUSDT"] }, time, cancellation);
         await using var ingestor = await RunningIngestor.StartAsync(simulator.WebSocketBaseUri, ["BTCUSDT"], ["1m"], HistorySettings(simulator, 5),

@@ -58,7 +58,8 @@ internal static class HistoryImportResourceBuilderExtensions
         var import = AddImport($"{executable.Name}-history", "start").WaitForStart(ingestor);
         var prometheusBuilder = builder.CreateResourceBuilder(executable).WaitForCompletion(import);
 
-        // While Prometheus runs: the history that arrives later (streams fetched after the wait, listings), every minute.
+        // While Prometheus runs: the history that arrives later (streams fetched after the wait), every minute, never into
+        // time Prometheus has scraped.
         AddImport($"{executable.Name}-history-follow", "follow").WaitFor(prometheusBuilder);
         return prometheus;
     }
